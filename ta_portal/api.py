@@ -1,0 +1,71 @@
+"""The REST API root (/api/v1/): shared pagination, the token endpoint and each app's routes.
+
+Each portal app may have an ``api.py`` with ``register(router)`` for viewsets and an optional
+``urlpatterns`` list for other endpoints; both are gathered here in app order.
+"""
+
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.routers import DefaultRouter
+
+from .discovery import portal_modules
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def build_urlpatterns():
+    router = DefaultRouter()
+    extra = []
+    for module in portal_modules("api"):
+        if hasattr(module, "register"):
+            module.register(router)
+        extra.extend(getattr(module, "urlpatterns", []))
+    return [*extra, path("", include(router.urls))]
+
+
+class ScopedViewSetMixin:
+    """A viewset over a model with a scoping queryset (``visible_to`` / ``editable_by``).
+
+    Reads see only what the user may see (anything else is 404); changing an object the user may
+    see but not change is 403; creating needs one of the queryset's write roles somewhere.
+    """
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def base_queryset(self):
+        return self.queryset
+
+    def get_queryset(self):
+        return self.base_queryset().visible_to(self.request.user)
+
+    def _may_write_somewhere(self) -> bool:
+        from accounts.scoping import scope_for
+
+        return not scope_for(self.request.user, self.base_queryset().model.objects.write_roles).empty
+
+    def create(self, request, *args, **kwargs):
+        # Refuse before validating, so someone who may not write learns nothing from field errors.
+        if not self._may_write_somewhere():
+            raise PermissionDenied
+        return super().create(request, *args, **kwargs)
+
+    def get_object(self):
+        obj = super().get_object()  # 404 outside the user's scope
+        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            if not self.base_queryset().editable_by(self.request.user).filter(pk=obj.pk).exists():
+                raise PermissionDenied
+        return obj
+
+
+def check_country_writable(user, roles, country, field="country"):
+    """Serializer-side check: refuse (400) a country outside the user's write scope."""
+    from accounts.scoping import scope_for
+
+    if country is not None and not scope_for(user, roles).allows(getattr(country, "pk", country)):
+        raise serializers.ValidationError({field: [_("You cannot add or move records to this country.")]})

@@ -1,0 +1,32 @@
+"""The main navigation, gathered from each app's ``nav.py`` (``nav_items(request)``), in app order."""
+
+from dataclasses import dataclass
+
+from .discovery import portal_modules
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    # The URL prefix that marks the item as the current section.
+    section: str = ""
+
+
+def nav_items(request) -> list[NavItem]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items: list[NavItem] = []
+    for module in portal_modules("nav"):
+        items.extend(module.nav_items(request))
+    return items
+
+
+def engagement_links(request, engagement) -> list[NavItem]:
+    """Links from an engagement's page to its activities, from each app's ``nav.engagement_links``."""
+    links: list[NavItem] = []
+    for module in portal_modules("nav"):
+        if hasattr(module, "engagement_links"):
+            links.extend(module.engagement_links(request, engagement))
+    return links
