@@ -1,0 +1,16 @@
+"""Fetch helpers on top of the scoping querysets (``visible_to`` / ``editable_by``).
+
+Outside the user's scope an object is not found (404); visible but not changeable is 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+
+def get_visible_or_404(queryset, user, **lookup):
+    return get_object_or_404(queryset.visible_to(user), **lookup)
+
+
+def require_editable(queryset, user, obj) -> None:
+    if not queryset.editable_by(user).filter(pk=obj.pk).exists():
+        raise PermissionDenied

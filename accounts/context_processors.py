@@ -1,0 +1,18 @@
+from .roles import Role
+from .scoping import role_countries
+
+
+def navigation(request):
+    """The user's roles, for templates that adapt to them (the navigation itself is built per app)."""
+    user = getattr(request, "user", None)
+    if getattr(request, "otp_pending", False):
+        # Password given, second factor not yet: show nothing of what the account reaches.
+        return {"user_roles": [], "is_portal_admin": False, "nav_items": []}
+    roles = role_countries(user) if user is not None else {}
+    from ta_portal.navigation import nav_items  # the project package may know every app
+
+    return {
+        "user_roles": [(Role(role).label, scope) for role, scope in roles.items()],
+        "is_portal_admin": Role.ADMIN in roles,
+        "nav_items": nav_items(request),
+    }

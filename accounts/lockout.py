@@ -1,0 +1,154 @@
+"""Brute-force protection for every password check (sign-in page, admin, API token endpoint).
+
+After ``LOGIN_FAILURE_LIMIT`` failed attempts for one (username, client address) pair within
+``LOGIN_FAILURE_WINDOW`` seconds, that pair is locked for ``LOGIN_LOCKOUT_SECONDS``. The lock is
+keyed on the pair, never on the username alone: someone guessing a victim's password from their own
+address locks only themselves out, and the victim signs in from theirs as usual. (A guesser spread
+over many addresses is slowed by the per-pair limit and stopped by the second factor that privileged
+roles must use.) IPv6 clients are counted per /64 network, which one subscriber usually holds whole.
+
+Counters live in the cache (Redis in production), so every web process shares them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+LOCKED_MESSAGE = _(
+    "Too many failed sign-in attempts for this account from your network. Try again in %(minutes)d minutes."
+)
+
+
+@dataclass(frozen=True)
+class LoginFailure:
+    """What the failed attempt was, left on the request for the audit log."""
+
+    username: str
+    ip: str
+    locked: bool  # the pair was already locked: the password was not even checked
+    reason: str = "bad_credentials"
+
+
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or the entry a trusted proxy added to X-Forwarded-For.
+
+    Only the last ``TRUSTED_PROXY_COUNT`` hops are ours; anything left of them is client-supplied
+    and could name any address, so it is never used.
+    """
+    if request is None:
+        return ""
+    meta = request.META
+    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if hops:
+        forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return meta.get("REMOTE_ADDR", "") or ""
+
+
+def _network(ip: str) -> str:
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip or "unknown"
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _keys(username: str, ip: str) -> tuple[str, str]:
+    digest = hashlib.sha256(f"{username.casefold()}\x00{_network(ip)}".encode()).hexdigest()
+    return f"lockout:count:{digest}", f"lockout:lock:{digest}"
+
+
+def lockout_seconds() -> int:
+    return settings.LOGIN_LOCKOUT_SECONDS
+
+
+def is_locked(username: str, ip: str) -> bool:
+    return bool(cache.get(_keys(username, ip)[1]))
+
+
+def register_failure(username: str, ip: str) -> bool:
+    """Count a failed attempt; returns True when this attempt locked the pair."""
+    count_key, lock_key = _keys(username, ip)
+    # add() is atomic: only the first failure of a window creates the counter (and its expiry).
+    if cache.add(count_key, 1, timeout=settings.LOGIN_FAILURE_WINDOW):
+        count = 1
+    else:
+        try:
+            count = cache.incr(count_key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(count_key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
+            count = 1
+    if count >= settings.LOGIN_FAILURE_LIMIT:
+        cache.set(lock_key, 1, timeout=lockout_seconds())
+        cache.delete(count_key)
+        return True
+    return False
+
+
+def reset(username: str, ip: str) -> None:
+    cache.delete_many(_keys(username, ip))
+
+
+def locked_message() -> str:
+    return LOCKED_MESSAGE % {"minutes": max(1, round(lockout_seconds() / 60))}
+
+
+class LockoutGuardBackend:
+    """First in AUTHENTICATION_BACKENDS: refuses a locked (username, address) pair before any
+    password is checked, for every caller of ``authenticate()`` (sign-in, admin, API token)."""
+
+    def authenticate(self, request, username=None, **credentials):
+        if request is not None and username and is_locked(username, client_ip(request)):
+            # PermissionDenied stops authenticate() from trying the other backends.
+            raise PermissionDenied
+
+    # No get_user(): this backend never signs anyone in, and without it Django's test client and
+    # login() pick the next backend (ModelBackend) for sessions.
+
+
+@receiver(user_login_failed)
+def count_failed_login(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username") or "")
+    if request is None or not username:
+        return
+    ip = client_ip(request)
+    # A wrong one-time code after a right password is sent with an "otp" credential (see otp.py).
+    reason = "bad_otp" if "otp" in credentials else "bad_credentials"
+    locked = is_locked(username, ip)
+    if not locked:
+        register_failure(username, ip)
+    request.login_failure = LoginFailure(username=username[:150], ip=ip, locked=locked, reason=reason)
+
+
+@receiver(user_logged_in)
+def forget_failures_on_login(sender, request, user, **kwargs):
+    if request is not None:
+        reset(user.get_username(), client_ip(request))
+
+
+class LockoutAuthenticationForm(auth_forms.AuthenticationForm):
+    """The sign-in form, telling a locked-out client why it is refused (only that client sees it)."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            username = self.cleaned_data.get("username") or ""
+            if username and is_locked(username, client_ip(self.request)):
+                raise ValidationError(locked_message(), code="locked") from None
+            raise

@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see comes from their memberships (see scoping.py)."""
+
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Pages and e-mails use this language; empty means the browser's."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """One role of a user, for one country or, with no country, for all of them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    country = models.ForeignKey(
+        "engagements.Country",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("country"),
+        help_text=_("Empty means every country (a global role)."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "country"],
+                condition=Q(country__isnull=False),
+                name="membership_unique_per_country",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(country__isnull=True), name="membership_unique_global"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.country_id or _('all countries')}"
+
+
+from .apitokens import ApiToken  # noqa: E402, F401 (the model lives beside its services)

@@ -1,0 +1,173 @@
+"""Pages of a user's own security: two-factor set-up, the code prompt after sign-in, API tokens."""
+
+from __future__ import annotations
+
+from base64 import b32encode
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
+
+from . import lockout
+from .apitokens import ApiToken, api_token_revoke, api_tokens_revoke_all
+from .otp import SESSION_HAS_DEVICE, confirmed_device, role_requires_otp, verify_code
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code from your authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = {request.get_host()}
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=allowed, require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+def _qr_svg(data: str) -> str:
+    out = BytesIO()
+    qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).save(out)
+    svg = out.getvalue().decode()
+    # Drop the XML declaration so the markup can sit inside the page.
+    return svg[svg.index("<svg") :]
+
+
+def _wrong_code_message(device: TOTPDevice | None) -> str:
+    if device is not None and not device.verify_is_allowed()[0]:
+        # django-otp doubles the wait after each wrong code, so guessing six digits is hopeless.
+        return _("Too many wrong codes. Wait a few seconds before trying again.")
+    return _("The code is wrong or has expired. Check the time on your phone and try again.")
+
+
+def _mark_verified(request, device: TOTPDevice) -> None:
+    otp_login(request, device)
+    # A new session key once fully signed in, so a key seen before the second factor is worthless.
+    request.session.cycle_key()
+    request.session[SESSION_HAS_DEVICE] = True
+
+
+@login_required
+def otp_setup(request):
+    """Enrol an authenticator app: scan the QR code (or type the key), then confirm with a code."""
+    user = request.user
+    if confirmed_device(user) is not None:
+        messages.info(request, _("Two-factor authentication is already set up."))
+        return redirect("accounts:security")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False, key=random_hex(20))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].strip().replace(" ", "")):
+            with transaction.atomic():
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            _mark_verified(request, device)
+            messages.success(request, _("Two-factor authentication is set up. Every sign-in will ask for a code."))
+            return redirect(_next_url(request))
+        form.add_error("code", _wrong_code_message(device))
+    secret = b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 (SVG we generated ourselves)
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "required": role_requires_otp(user),
+            "next": _next_url(request),
+        },
+    )
+
+
+@login_required
+def otp_verify(request):
+    """The second step of signing in: the code of the enrolled authenticator app."""
+    user = request.user
+    if confirmed_device(user) is None:
+        return redirect("accounts:otp_setup")
+    ip = lockout.client_ip(request)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if lockout.is_locked(user.get_username(), ip):
+            form.add_error("code", lockout.locked_message())
+        else:
+            device = verify_code(user, form.cleaned_data["code"])
+            if device is not None:
+                _mark_verified(request, device)
+                return redirect(_next_url(request))
+            user_login_failed.send(
+                sender=__name__, credentials={"username": user.get_username(), "otp": "********"}, request=request
+            )
+            form.add_error("code", _wrong_code_message(confirmed_device(user)))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+@require_POST
+def otp_disable(request):
+    """Remove one's authenticator app (not allowed for roles that require two factors)."""
+    if role_requires_otp(request.user):
+        raise PermissionDenied
+    form = CodeForm(request.POST)
+    if form.is_valid() and verify_code(request.user, form.cleaned_data["code"]) is not None:
+        TOTPDevice.objects.filter(user=request.user).delete()
+        request.session[SESSION_HAS_DEVICE] = False
+        messages.success(request, _("Two-factor authentication is turned off."))
+    else:
+        messages.error(request, _("The code is wrong or has expired; two-factor authentication stays on."))
+    return redirect("accounts:security")
+
+
+@login_required
+def security(request):
+    """Two-factor status and the user's live API tokens, each revocable."""
+    tokens = ApiToken.objects.active().filter(user=request.user)
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "device": confirmed_device(request.user),
+            "required": role_requires_otp(request.user),
+            "tokens": tokens,
+            "code_form": CodeForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken.objects.active().visible_to(request.user), pk=pk)
+    api_token_revoke(token=token, by=request.user)
+    messages.success(request, _("The API token was revoked."))
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def tokens_revoke_all(request):
+    count = api_tokens_revoke_all(user=request.user, by=request.user)
+    messages.success(request, _("%(count)d API tokens were revoked.") % {"count": count})
+    return redirect("accounts:security")

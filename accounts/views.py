@@ -1,0 +1,43 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from .forms import ProfileForm
+from .lockout import LockoutAuthenticationForm
+from .models import User
+from .scoping import role_countries
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+    authentication_form = LockoutAuthenticationForm
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("accounts:profile")
+    memberships = request.user.memberships.select_related("country").order_by("role", "country__name")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "memberships": memberships, "roles": role_countries(request.user)},
+    )
+
+
+@require_POST
+def set_language(request):
+    """Switch language; a signed-in user keeps it as their preference for pages and e-mails."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(User._meta.get_field("language").choices):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response

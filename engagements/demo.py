@@ -1,0 +1,264 @@
+"""Demo data: a believable world of countries, agencies, people, engagements and one user per role.
+
+Each portal app may have a ``demo.py`` with ``seed(out)``; ``manage.py seed_demo`` runs them in
+app order, so later apps build on what earlier ones made. Every name here is fictitious.
+"""
+
+import random
+from datetime import date
+
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import user_set_role
+
+from .models import Agency, Engagement, Person, Programme
+from .services import engagement_save
+
+DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 (printed by `make run`; demo only)
+
+# (username, role, countries, first name, last name, language)
+DEMO_USERS = [
+    ("admin", Role.ADMIN, [], "Ada", "Admin", "en"),
+    ("manager", Role.MANAGER, ["PE", "CO", "BO", "EC"], "María", "Gestora", "es"),
+    ("manager_global", Role.MANAGER, [], "Gabriel", "Global", "en"),
+    ("trainer", Role.TRAINER, ["PE", "CO"], "Tomás", "Formador", "es"),
+    ("counterpart", Role.COUNTERPART, ["PE"], "Rosa", "Quispe", "es"),
+    ("counterpart_co", Role.COUNTERPART, ["CO"], "Camilo", "Restrepo", "es"),
+    ("viewer", Role.VIEWER, ["PE", "CO"], "Victoria", "Donante", "en"),
+]
+
+AGENCIES = {
+    "PE": [
+        ("Superintendencia Nacional de Aduanas y de Administración Tributaria", "SUNAT", Agency.Kind.CUSTOMS),
+        ("Dirección Antidrogas de la Policía Nacional", "DIRANDRO", Agency.Kind.POLICE),
+        ("Fiscalía Especializada en Delitos de Tráfico Ilícito de Drogas", "FEDTID", Agency.Kind.PROSECUTION),
+        ("Dirección General de Medicamentos, Insumos y Drogas", "DIGEMID", Agency.Kind.HEALTH),
+        ("Comisión Nacional para el Desarrollo y Vida sin Drogas", "DEVIDA", Agency.Kind.REGULATORY),
+    ],
+    "CO": [
+        ("Subdirección de Control y Fiscalización de Sustancias Químicas", "SCFSQ", Agency.Kind.REGULATORY),
+        ("Dirección de Impuestos y Aduanas Nacionales", "DIAN", Agency.Kind.CUSTOMS),
+        ("Dirección de Antinarcóticos de la Policía Nacional", "DIRAN", Agency.Kind.POLICE),
+        ("Fiscalía General de la Nación", "FGN", Agency.Kind.PROSECUTION),
+        ("Instituto Nacional de Medicina Legal y Ciencias Forenses", "INMLCF", Agency.Kind.FORENSIC),
+        ("Consejo Colombiano de la Industria Química", "CCIQ", Agency.Kind.INDUSTRY),
+    ],
+    "BO": [
+        ("Dirección General de Sustancias Controladas", "DGSC", Agency.Kind.REGULATORY),
+        ("Aduana Nacional", "AN", Agency.Kind.CUSTOMS),
+        ("Fuerza Especial de Lucha Contra el Narcotráfico", "FELCN", Agency.Kind.POLICE),
+        ("Ministerio Público", "MP", Agency.Kind.PROSECUTION),
+    ],
+    "EC": [
+        ("Agencia Nacional de Regulación, Control y Vigilancia Sanitaria", "ARCSA", Agency.Kind.HEALTH),
+        ("Servicio Nacional de Aduana del Ecuador", "SENAE", Agency.Kind.CUSTOMS),
+        ("Dirección Nacional de Investigación Antidrogas", "DNIA", Agency.Kind.POLICE),
+        ("Laboratorio de Criminalística y Ciencias Forenses", "LCCF", Agency.Kind.FORENSIC),
+    ],
+    "PY": [
+        ("Secretaría Nacional Antidrogas", "SENAD", Agency.Kind.POLICE),
+        ("Dirección Nacional de Aduanas", "DNA", Agency.Kind.CUSTOMS),
+        ("Dirección Nacional de Vigilancia Sanitaria", "DINAVISA", Agency.Kind.HEALTH),
+    ],
+    "DO": [
+        ("Dirección Nacional de Control de Drogas", "DNCD", Agency.Kind.POLICE),
+        ("Dirección General de Aduanas", "DGA", Agency.Kind.CUSTOMS),
+        ("Procuraduría General de la República", "PGR", Agency.Kind.PROSECUTION),
+    ],
+}
+
+FIRST_NAMES = {
+    "female": [
+        "Ana",
+        "Lucía",
+        "Carmen",
+        "Rosa",
+        "Gabriela",
+        "Patricia",
+        "Valeria",
+        "Daniela",
+        "Marisol",
+        "Elena",
+        "Sofía",
+        "Natalia",
+        "Paola",
+        "Lorena",
+        "Claudia",
+    ],
+    "male": [
+        "Jorge",
+        "Luis",
+        "Carlos",
+        "Miguel",
+        "José",
+        "Andrés",
+        "Diego",
+        "Fernando",
+        "Ricardo",
+        "Juan",
+        "Óscar",
+        "Raúl",
+        "Sergio",
+        "Héctor",
+        "Pablo",
+    ],
+}
+LAST_NAMES = [
+    "Pérez",
+    "García",
+    "Rodríguez",
+    "Mamani",
+    "Quispe",
+    "Torres",
+    "Flores",
+    "Vargas",
+    "Castillo",
+    "Rojas",
+    "Gómez",
+    "Díaz",
+    "Morales",
+    "Herrera",
+    "Chávez",
+    "Ramírez",
+    "Núñez",
+    "Suárez",
+    "Mendoza",
+    "Vega",
+]
+POSITIONS = [
+    "Inspector",
+    "Analyst",
+    "Head of unit",
+    "Legal adviser",
+    "Customs officer",
+    "Investigator",
+    "Chemist",
+    "Licensing officer",
+    "Prosecutor",
+    "Coordinator",
+]
+
+ENGAGEMENTS = [
+    ("PE", "Peru: strengthening control of chemical precursors", Engagement.Phase.FOLLOW_UP, date(2024, 3, 4)),
+    ("CO", "Colombia: inter-agency precursor control", Engagement.Phase.CAPACITY_BUILDING, date(2025, 2, 10)),
+    ("BO", "Bolivia: national assessment and roundtable", Engagement.Phase.ROUNDTABLE, date(2025, 9, 1)),
+    ("EC", "Ecuador: assessment of precursor controls", Engagement.Phase.ASSESSMENT, date(2026, 4, 6)),
+    ("PY", "Paraguay: technical assistance on pre-precursors", Engagement.Phase.PLANNING, date(2026, 10, 1)),
+    ("DO", "Dominican Republic: precursor control review", Engagement.Phase.CLOSED, date(2023, 1, 16)),
+]
+
+
+def _people_for(rng: random.Random, agency: Agency, count: int) -> list[Person]:
+    people = []
+    for _ in range(count):
+        sex = rng.choices(["female", "male", "undisclosed"], weights=[48, 48, 4])[0]
+        first = rng.choice(FIRST_NAMES["female" if sex == "female" else "male"])
+        last = f"{rng.choice(LAST_NAMES)} {rng.choice(LAST_NAMES)}"
+        people.append(
+            Person(
+                full_name=f"{first} {last}",
+                sex=sex,
+                position=rng.choice(POSITIONS),
+                agency=agency,
+                country_id=agency.country_id,
+            )
+        )
+    return people
+
+
+@transaction.atomic
+def seed(out) -> None:
+    rng = random.Random(1988)
+    programme, _ = Programme.objects.get_or_create(
+        code="cicad-precursors",
+        defaults={
+            "name": "CICAD Chemical Precursor Control TA Programme",
+            "funder": "OAS/CICAD",
+            "start_date": date(2023, 1, 1),
+            "end_date": date(2027, 12, 31),
+        },
+    )
+    Programme.objects.get_or_create(
+        code="copolad-iii-precursors",
+        defaults={
+            "name": "COPOLAD III: precursor control line",
+            "funder": "European Union",
+            "start_date": date(2022, 1, 1),
+            "end_date": date(2026, 12, 31),
+        },
+    )
+    for code, agencies in AGENCIES.items():
+        for name, acronym, kind in agencies:
+            agency, created = Agency.objects.get_or_create(
+                country_id=code, name=name, defaults={"acronym": acronym, "kind": kind}
+            )
+            if created:
+                people = _people_for(rng, agency, rng.randint(8, 14))
+                for person in people:
+                    person.email = (
+                        f"{person.full_name.split()[0].lower()}.{rng.randint(100, 999)}.{acronym.lower()}@example.org"
+                    )
+                Person.objects.bulk_create(_unique_emails(people))
+    users = {}
+    for username, role, countries, first, last, language in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org", "language": language},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = user.is_superuser = role == Role.ADMIN
+            user.save()
+        user_set_role(user=user, role=role, country_codes=countries)
+        users[username] = user
+    for code, title, phase, start in ENGAGEMENTS:
+        if Engagement.objects.filter(title=title).exists():
+            continue
+        engagement = engagement_save(
+            engagement=Engagement(
+                country_id=code,
+                title=title,
+                programme=programme,
+                start_date=start,
+                phase=phase,
+                end_date=date(start.year + 1, 12, 31) if phase == "closed" else None,
+                description="Technical assistance on the control of chemical precursors.",
+            ),
+            by=users["manager_global"],
+        )
+        engagement.managers.add(users["manager"] if code in {"PE", "CO", "BO", "EC"} else users["manager_global"])
+        focal = Person.objects.filter(country_id=code).order_by("pk")[:2]
+        engagement.focal_points.add(*focal)
+    _link_counterparts(users)
+    out.write(f"engagements: {Engagement.objects.count()} engagements, {Person.objects.count()} people")
+
+
+def _unique_emails(people: list[Person]) -> list[Person]:
+    seen = set(Person.objects.exclude(email="").values_list("email", flat=True))
+    unique = []
+    for person in people:
+        if person.email in seen:
+            person.email = ""
+        seen.add(person.email)
+        unique.append(person)
+    return unique
+
+
+def _link_counterparts(users: dict[str, User]) -> None:
+    """Give each counterpart user a person record in their country (their focal-point identity)."""
+    for username, code in (("counterpart", "PE"), ("counterpart_co", "CO")):
+        user = users[username]
+        if Person.objects.filter(user=user).exists():
+            continue
+        agency = Agency.objects.filter(country_id=code).order_by("pk").first()
+        Person.objects.create(
+            full_name=user.get_full_name(),
+            sex=Person.Sex.FEMALE if username == "counterpart" else Person.Sex.MALE,
+            email=user.email,
+            position="National focal point",
+            agency=agency,
+            country_id=code,
+            user=user,
+        )

@@ -1,0 +1,119 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import MANAGING_ROLES
+
+from .models import Agency, Engagement, Person
+from .selectors import countries_editable_by, person_email_taken
+
+DUPLICATE_EMAIL = _("A person with this e-mail already exists.")
+AGENCY_WITH_PEOPLE_CANNOT_MOVE = _("This agency has people recorded; it cannot move to another country.")
+OUT_OF_SCOPE_COUNTRY = _("You cannot add or move records to this country.")
+
+
+def limit_country_choices(field, countries) -> None:
+    """Offer only the countries the user may write to, and say so when another is posted."""
+    field.queryset = countries
+    field.error_messages["invalid_choice"] = OUT_OF_SCOPE_COUNTRY
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class EngagementForm(forms.ModelForm):
+    class Meta:
+        model = Engagement
+        fields = [
+            "country",
+            "title",
+            "programme",
+            "phase",
+            "start_date",
+            "end_date",
+            "description",
+            "managers",
+            "focal_points",
+        ]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_country_choices(self.fields["country"], countries_editable_by(user))
+        self.fields["managers"].queryset = (
+            User.objects.filter(is_active=True, memberships__role__in=MANAGING_ROLES).distinct().order_by("username")
+        )
+        self.fields["managers"].required = False
+        self.fields["focal_points"].queryset = Person.objects.visible_to(user).select_related("agency")
+        self.fields["focal_points"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        country = cleaned.get("country")
+        strangers = [p for p in cleaned.get("focal_points") or [] if country and p.country_id != country.pk]
+        if strangers:
+            self.add_error(
+                "focal_points",
+                _("Focal points must be people of the engagement's country: %(names)s")
+                % {"names": ", ".join(p.full_name for p in strangers)},
+            )
+        return cleaned
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["country", "name", "acronym", "kind", "website"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_country_choices(self.fields["country"], countries_editable_by(user, Agency.objects.write_roles))
+
+    def clean_country(self):
+        country = self.cleaned_data["country"]
+        moving = self.instance.pk and country and country.pk != self.instance.country_id
+        if moving and self.instance.people.exists():
+            raise forms.ValidationError(AGENCY_WITH_PEOPLE_CANNOT_MOVE)
+        return country
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["full_name", "sex", "email", "position", "country", "agency"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_country_choices(self.fields["country"], countries_editable_by(user, Person.objects.write_roles))
+        self.fields["agency"].queryset = Agency.objects.visible_to(user).select_related("country")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if email and person_email_taken(email, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(DUPLICATE_EMAIL)
+        return email
+
+
+class ListFilterForm(forms.Form):
+    """Search and filters of a list page; a GET form, so the URL can be shared."""
+
+    q = forms.CharField(label=_("Search"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(self, *args, countries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("All countries")), *((c.code, c.name) for c in countries)]
+
+
+class EngagementFilterForm(ListFilterForm):
+    phase = forms.ChoiceField(
+        label=_("Phase"), required=False, choices=[("", _("All phases")), *Engagement.Phase.choices]
+    )
+
+
+class AgencyFilterForm(ListFilterForm):
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Agency.Kind.choices])

@@ -1,0 +1,492 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import EVERY_ROLE, MANAGING_ROLES, Role
+from accounts.scoping import scope_for
+from ta_portal.multilingual import localized, translations_field
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country; referred to everywhere by its alpha-2 code."""
+
+    code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    region = models.CharField(_("region"), max_length=40, blank=True)
+    subregion = models.CharField(_("subregion"), max_length=60, blank=True)
+    oas_member = models.BooleanField(_("OAS member state"), default=False)
+    translations = translations_field()
+
+    TRANSLATED_FIELDS = {"name": "name"}
+    local_name = localized("name")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return self.local_name
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset whose rows belong to a country reached through ``country_path``."""
+
+    country_path = "country"
+    read_roles: tuple[str, ...] = EVERY_ROLE
+    write_roles: tuple[str, ...] = MANAGING_ROLES
+
+    def visible_to(self, user):
+        return self.filter(scope_for(user, self.read_roles).q(self.country_path))
+
+    def editable_by(self, user):
+        return self.filter(scope_for(user, self.write_roles).q(self.country_path))
+
+
+class ScopedManager(models.Manager):
+    """Exposes the queryset's roles, so callers can ask ``Model.objects.write_roles``."""
+
+    @property
+    def read_roles(self) -> tuple[str, ...]:
+        return self._queryset_class.read_roles
+
+    @property
+    def write_roles(self) -> tuple[str, ...]:
+        return self._queryset_class.write_roles
+
+
+def scoped_manager(queryset_class):
+    return ScopedManager.from_queryset(queryset_class)()
+
+
+class Agency(models.Model):
+    class Kind(models.TextChoices):
+        REGULATORY = "regulatory", _("Licensing / regulatory authority")
+        CUSTOMS = "customs", _("Customs")
+        POLICE = "police", _("Police / drug law enforcement")
+        PROSECUTION = "prosecution", _("Prosecution / judiciary")
+        HEALTH = "health", _("Health / pharmaceutical regulator")
+        FORENSIC = "forensic", _("Forensic laboratory")
+        INDUSTRY = "industry", _("Industry association")
+        OTHER = "other", _("Other")
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("country"))
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    website = models.URLField(_("website"), blank=True)
+
+    objects = scoped_manager(ScopedQuerySet)
+
+    class Meta:
+        ordering = ["country__name", "name"]
+        verbose_name = _("national agency")
+        verbose_name_plural = _("national agencies")
+        constraints = [models.UniqueConstraint(fields=["country", "name"], name="agency_unique_name_per_country")]
+
+    def __str__(self) -> str:
+        return f"{self.acronym or self.name} ({self.country_id})"
+
+
+class PersonQuerySet(ScopedQuerySet):
+    # Names and e-mails of officials are personal data: viewers (donors, analysts) get figures, not people.
+    read_roles = (Role.ADMIN, Role.MANAGER, Role.TRAINER, Role.COUNTERPART)
+    write_roles = (Role.ADMIN, Role.MANAGER, Role.TRAINER)
+
+
+class Person(models.Model):
+    """Someone the portal records: participant, interviewee, focal point. Not necessarily a user."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+        UNDISCLOSED = "undisclosed", _("Undisclosed")
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices, default=Sex.UNDISCLOSED)
+    email = models.EmailField(_("e-mail"), blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="people", verbose_name=_("agency")
+    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="people", verbose_name=_("country"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("user account"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = scoped_manager(PersonQuerySet)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            # Imports match people by e-mail, so one address names one person.
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="person_unique_email"),
+        ]
+        indexes = [models.Index(fields=["country", "full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        if self.agency_id and self.country_id and self.agency.country_id != self.country_id:
+            raise ValidationError({"agency": _("The agency belongs to another country.")})
+
+
+class ControlledSubstance(models.Model):
+    """A precursor chemical under control: UN 1988 Convention Tables I/II, or a national/regional list."""
+
+    class Listing(models.TextChoices):
+        TABLE_I = "I", _("1988 Convention, Table I")
+        TABLE_II = "II", _("1988 Convention, Table II")
+        REGIONAL = "regional", _("Regional list")
+        NATIONAL = "national", _("National list")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    listing = models.CharField(_("listing"), max_length=10, choices=Listing.choices)
+    cas_number = models.CharField(_("CAS number"), max_length=20, blank=True)
+    used_for = models.CharField(_("chiefly diverted for"), max_length=100, blank=True)
+    countries = models.ManyToManyField(
+        Country,
+        blank=True,
+        related_name="national_substances",
+        verbose_name=_("countries"),
+        help_text=_("For national or regional listings: where the substance is controlled."),
+    )
+    translations = translations_field()
+
+    TRANSLATED_FIELDS = {"name": "name", "used_for": "used_for"}
+    local_name = localized("name")
+    local_used_for = localized("used_for")
+
+    class Meta:
+        ordering = ["listing", "name"]
+        verbose_name = _("controlled substance")
+        verbose_name_plural = _("controlled substances")
+
+    def __str__(self) -> str:
+        return self.local_name
+
+
+class Programme(models.Model):
+    """A funded programme (e.g. a CICAD precursor TA programme) under which engagements run."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    funder = models.CharField(_("funder"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EngagementQuerySet(ScopedQuerySet):
+    pass
+
+
+class Engagement(models.Model):
+    """Technical assistance to one country: assessment, roundtable, capacity building, follow-up."""
+
+    class Phase(models.TextChoices):
+        PLANNING = "planning", _("Planning")
+        ASSESSMENT = "assessment", _("Assessment")
+        ROUNDTABLE = "roundtable", _("Roundtable")
+        CAPACITY_BUILDING = "capacity_building", _("Capacity building")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        CLOSED = "closed", _("Closed")
+
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="engagements", verbose_name=_("country")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="engagements",
+        verbose_name=_("programme"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.PLANNING)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="managed_engagements", verbose_name=_("managers")
+    )
+    focal_points = models.ManyToManyField(
+        Person, blank=True, related_name="focal_point_of", verbose_name=_("counterpart focal points")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = scoped_manager(EngagementQuerySet)
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="engagement_end_after_start",
+            )
+        ]
+        indexes = [models.Index(fields=["country", "phase"]), models.Index(fields=["start_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.country_id})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagements:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date must not be before the start date.")})
+
+
+class PhaseChange(models.Model):
+    """History of an engagement's phase: who moved it, when, from what to what."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.CharField(_("from"), max_length=20, choices=Engagement.Phase.choices, blank=True)
+    to_phase = models.CharField(_("to"), max_length=20, choices=Engagement.Phase.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at"]
+        verbose_name = _("phase change")
+        verbose_name_plural = _("phase changes")
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id}: {self.from_phase} → {self.to_phase}"
+
+
+# --- The programme results framework: objectives, and targets whose actuals are computed ---------
+# Targets name a metric; the outcomes app computes its actual from what is recorded (sessions,
+# engagements, measures, scores), so no figure is ever typed in twice.
+
+
+class ProgrammeObjective(models.Model):
+    """An objective of a programme's results framework (e.g. "Personnel capacity strengthened")."""
+
+    class Area(models.TextChoices):
+        CAPACITY = "capacity", _("Personnel capacity")
+        CONTROL = "control", _("Control efficiency")
+        COORDINATION = "coordination", _("National coordination")
+        DELIVERY = "delivery", _("Delivery of assistance")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("programme")
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_("Short reference, e.g. O1."))
+    title = models.CharField(_("title"), max_length=300)
+    area = models.CharField(_("outcome area"), max_length=20, choices=Area.choices, default=Area.DELIVERY)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["programme_id", "order", "code"]
+        verbose_name = _("programme objective")
+        verbose_name_plural = _("programme objectives")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="objective_unique_code_per_programme")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+# Kinds of training session (the trainings app's vocabulary, repeated here because engagements
+# may not import trainings): a target may count only one kind, e.g. "8 training webinars".
+SESSION_KINDS = [
+    ("training", _("Training")),
+    ("mentoring", _("Mentoring")),
+    ("webinar", _("Webinar")),
+    ("workshop", _("Workshop")),
+    ("study_visit", _("Study visit")),
+]
+
+
+class TargetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Programme-wide targets, and country targets of the countries the user reaches."""
+        scope = scope_for(user, EVERY_ROLE)
+        if scope.everywhere:  # (Q() | Q(…) would keep only the right-hand side)
+            return self.all()
+        return self.filter(Q(country__isnull=True) | scope.q("country"))
+
+    def overlapping(self, start, end):
+        return self.filter(period_start__lte=end, period_end__gte=start)
+
+
+class ProgrammeTarget(models.Model):
+    """What a programme promised for a period; the actual comes from the recorded data."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("programme")
+    )
+    objective = models.ForeignKey(
+        ProgrammeObjective,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("objective"),
+    )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("country"),
+        help_text=_("Empty: the target is for the whole programme."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    session_kind = models.CharField(
+        _("kind of session"),
+        max_length=20,
+        choices=SESSION_KINDS,
+        blank=True,
+        help_text=_("Training metrics only: count or pool only this kind of session."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["programme_id", "order", "period_start", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = _("The period must not end before it starts.")
+        if self.objective_id and self.programme_id and self.objective.programme_id != self.programme_id:
+            errors["objective"] = _("The objective belongs to another programme.")
+        if self.session_kind and self.metric not in self.SESSION_METRICS:
+            errors["session_kind"] = _("Only training metrics can be limited to a kind of session.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ActivityTarget(ProgrammeTarget):
+    """A count of things done in a period: "8 training webinars", "30 technical assistance actions"."""
+
+    class Metric(models.TextChoices):
+        SESSIONS_HELD = "sessions_held", _("Training sessions held")
+        PEOPLE_TRAINED = "people_trained", _("People trained (distinct participants)")
+        ENGAGEMENTS_STARTED = "engagements_started", _("Technical assistance actions started")
+        ENGAGEMENTS_REACHING_PHASE = "engagements_reaching_phase", _("Engagements that reached a phase")
+        ASSESSMENTS_COMPLETED = "assessments_completed", _("National assessments completed")
+        ROUNDTABLES_HELD = "roundtables_held", _("Roundtables held")
+        MEASURES_AGREED = "measures_agreed", _("Measures agreed")
+
+    SESSION_METRICS = (Metric.SESSIONS_HELD, Metric.PEOPLE_TRAINED)
+
+    metric = models.CharField(_("metric"), max_length=40, choices=Metric.choices)
+    phase = models.CharField(
+        _("phase"),
+        max_length=20,
+        choices=Engagement.Phase.choices,
+        blank=True,
+        help_text=_("For “engagements that reached a phase”: the phase."),
+    )
+    target_value = models.PositiveIntegerField(_("target"))
+
+    class Meta(ProgrammeTarget.Meta):
+        verbose_name = _("activity target")
+        verbose_name_plural = _("activity targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="activity_target_period_order"
+            )
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.metric == self.Metric.ENGAGEMENTS_REACHING_PHASE and not self.phase:
+            raise ValidationError({"phase": _("Choose the phase the engagements must reach.")})
+        if self.phase and self.metric != self.Metric.ENGAGEMENTS_REACHING_PHASE:
+            raise ValidationError({"phase": _("A phase applies only to “engagements that reached a phase”.")})
+
+
+class OutcomeTarget(ProgrammeTarget):
+    """A level to reach: "post-test mean ≥ 70 %", "60 % of agreed measures implemented within 18 months"."""
+
+    class Metric(models.TextChoices):
+        POST_MEAN_PCT = "post_mean_pct", _("Post-test mean (%)")
+        MEAN_GAIN_PCT = "mean_gain_pct", _("Mean pre/post gain (percentage points)")
+        NORMALIZED_GAIN = "normalized_gain", _("Normalized gain (0–1)")
+        POST_PASS_RATE = "post_pass_rate", _("Post-test pass rate (%)")
+        IMPLEMENTATION_RATE = "implementation_rate", _("Measure implementation rate (%)")
+        IMPLEMENTED_WITHIN = "implemented_within", _("Agreed measures implemented within N months (%)")
+        FOLLOWUP_COMPLIANCE = "followup_compliance", _("Follow-up rounds submitted on time (%)")
+        MATURITY_CHANGE = "maturity_change", _("Mean maturity change since baseline (levels)")
+
+    class Comparator(models.TextChoices):
+        AT_LEAST = "gte", "≥"
+        AT_MOST = "lte", "≤"
+
+    SESSION_METRICS = (Metric.POST_MEAN_PCT, Metric.MEAN_GAIN_PCT, Metric.NORMALIZED_GAIN, Metric.POST_PASS_RATE)
+    PERCENT_METRICS = (
+        Metric.POST_MEAN_PCT,
+        Metric.POST_PASS_RATE,
+        Metric.IMPLEMENTATION_RATE,
+        Metric.IMPLEMENTED_WITHIN,
+        Metric.FOLLOWUP_COMPLIANCE,
+    )
+
+    metric = models.CharField(_("metric"), max_length=40, choices=Metric.choices)
+    comparator = models.CharField(_("comparison"), max_length=3, choices=Comparator.choices, default="gte")
+    target_value = models.DecimalField(_("target"), max_digits=8, decimal_places=2)
+    within_months = models.PositiveSmallIntegerField(
+        _("within months"),
+        null=True,
+        blank=True,
+        help_text=_("For “implemented within N months”: N, counted from the day the measure was agreed."),
+    )
+
+    class Meta(ProgrammeTarget.Meta):
+        verbose_name = _("outcome target")
+        verbose_name_plural = _("outcome targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="outcome_target_period_order"
+            )
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.metric == self.Metric.IMPLEMENTED_WITHIN and not self.within_months:
+            raise ValidationError({"within_months": _("Say within how many months the measures count.")})
+        if self.within_months and self.metric != self.Metric.IMPLEMENTED_WITHIN:
+            raise ValidationError({"within_months": _("Months apply only to “implemented within N months”.")})
+        if self.target_value is not None and self.metric in self.PERCENT_METRICS and not 0 <= self.target_value <= 100:
+            raise ValidationError({"target_value": _("A percentage lies between 0 and 100.")})

@@ -1,0 +1,37 @@
+"""Account pages and endpoints: the same for every role (they show only the caller's own data)."""
+
+from django.urls import reverse
+
+from tests.authz import Case, same
+from tests.factories import PASSWORD
+
+EVERYONE = {role: same(200) for role in ("admin", "manager", "trainer", "counterpart", "viewer")}
+
+# Routes that show or change no country's data: signing in and out, passwords, the language.
+NOT_COUNTRY_DATA = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:set_language",
+    "accounts:password_change",
+    "accounts:password_change_done",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+}
+
+CASES = [
+    Case("profile page", "accounts:profile", "GET", lambda w, s: reverse("accounts:profile"), EVERYONE),
+    Case("API who am I", "api-me", "GET", lambda w, s: "/api/v1/me/", EVERYONE, api=True),
+    # Anyone may exchange valid credentials for a token, signed in or not.
+    Case(
+        "API token",
+        "api-token",
+        "POST",
+        lambda w, s: "/api/v1/auth/token/",
+        EVERYONE,
+        api=True,
+        anonymous=200,
+        data=lambda w, s: {"username": w.users["viewer"].username, "password": PASSWORD},
+    ),
+]

@@ -1,0 +1,149 @@
+"""Signing in and out, and choosing a new password through a link sent by e-mail."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from tests.factories import PASSWORD, make_user
+
+NEW_PASSWORD = "a-brand-new-passphrase"
+
+
+@pytest.fixture
+def manager(db):
+    return make_user("manager", "PE", username="maria", email="maria@example.org")
+
+
+def test_a_user_signs_in_and_lands_on_the_home_page(client, manager):
+    response = client.post(reverse("accounts:login"), {"username": "maria", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "maria" in response.content.decode()
+
+
+def test_a_wrong_password_is_refused_with_a_message(client, manager):
+    response = client.post(reverse("accounts:login"), {"username": "maria", "password": "wrong-password"})
+    assert response.status_code == 200
+    assert "enter a correct username and password" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_signing_in_returns_to_the_page_asked_for(client, manager):
+    response = client.post(
+        reverse("accounts:login"), {"username": "maria", "password": PASSWORD, "next": "/engagements/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/engagements/"
+
+
+def test_signing_in_never_redirects_to_another_site(client, manager):
+    response = client.post(
+        reverse("accounts:login"), {"username": "maria", "password": PASSWORD, "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("home")
+
+
+def test_pages_ask_anonymous_visitors_to_sign_in(client, db):
+    response = client.get("/engagements/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_signing_out_ends_the_session(client, manager):
+    client.force_login(manager)
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert client.get("/engagements/").status_code == 302
+
+
+def test_a_forgotten_password_is_replaced_through_the_e_mailed_link(
+    client, manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given: the user asks for a reset (the e-mail task is dispatched once the request commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": "MARIA@example.org"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:password_reset_done")
+    # then: one e-mail with a link to this portal
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["maria@example.org"]
+    assert message.subject == "Reset your TA Portal password"
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", message.body).group(1)
+    # when: they follow the link and choose a new password
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    assert "new_password1" in form_page.content.decode()
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
+    # then: the new password works, the old does not, and the link is spent
+    assert done.redirect_chain[-1][0] == reverse("accounts:password_reset_complete")
+    manager.refresh_from_db()
+    assert manager.check_password(NEW_PASSWORD)
+    assert not manager.check_password(PASSWORD)
+    assert "no longer valid" in client.get(link, follow=True).content.decode()
+
+
+def test_a_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing(
+    client, manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:password_reset_done")
+    assert mailoutbox == []
+
+
+def test_a_reset_with_a_malformed_address_is_a_clear_error(client, manager, mailoutbox):
+    response = client.post(reverse("accounts:password_reset"), {"email": "not-an-address"})
+    assert response.status_code == 200
+    assert "Enter a valid email address" in response.content.decode()
+    assert mailoutbox == []
+
+
+def test_a_tampered_reset_link_is_refused(client, manager):
+    response = client.get("/accounts/password/reset/MQ/bad-token/", follow=True)
+    assert "no longer valid" in response.content.decode()
+
+
+def test_the_new_password_must_pass_the_rules(client, manager, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "maria@example.org"})
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mailoutbox[0].body).group(1)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": "short", "new_password2": "short"})
+    assert "too short" in response.content.decode()
+    manager.refresh_from_db()
+    assert manager.check_password(PASSWORD)
+
+
+def test_a_signed_in_user_changes_their_password(client, manager):
+    client.force_login(manager)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=manager.pk).check_password(NEW_PASSWORD)
+
+
+def test_the_profile_saves_name_and_language(client, manager):
+    client.force_login(manager)
+    response = client.post(
+        reverse("accounts:profile"),
+        {"first_name": "María", "last_name": "Gestora", "email": "maria@example.org", "language": "es"},
+    )
+    assert response.status_code == 302
+    manager.refresh_from_db()
+    assert (manager.first_name, manager.language) == ("María", "es")
+
+
+def test_the_profile_refuses_a_bad_e_mail_and_saves_nothing(client, manager):
+    client.force_login(manager)
+    response = client.post(
+        reverse("accounts:profile"), {"first_name": "X", "last_name": "", "email": "nope", "language": ""}
+    )
+    assert response.status_code == 200
+    assert "Enter a valid email address" in response.content.decode()
+    manager.refresh_from_db()
+    assert manager.first_name == ""

@@ -1,0 +1,98 @@
+"""Factories for test data, and the standard two-country world used by permission tests."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import factory
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import user_set_role
+from engagements.models import Agency, Engagement, Person
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+def make_user(role: str, *countries: str, username: str | None = None, **extra) -> User:
+    user = UserFactory(**({"username": username} if username else {}), **extra)
+    user_set_role(user=user, role=role, country_codes=countries)
+    return user
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    country_id = "PE"
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    acronym = factory.Sequence(lambda n: f"AG{n}")
+    kind = Agency.Kind.CUSTOMS
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    sex = Person.Sex.FEMALE
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    agency = factory.SubFactory(AgencyFactory)
+    country_id = factory.LazyAttribute(lambda p: p.agency.country_id if p.agency else "PE")
+
+
+class EngagementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Engagement
+
+    country_id = "PE"
+    title = factory.Sequence(lambda n: f"Engagement {n}")
+    start_date = date(2025, 1, 15)
+    phase = Engagement.Phase.ASSESSMENT
+
+
+@dataclass
+class World:
+    """Two countries (PE = own, CO = other), with users of every role in PE, and global ones.
+
+    ``users[role]`` holds the PE user of that role; ``admin`` and ``global_manager`` reach everything.
+    """
+
+    own: str = "PE"
+    other: str = "CO"
+    users: dict[str, User] = field(default_factory=dict)
+    engagement: Engagement | None = None
+    other_engagement: Engagement | None = None
+    agency: Agency | None = None
+    other_agency: Agency | None = None
+    person: Person | None = None
+    other_person: Person | None = None
+
+
+def build_world() -> World:
+    world = World()
+    for role in Role.values:
+        world.users[role] = make_user(role, world.own, username=f"{role}_pe")
+    world.users["admin"] = make_user(Role.ADMIN, username="admin_global")
+    world.users["global_manager"] = make_user(Role.MANAGER, username="manager_global")
+    world.agency = AgencyFactory(country_id=world.own)
+    world.other_agency = AgencyFactory(country_id=world.other)
+    world.person = PersonFactory(agency=world.agency)
+    world.other_person = PersonFactory(agency=world.other_agency)
+    world.engagement = EngagementFactory(country_id=world.own, title="Own engagement")
+    world.other_engagement = EngagementFactory(country_id=world.other, title="Other engagement")
+    return world
