@@ -1,0 +1,66 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from accounts.scoping import is_admin
+
+from . import selectors
+from .forms import AuditFilterForm, FailedLoginFilterForm
+from .models import AuditEntry
+
+PAGE_SIZE = 50
+
+
+def _require_audit_reader(user) -> None:
+    if not selectors.may_read_audit(user):
+        raise PermissionDenied
+
+
+@login_required
+def entry_list(request):
+    """The audit trail of the records in the user's countries (administrators: all)."""
+    _require_audit_reader(request.user)
+    filters = AuditFilterForm(request.GET or None, model_choices=selectors.model_choices())
+    data = filters.cleaned_data if filters.is_valid() else {}
+    entries = selectors.audit_entries_for_user(
+        user=request.user,
+        model=data.get("model", ""),
+        object_pk=data.get("object", ""),
+        actor=data.get("actor", ""),
+        country=data.get("country", ""),
+        action=data.get("action", ""),
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = dict(selectors.model_choices())
+    rows = [(entry, names.get(entry.model, entry.model)) for entry in page]
+    return render(
+        request,
+        "audit/entry_list.html",
+        {"filters": filters, "page": page, "rows": rows, "is_admin": is_admin(request.user)},
+    )
+
+
+@login_required
+def entry_detail(request, pk: int):
+    _require_audit_reader(request.user)
+    entry = get_object_or_404(AuditEntry.objects.visible_to(request.user), pk=pk)
+    return render(
+        request,
+        "audit/entry_detail.html",
+        {"entry": entry, "model_name": selectors.model_name(entry.model), "changes": entry.field_changes()},
+    )
+
+
+@login_required
+def failed_logins(request):
+    """Refused sign-ins (administrators only: they are not tied to a country)."""
+    if not is_admin(request.user):
+        raise PermissionDenied
+    filters = FailedLoginFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    logins = selectors.failed_logins_for_user(user=request.user, username=data.get("username", ""))
+    page = Paginator(logins, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "audit/failed_logins.html", {"filters": filters, "page": page})
