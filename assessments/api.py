@@ -1,0 +1,526 @@
+"""REST endpoints of API.md: frameworks, assessments (with scores, findings, recommendations and
+the PDF report), roundtables. Scoped like the pages: 404 out of scope, 403 visible but read-only."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from engagements.api import CountryFilterSet, ScopedPrimaryKeyField
+from engagements.models import Agency, ControlledSubstance, Engagement, Person
+from reports.services import report_latest, report_request
+from ta_portal.api import ScopedViewSetMixin
+
+from . import report as assessment_report
+from . import selectors, services
+from .models import Assessment, Dimension, Finding, Framework, Recommendation, Roundtable
+
+
+def _as_drf(error: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(error, "error_dict"):
+        return serializers.ValidationError(
+            {
+                (field if field != "__all__" else "non_field_errors"): [str(m) for e in errors for m in e.messages]
+                for field, errors in error.error_dict.items()
+            }
+        )
+    return serializers.ValidationError({"non_field_errors": [str(m) for m in error.messages]})
+
+
+class DimensionSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+    description = serializers.SerializerMethodField()
+    levels = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dimension
+        fields = ["code", "name", "description", "levels"]
+
+    def get_name(self, obj) -> str:
+        return obj.local_name()
+
+    def get_description(self, obj) -> str:
+        return obj.local_description()
+
+    def get_levels(self, obj) -> dict[str, str]:
+        return obj.local_levels()
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    dimensions = DimensionSerializer(many=True, read_only=True)
+    # Reference data: the texts in the request's language, as for the dimensions.
+    name = serializers.CharField(source="local_name", read_only=True)
+    description = serializers.CharField(source="local_description", read_only=True)
+
+    class Meta:
+        model = Framework
+        fields = ["id", "code", "name", "version", "description", "dimensions"]
+
+
+class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+    """Assessment frameworks (reference data, readable by every signed-in user)."""
+
+    queryset = Framework.objects.prefetch_related("dimensions").order_by("name", "-version")
+    serializer_class = FrameworkSerializer
+    filterset_fields = ["code", "version"]
+
+
+class EditableEngagementField(serializers.PrimaryKeyRelatedField):
+    """An engagement the user may change (others are refused as if they did not exist)."""
+
+    def get_queryset(self):
+        return Engagement.objects.editable_by(self.context["request"].user)
+
+
+def _check_country(objects, country_code: str, field: str) -> None:
+    strangers = [str(o) for o in objects if o is not None and o.country_id != country_code]
+    if strangers:
+        raise serializers.ValidationError(
+            {field: [_("These belong to another country: %(names)s") % {"names": ", ".join(strangers)}]}
+        )
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    engagement = EditableEngagementField()
+    country = serializers.CharField(source="engagement.country_id", read_only=True)
+    agencies = ScopedPrimaryKeyField(queryset=Agency.objects.all(), many=True, required=False)
+    status = serializers.ChoiceField(choices=Assessment.Status.choices, required=False)
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, help_text=_("Why a final assessment is reopened.")
+    )
+    baseline = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "engagement",
+            "country",
+            "framework",
+            "title",
+            "status",
+            "reason",
+            "start_date",
+            "end_date",
+            "agencies",
+            "executive_summary",
+            "method",
+            "baseline",
+        ]
+
+    def get_baseline(self, obj) -> int | None:
+        # The baseline is the country's earliest final assessment when it started before this one
+        # (see selectors.baseline_for); looked up once per country, so a list does not grow in queries.
+        earliest = self.context.setdefault("_earliest_final", {})
+        country = obj.engagement.country_id
+        if country not in earliest:
+            earliest[country] = (
+                Assessment.objects.filter(engagement__country_id=country, status=Assessment.Status.FINAL)
+                .order_by("start_date", "pk")
+                .values_list("pk", "start_date")
+                .first()
+            )
+        first = earliest[country]
+        return first[0] if first and first[1] < obj.start_date and first[0] != obj.pk else None
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["engagement"].read_only = True  # an assessment stays with its engagement
+        return fields
+
+    def validate(self, attrs):
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"end_date": [_("The end date must not be before the start date.")]})
+        engagement = attrs.get("engagement") or getattr(self.instance, "engagement", None)
+        if engagement is not None and "agencies" in attrs:
+            _check_country(attrs["agencies"], engagement.country_id, "agencies")
+        if self.instance is None and attrs.get("status", Assessment.Status.DRAFT) != Assessment.Status.DRAFT:
+            raise serializers.ValidationError({"status": [_("A new assessment starts as a draft.")]})
+        return attrs
+
+    def create(self, validated_data):
+        validated_data.pop("status", None)
+        validated_data.pop("reason", None)
+        agencies = validated_data.pop("agencies", None)
+        try:
+            return services.assessment_save(
+                assessment=Assessment(**validated_data), by=self.context["request"].user, agencies=agencies
+            )
+        except DjangoValidationError as error:
+            raise _as_drf(error) from error
+
+    def update(self, instance, validated_data):
+        to_status = validated_data.pop("status", None)
+        reason = validated_data.pop("reason", "")
+        agencies = validated_data.pop("agencies", None)
+        user = self.context["request"].user
+        try:
+            if validated_data or agencies is not None:
+                for field, value in validated_data.items():
+                    setattr(instance, field, value)
+                services.assessment_save(assessment=instance, by=user, agencies=agencies)
+            if to_status is not None:
+                instance = services.assessment_set_status(
+                    assessment=instance, to_status=to_status, by=user, reason=reason
+                )
+        except DjangoValidationError as error:
+            raise _as_drf(error) from error
+        return instance
+
+
+class ScoreSerializer(serializers.Serializer):
+    dimension = serializers.CharField(help_text=_("The dimension's code."))
+    level = serializers.IntegerField(min_value=1, max_value=5)
+    rationale = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_dimension(self, value):
+        if value not in self.context["dimension_codes"]:
+            raise serializers.ValidationError(_("Unknown dimension “%(code)s” for this framework.") % {"code": value})
+        return value
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    dimension = serializers.SlugRelatedField(slug_field="code", queryset=Dimension.objects.none())
+    agencies = ScopedPrimaryKeyField(queryset=Agency.objects.all(), many=True, required=False)
+    substances = serializers.PrimaryKeyRelatedField(
+        queryset=ControlledSubstance.objects.all(), many=True, required=False
+    )
+    recommendations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = ["id", "dimension", "kind", "priority", "text", "agencies", "substances", "recommendations"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        assessment = self.context.get("assessment")
+        if assessment is not None:
+            fields["dimension"].queryset = assessment.framework.dimensions.all()
+        return fields
+
+    def validate(self, attrs):
+        _check_country(attrs.get("agencies", []), self.context["assessment"].engagement.country_id, "agencies")
+        return attrs
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.none())
+    responsible_agency = ScopedPrimaryKeyField(queryset=Agency.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = Recommendation
+        fields = ["id", "finding", "text", "priority", "responsible_agency", "timeframe"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        assessment = self.context.get("assessment")
+        if assessment is not None:
+            fields["finding"].queryset = assessment.findings.all()
+        return fields
+
+    def validate(self, attrs):
+        _check_country(
+            [attrs.get("responsible_agency")], self.context["assessment"].engagement.country_id, "responsible_agency"
+        )
+        return attrs
+
+
+REPORT_STATUS = inline_serializer(
+    "AssessmentReportStatus",
+    {
+        "status": serializers.ChoiceField(choices=["pending", "ready", "failed"]),
+        "url": serializers.URLField(),
+        "download_url": serializers.URLField(allow_null=True),
+        "language": serializers.CharField(),
+        "up_to_date": serializers.BooleanField(),
+    },
+)
+
+
+class AssessmentFilter(CountryFilterSet):
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(engagement__country_id=value.upper())
+
+    class Meta:
+        model = Assessment
+        fields = ["country", "status", "engagement", "framework"]
+
+
+@extend_schema_view(update=extend_schema(exclude=True))
+class AssessmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    queryset = Assessment.objects.select_related("engagement__country", "framework").prefetch_related("agencies")
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def update(self, request, *args, **kwargs):
+        # PUT is open for the scores sub-resource only; an assessment changes by PATCH.
+        if not kwargs.get("partial"):
+            return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
+        return super().update(request, *args, **kwargs)
+
+    def _visible(self, pk) -> Assessment:
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def _open_or_400(self, assessment: Assessment) -> None:
+        try:
+            services.assessment_require_open(assessment)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"status": error.messages}) from error
+
+    @extend_schema(request=ScoreSerializer(many=True), responses=ScoreSerializer(many=True))
+    @action(detail=True, methods=["get", "put"], url_path="scores")
+    def scores(self, request, pk=None):
+        """GET the scores; PUT the whole set ([{"dimension": code, "level": 1–5, "rationale"}]).
+
+        All or nothing: one bad row answers 400 ``{"scores": {"<index>": {field: [messages]}}}``
+        and nothing is saved. A dimension left out of a PUT loses its score."""
+        assessment = self.get_object()
+        if request.method == "PUT":
+            self._open_or_400(assessment)
+            if not isinstance(request.data, list):
+                raise serializers.ValidationError({"scores": [_("Send a list of scores.")]})
+            codes = set(assessment.framework.dimensions.values_list("code", flat=True))
+            errors, rows = {}, []
+            for index, item in enumerate(request.data):
+                row = ScoreSerializer(data=item, context={"dimension_codes": codes})
+                if row.is_valid():
+                    rows.append(row.validated_data)
+                else:
+                    errors[str(index)] = row.errors
+            seen: dict[str, int] = {}
+            for index, row in enumerate(rows):
+                if row["dimension"] in seen:
+                    errors.setdefault(str(index), {})["dimension"] = [_("This dimension is scored twice.")]
+                seen[row["dimension"]] = index
+            if errors:
+                raise serializers.ValidationError({"scores": errors})
+            try:
+                services.scores_replace(
+                    assessment=assessment,
+                    entries=[services.ScoreEntry(r["dimension"], r["level"], r.get("rationale", "")) for r in rows],
+                    by=request.user,
+                )
+            except DjangoValidationError as error:
+                raise _as_drf(error) from error
+        data = [
+            {"dimension": s.dimension.code, "level": s.level, "rationale": s.rationale}
+            for s in selectors.scores_of(assessment)
+        ]
+        return Response(data)
+
+    @extend_schema(request=FindingSerializer, responses=FindingSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="findings")
+    def findings(self, request, pk=None):
+        assessment = self.get_object()
+        context = {**self.get_serializer_context(), "assessment": assessment}
+        if request.method == "POST":
+            self._open_or_400(assessment)
+            serializer = FindingSerializer(data=request.data, context=context)
+            serializer.is_valid(raise_exception=True)
+            data = dict(serializer.validated_data)
+            agencies, substances = data.pop("agencies", []), data.pop("substances", [])
+            try:
+                finding = services.finding_save(
+                    finding=Finding(assessment=assessment, **data),
+                    agencies=agencies,
+                    substances=substances,
+                    by=request.user,
+                )
+            except DjangoValidationError as error:
+                raise _as_drf(error) from error
+            return Response(FindingSerializer(finding, context=context).data, status=status.HTTP_201_CREATED)
+        findings = selectors.findings_with_recommendations(assessment)
+        page = self.paginate_queryset(findings)
+        return self.get_paginated_response(FindingSerializer(page, many=True, context=context).data)
+
+    @extend_schema(request=RecommendationSerializer, responses=RecommendationSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="recommendations")
+    def recommendations(self, request, pk=None):
+        assessment = self.get_object()
+        context = {**self.get_serializer_context(), "assessment": assessment}
+        if request.method == "POST":
+            self._open_or_400(assessment)
+            serializer = RecommendationSerializer(data=request.data, context=context)
+            serializer.is_valid(raise_exception=True)
+            try:
+                recommendation = services.recommendation_save(
+                    recommendation=Recommendation(**serializer.validated_data), by=request.user
+                )
+            except DjangoValidationError as error:
+                raise _as_drf(error) from error
+            return Response(
+                RecommendationSerializer(recommendation, context=context).data, status=status.HTTP_201_CREATED
+            )
+        recommendations = (
+            Recommendation.objects.filter(finding__assessment=assessment)
+            .select_related("responsible_agency")
+            .order_by("finding__dimension__order", "finding_id", "pk")
+        )
+        page = self.paginate_queryset(recommendations)
+        return self.get_paginated_response(RecommendationSerializer(page, many=True, context=context).data)
+
+    def _report_language(self, request) -> str:
+        from django.conf import settings
+
+        wanted = request.data.get("language") if request.method == "POST" else request.query_params.get("language")
+        languages = dict(settings.LANGUAGES)
+        if wanted:
+            if wanted not in languages:
+                raise serializers.ValidationError({"language": [_("Unknown language.")]})
+            return wanted
+        return getattr(request.user, "language", "") or get_language() or settings.LANGUAGE_CODE
+
+    def _report_payload(self, request, assessment, report, language) -> dict:
+        current = assessment_report.assessment_report_fingerprint(assessment, language)
+        return {
+            "status": report.status,
+            "url": request.build_absolute_uri(reverse("assessment-report", args=[assessment.pk]))
+            + f"?language={language}",
+            "download_url": request.build_absolute_uri(reverse("api-report-download", args=[report.pk]))
+            if report.is_ready
+            else None,
+            "language": report.language,
+            "up_to_date": report.fingerprint == current,
+        }
+
+    @extend_schema(request=None, responses={200: REPORT_STATUS, 202: REPORT_STATUS})
+    @action(detail=True, methods=["get", "post"], url_path="report")
+    def report(self, request, pk=None):
+        """POST queues the PDF report (202 at once); GET tells its status and, once ready, where to
+        download it. Anyone who may read the assessment may have its report made."""
+        assessment = self._visible(pk)
+        language = self._report_language(request)
+        if request.method == "POST":
+            report = report_request(
+                owner=assessment,
+                kind=assessment_report.KIND,
+                language=language,
+                fingerprint=assessment_report.assessment_report_fingerprint(assessment, language),
+                by=request.user,
+            )
+            return Response(
+                self._report_payload(request, assessment, report, language), status=status.HTTP_202_ACCEPTED
+            )
+        report = report_latest(owner=assessment, kind=assessment_report.KIND, language=language)
+        if report is None:
+            return Response(
+                {"detail": _("No report has been requested in this language.")}, status=status.HTTP_404_NOT_FOUND
+            )
+        return Response(self._report_payload(request, assessment, report, language))
+
+
+class AttendeeSerializer(serializers.Serializer):
+    person = ScopedPrimaryKeyField(queryset=Person.objects.all())
+    attended = serializers.BooleanField(default=False)
+
+
+class RoundtableSerializer(serializers.ModelSerializer):
+    engagement = EditableEngagementField()
+    assessment = ScopedPrimaryKeyField(queryset=Assessment.objects.all(), required=False, allow_null=True)
+    agencies = ScopedPrimaryKeyField(queryset=Agency.objects.all(), many=True, required=False)
+    attendees = AttendeeSerializer(many=True, required=False, source="attendance")
+
+    class Meta:
+        model = Roundtable
+        fields = [
+            "id",
+            "engagement",
+            "assessment",
+            "title",
+            "date",
+            "start_time",
+            "end_time",
+            "time_zone",
+            "online",
+            "venue",
+            "agenda",
+            "minutes",
+            "agencies",
+            "attendees",
+        ]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["engagement"].read_only = True
+        return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["attendees"] = [{"person": row.person_id, "attended": row.attended} for row in instance.attendance.all()]
+        return data
+
+    def validate(self, attrs):
+        engagement = attrs.get("engagement") or getattr(self.instance, "engagement", None)
+        assessment = attrs.get("assessment", getattr(self.instance, "assessment", None))
+        if engagement is not None and assessment is not None and assessment.engagement_id != engagement.pk:
+            raise serializers.ValidationError({"assessment": [_("The assessment belongs to another engagement.")]})
+        start = attrs.get("start_time", getattr(self.instance, "start_time", None))
+        end = attrs.get("end_time", getattr(self.instance, "end_time", None))
+        if start and end and end <= start:
+            raise serializers.ValidationError({"end_time": [_("The end time must be after the start time.")]})
+        if engagement is not None:
+            _check_country(attrs.get("agencies", []), engagement.country_id, "agencies")
+            _check_country([row["person"] for row in attrs.get("attendance", [])], engagement.country_id, "attendees")
+        return attrs
+
+    def _save(self, instance, validated_data):
+        agencies = validated_data.pop("agencies", None)
+        attendance = validated_data.pop("attendance", None)
+        for field, value in validated_data.items():
+            setattr(instance, field, value)
+        user = self.context["request"].user
+        try:
+            services.roundtable_save(roundtable=instance, agencies=agencies, by=user)
+            if attendance is not None:
+                wanted = {row["person"].pk: row for row in attendance}
+                services.roundtable_set_attendance(
+                    roundtable=instance,
+                    attended={pk: row["attended"] for pk, row in wanted.items()},
+                    add=[row["person"] for row in attendance],
+                    remove=instance.attendance.exclude(person_id__in=wanted).values_list("person_id", flat=True),
+                    by=user,
+                )
+        except DjangoValidationError as error:
+            raise _as_drf(error) from error
+        return instance
+
+    def create(self, validated_data):
+        return self._save(Roundtable(), validated_data)
+
+    def update(self, instance, validated_data):
+        return self._save(instance, validated_data)
+
+
+class RoundtableFilter(CountryFilterSet):
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(engagement__country_id=value.upper())
+
+    class Meta:
+        model = Roundtable
+        fields = ["country", "engagement", "assessment"]
+
+
+class RoundtableViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    queryset = (
+        Roundtable.objects.select_related("engagement")
+        .prefetch_related("agencies", "attendance")
+        .order_by("-date", "pk")
+    )
+    serializer_class = RoundtableSerializer
+    filterset_class = RoundtableFilter
+
+
+def register(router) -> None:
+    router.register("frameworks", FrameworkViewSet, basename="framework")
+    router.register("assessments", AssessmentViewSet, basename="assessment")
+    router.register("roundtables", RoundtableViewSet, basename="roundtable")

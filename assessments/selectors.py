@@ -1,0 +1,255 @@
+"""Reads of assessments and roundtables: scoped fetches, the baseline comparison, report data."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.access import get_visible_or_404
+from accounts.scoping import scope_for
+
+from .models import (
+    Assessment,
+    Dimension,
+    DimensionScore,
+    EvidenceMeeting,
+    Finding,
+    Framework,
+    LegalInstrument,
+    Recommendation,
+    Roundtable,
+    RoundtableAttendance,
+)
+
+Status = Assessment.Status
+
+
+def may_read_assessments(user) -> bool:
+    return not scope_for(user, Assessment.objects.read_roles).empty
+
+
+def may_write_assessments(user) -> bool:
+    return not scope_for(user, Assessment.objects.write_roles).empty
+
+
+def assessment_list_for_user(
+    *, user, search: str = "", country: str = "", status: str = "", engagement: int | None = None
+) -> QuerySet[Assessment]:
+    assessments = (
+        Assessment.objects.visible_to(user)
+        .select_related("engagement__country", "framework")
+        .annotate(
+            n_scores=Count("scores", distinct=True),
+            n_dimensions=Count("framework__dimensions", distinct=True),
+            n_findings=Count("findings", distinct=True),
+        )
+        # Aggregating queries ignore Meta.ordering: order explicitly for stable pages.
+        .order_by("-start_date", "title", "pk")
+    )
+    if search:
+        assessments = assessments.filter(Q(title__icontains=search) | Q(engagement__title__icontains=search))
+    if country:
+        assessments = assessments.filter(engagement__country_id=country.upper())
+    if status:
+        assessments = assessments.filter(status=status)
+    if engagement:
+        assessments = assessments.filter(engagement_id=engagement)
+    return assessments
+
+
+def assessment_get_for_user(*, user, pk: int) -> Assessment:
+    return get_visible_or_404(Assessment.objects.select_related("engagement__country", "framework"), user, pk=pk)
+
+
+def assessment_is_editable_by(assessment: Assessment, user) -> bool:
+    return Assessment.objects.editable_by(user).filter(pk=assessment.pk).exists()
+
+
+def baseline_for(assessment: Assessment) -> Assessment | None:
+    """The assessment this one is compared with: the country's earliest *final* assessment that
+    started before it. None when this is the first assessment of the country (it is the baseline)."""
+    return (
+        Assessment.objects.filter(
+            engagement__country_id=assessment.engagement.country_id,
+            status=Status.FINAL,
+            start_date__lt=assessment.start_date,
+        )
+        .exclude(pk=assessment.pk)
+        .select_related("framework")
+        .order_by("start_date", "pk")
+        .first()
+    )
+
+
+def _levels_by_code(assessment: Assessment | None) -> dict[str, int]:
+    if assessment is None:
+        return {}
+    return dict(assessment.scores.values_list("dimension__code", "level"))
+
+
+@dataclass
+class ComparisonRow:
+    dimension: Dimension
+    level: int | None
+    rationale: str
+    baseline_level: int | None
+
+    @property
+    def change(self) -> int | None:
+        if self.level is None or self.baseline_level is None:
+            return None
+        return self.level - self.baseline_level
+
+
+@dataclass
+class Comparison:
+    assessment: Assessment
+    baseline: Assessment | None
+    rows: list[ComparisonRow] = field(default_factory=list)
+
+    @property
+    def scored(self) -> int:
+        return sum(1 for row in self.rows if row.level is not None)
+
+    @property
+    def mean_level(self) -> float | None:
+        levels = [row.level for row in self.rows if row.level is not None]
+        return sum(levels) / len(levels) if levels else None
+
+    @property
+    def baseline_mean_level(self) -> float | None:
+        levels = [row.baseline_level for row in self.rows if row.baseline_level is not None]
+        return sum(levels) / len(levels) if levels else None
+
+
+def comparison_for(assessment: Assessment) -> Comparison:
+    """Per dimension of the assessment's framework: the level now and at the baseline (matched by
+    dimension code, so a baseline made with an earlier framework version still compares)."""
+    baseline = baseline_for(assessment)
+    baseline_levels = _levels_by_code(baseline)
+    scores = {s.dimension_id: s for s in assessment.scores.all()}
+    rows = []
+    for dimension in assessment.framework.dimensions.all():
+        score = scores.get(dimension.pk)
+        rows.append(
+            ComparisonRow(
+                dimension=dimension,
+                level=score.level if score else None,
+                rationale=score.rationale if score else "",
+                baseline_level=baseline_levels.get(dimension.code),
+            )
+        )
+    return Comparison(assessment=assessment, baseline=baseline, rows=rows)
+
+
+def radar_for(comparison: Comparison):
+    """The maturity radar of an assessment, with its baseline when there is one (page and PDF)."""
+    from reports.charts import Series, radar_chart
+
+    axes = [row.dimension.local_name() for row in comparison.rows]
+    series = [
+        Series(
+            _("This assessment (%(year)s)") % {"year": comparison.assessment.start_date.year},
+            [row.level for row in comparison.rows],
+        )
+    ]
+    if comparison.baseline is not None:
+        series.append(
+            Series(
+                _("Baseline (%(year)s)") % {"year": comparison.baseline.start_date.year},
+                [row.baseline_level for row in comparison.rows],
+            )
+        )
+    return radar_chart(
+        axes=axes,
+        series=series,
+        max_value=5,
+        title=_("Maturity by dimension, levels 1 to 5: %(title)s") % {"title": comparison.assessment.title},
+    )
+
+
+def maturity_comparison(*, country_code: str, engagement_id: int | None = None) -> dict[str, dict[str, int]]:
+    """Maturity levels of a country (or of one engagement) at the baseline and now.
+
+    - ``baseline``: {dimension code: level} of the earliest *final* assessment (by start date, then
+      id) of the country — or of the engagement, when ``engagement_id`` is given;
+    - ``latest``: the same for the most recent final assessment;
+    - ``change``: latest − baseline, for the codes scored in both; empty when there is only one
+      final assessment (no re-assessment yet, so no change can be measured).
+    Drafts and assessments in review never count. Dimensions are matched by code, so framework
+    versions compare. With no final assessment all three are empty dicts. Not scoped: the caller
+    decides who may see the country.
+    """
+    finals = Assessment.objects.filter(engagement__country_id=country_code.upper(), status=Status.FINAL)
+    if engagement_id is not None:
+        finals = finals.filter(engagement_id=engagement_id)
+    first = finals.order_by("start_date", "pk").first()
+    last = finals.order_by("-start_date", "-pk").first()
+    if first is None:
+        return {"baseline": {}, "latest": {}, "change": {}}
+    baseline, latest = _levels_by_code(first), _levels_by_code(last)
+    change = {} if first.pk == last.pk else {code: latest[code] - baseline[code] for code in latest if code in baseline}
+    return {"baseline": baseline, "latest": latest, "change": change}
+
+
+def frameworks_offered() -> QuerySet[Framework]:
+    return Framework.objects.latest_versions().order_by("name")
+
+
+def findings_with_recommendations(assessment: Assessment) -> QuerySet[Finding]:
+    return (
+        assessment.findings.select_related("dimension")
+        .prefetch_related(
+            "agencies",
+            "substances",
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("responsible_agency").order_by("pk"),
+            ),
+        )
+        .order_by("dimension__order", "pk")
+    )
+
+
+def meetings_of(assessment: Assessment) -> QuerySet[EvidenceMeeting]:
+    return assessment.meetings.select_related("agency").prefetch_related("people")
+
+
+def instruments_of(assessment: Assessment) -> QuerySet[LegalInstrument]:
+    return assessment.instruments.all()
+
+
+def scores_of(assessment: Assessment) -> QuerySet[DimensionScore]:
+    return assessment.scores.select_related("dimension").order_by("dimension__order")
+
+
+def roundtable_list_for_user(*, user, country: str = "", engagement: int | None = None) -> QuerySet[Roundtable]:
+    roundtables = (
+        Roundtable.objects.visible_to(user)
+        .select_related("engagement__country", "assessment")
+        .annotate(
+            n_invited=Count("attendance", distinct=True),
+            n_attended=Count("attendance", filter=Q(attendance__attended=True), distinct=True),
+        )
+        .order_by("-date", "title", "pk")
+    )
+    if country:
+        roundtables = roundtables.filter(engagement__country_id=country.upper())
+    if engagement:
+        roundtables = roundtables.filter(engagement_id=engagement)
+    return roundtables
+
+
+def roundtable_get_for_user(*, user, pk: int) -> Roundtable:
+    return get_visible_or_404(Roundtable.objects.select_related("engagement__country", "assessment"), user, pk=pk)
+
+
+def attendance_of(roundtable: Roundtable) -> QuerySet[RoundtableAttendance]:
+    return roundtable.attendance.select_related("person__agency").order_by("person__full_name")
+
+
+def agreed_measures(roundtable: Roundtable) -> list:
+    """The measures agreed at the roundtable (tracked by the follow-up app, when it is installed)."""
+    if not hasattr(Roundtable, "measures"):
+        return []
+    return list(roundtable.measures.select_related("responsible_agency", "recommendation").order_by("due_date", "pk"))

@@ -1,0 +1,554 @@
+"""Pages of assessments, their evidence, scores, findings and recommendations, and roundtables.
+
+Every fetch goes through a scoped queryset (404 out of scope); changes need the write roles in
+the country (403 otherwise). A final assessment is read-only: its edit pages send the user back
+to the assessment with an explanation and save nothing.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import get_visible_or_404, require_editable
+from engagements.selectors import countries_visible_to
+from reports.services import report_latest, report_request
+
+from . import report as assessment_report
+from . import selectors, services
+from .forms import (
+    AssessmentFilterForm,
+    AssessmentForm,
+    AttendanceForm,
+    FindingForm,
+    InstrumentForm,
+    MeetingForm,
+    NewAttendeeForm,
+    RecommendationForm,
+    ReportRequestForm,
+    RoundtableForm,
+    ScoresForm,
+    StatusForm,
+)
+from .invitations import roundtable_invitation
+from .models import (
+    Assessment,
+    EvidenceMeeting,
+    Finding,
+    Framework,
+    LegalInstrument,
+    Recommendation,
+    Roundtable,
+)
+
+PAGE_SIZE = 25
+
+
+def _paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _require_read_somewhere(user) -> None:
+    if not selectors.may_read_assessments(user):
+        raise PermissionDenied
+
+
+def _require_write_somewhere(user) -> None:
+    if not selectors.may_write_assessments(user):
+        raise PermissionDenied
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form (field errors where the form has the field)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _editable_assessment(request, pk: int) -> Assessment:
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    require_editable(Assessment.objects, request.user, assessment)
+    return assessment
+
+
+def _refuse_if_final(request, assessment: Assessment):
+    """A final assessment is read-only: back to its page with the reason (nothing is saved)."""
+    if assessment.is_final:
+        messages.error(request, services.AssessmentFinalError().messages[0])
+        return redirect(assessment)
+    return None
+
+
+# Assessments
+
+
+@login_required
+def assessment_list(request):
+    _require_read_somewhere(request.user)
+    filters = AssessmentFilterForm(request.GET or None, countries=countries_visible_to(request.user))
+    data = filters.cleaned_data if filters.is_valid() else {}
+    assessments = selectors.assessment_list_for_user(
+        user=request.user,
+        search=data.get("q", ""),
+        country=data.get("country", ""),
+        status=data.get("status", ""),
+        engagement=data.get("engagement"),
+    )
+    return render(
+        request,
+        "assessments/assessment_list.html",
+        {
+            "filters": filters,
+            "page": _paginate(request, assessments),
+            "can_create": selectors.may_write_assessments(request.user),
+        },
+    )
+
+
+@login_required
+def assessment_detail(request, pk: int):
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    comparison = selectors.comparison_for(assessment)
+    language = get_language()
+    latest_report = report_latest(owner=assessment, kind=assessment_report.KIND, language=language)
+    current_fingerprint = assessment_report.assessment_report_fingerprint(assessment, language)
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "can_edit": selectors.assessment_is_editable_by(assessment, request.user),
+            "comparison": comparison,
+            "radar": selectors.radar_for(comparison),
+            "meetings": selectors.meetings_of(assessment),
+            "instruments": selectors.instruments_of(assessment),
+            "findings": selectors.findings_with_recommendations(assessment),
+            "agencies": assessment.agencies.all(),
+            "lead_assessors": assessment.lead_assessors.all(),
+            "status_changes": assessment.status_changes.select_related("changed_by"),
+            "status_form": StatusForm(initial={"status": assessment.status}),
+            "next_statuses": [Assessment.Status(s) for s in services.TRANSITIONS[assessment.status]],
+            "roundtables": assessment.roundtables.all(),
+            "report": latest_report,
+            "report_is_current": latest_report is not None and latest_report.fingerprint == current_fingerprint,
+            "report_form": ReportRequestForm(),
+        },
+    )
+
+
+def _assessment_form(request, assessment: Assessment | None):
+    initial = {}
+    if assessment is None and str(request.GET.get("engagement", "")).isdigit():
+        initial["engagement"] = int(request.GET["engagement"])
+    form = AssessmentForm(request.POST or None, instance=assessment, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.assessment_save(
+                assessment=form.save(commit=False),
+                by=request.user,
+                agencies=form.cleaned_data["agencies"],
+                lead_assessors=form.cleaned_data["lead_assessors"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The assessment was saved."))
+            return redirect(saved)
+    return render(request, "assessments/assessment_form.html", {"form": form, "assessment": assessment})
+
+
+@login_required
+def assessment_create(request):
+    _require_write_somewhere(request.user)
+    return _assessment_form(request, None)
+
+
+@login_required
+def assessment_edit(request, pk: int):
+    assessment = _editable_assessment(request, pk)
+    return _refuse_if_final(request, assessment) or _assessment_form(request, assessment)
+
+
+@login_required
+@require_POST
+def assessment_status(request, pk: int):
+    assessment = _editable_assessment(request, pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid status."))
+        return redirect(assessment)
+    try:
+        services.assessment_set_status(
+            assessment=assessment,
+            to_status=form.cleaned_data["status"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The assessment is now “%(status)s”.") % {"status": assessment.get_status_display()}
+        )
+    return redirect(assessment)
+
+
+@login_required
+def assessment_scores(request, pk: int):
+    assessment = _editable_assessment(request, pk)
+    refused = _refuse_if_final(request, assessment)
+    if refused:
+        return refused
+    dimensions = list(assessment.framework.dimensions.all())
+    scores = {score.dimension_id: score for score in assessment.scores.all()}
+    form = ScoresForm(request.POST or None, dimensions=dimensions, scores=scores)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scores_replace(assessment=assessment, entries=form.entries(), by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The scores were saved."))
+            return redirect(reverse("assessments:detail", args=[assessment.pk]) + "#maturity")
+    return render(request, "assessments/scores_form.html", {"assessment": assessment, "form": form})
+
+
+# Evidence, findings and recommendations: one pattern for each kind of part.
+
+
+def _part_page(request, *, assessment, form, save, title, cancel_url, success):
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(cancel_url)
+    return render(
+        request,
+        "assessments/part_form.html",
+        {"assessment": assessment, "form": form, "title": title, "cancel_url": cancel_url},
+    )
+
+
+def _part_for_edit(request, model, pk: int):
+    part = get_visible_or_404(model.objects.all(), request.user, pk=pk)
+    require_editable(model.objects, request.user, part)
+    return part
+
+
+@login_required
+def meeting_form(request, pk: int | None = None, assessment_pk: int | None = None):
+    meeting = _part_for_edit(request, EvidenceMeeting, pk) if pk else None
+    assessment = meeting.assessment if meeting else _editable_assessment(request, assessment_pk)
+    refused = _refuse_if_final(request, assessment)
+    if refused:
+        return refused
+    form = MeetingForm(
+        request.POST or None, instance=meeting or EvidenceMeeting(assessment=assessment), assessment=assessment
+    )
+
+    def save(form):
+        services.meeting_save(meeting=form.save(commit=False), people=form.cleaned_data["people"], by=request.user)
+
+    return _part_page(
+        request,
+        assessment=assessment,
+        form=form,
+        save=save,
+        title=_("Edit meeting or interview") if meeting else _("New meeting or interview"),
+        cancel_url=reverse("assessments:detail", args=[assessment.pk]) + "#evidence",
+        success=_("The meeting was saved."),
+    )
+
+
+@login_required
+def instrument_form(request, pk: int | None = None, assessment_pk: int | None = None):
+    instrument = _part_for_edit(request, LegalInstrument, pk) if pk else None
+    assessment = instrument.assessment if instrument else _editable_assessment(request, assessment_pk)
+    refused = _refuse_if_final(request, assessment)
+    if refused:
+        return refused
+    form = InstrumentForm(
+        request.POST or None, instance=instrument or LegalInstrument(assessment=assessment), assessment=assessment
+    )
+    return _part_page(
+        request,
+        assessment=assessment,
+        form=form,
+        save=lambda form: services.instrument_save(instrument=form.save(commit=False), by=request.user),
+        title=_("Edit legal instrument") if instrument else _("New legal instrument"),
+        cancel_url=reverse("assessments:detail", args=[assessment.pk]) + "#evidence",
+        success=_("The legal instrument was saved."),
+    )
+
+
+@login_required
+def finding_form(request, pk: int | None = None, assessment_pk: int | None = None):
+    finding = _part_for_edit(request, Finding, pk) if pk else None
+    assessment = finding.assessment if finding else _editable_assessment(request, assessment_pk)
+    refused = _refuse_if_final(request, assessment)
+    if refused:
+        return refused
+    initial = {}
+    if finding is None and request.GET.get("dimension"):
+        initial["dimension"] = assessment.framework.dimensions.filter(code=request.GET["dimension"]).first()
+    form = FindingForm(
+        request.POST or None,
+        instance=finding or Finding(assessment=assessment),
+        assessment=assessment,
+        initial=initial,
+    )
+
+    def save(form):
+        services.finding_save(
+            finding=form.save(commit=False),
+            agencies=form.cleaned_data["agencies"],
+            substances=form.cleaned_data["substances"],
+            by=request.user,
+        )
+
+    return _part_page(
+        request,
+        assessment=assessment,
+        form=form,
+        save=save,
+        title=_("Edit finding") if finding else _("New finding"),
+        cancel_url=reverse("assessments:detail", args=[assessment.pk]) + "#findings",
+        success=_("The finding was saved."),
+    )
+
+
+@login_required
+def recommendation_form(request, pk: int | None = None, finding_pk: int | None = None):
+    recommendation = _part_for_edit(request, Recommendation, pk) if pk else None
+    finding = recommendation.finding if recommendation else _part_for_edit(request, Finding, finding_pk)
+    assessment = finding.assessment
+    refused = _refuse_if_final(request, assessment)
+    if refused:
+        return refused
+    form = RecommendationForm(
+        request.POST or None, instance=recommendation or Recommendation(finding=finding), finding=finding
+    )
+    return _part_page(
+        request,
+        assessment=assessment,
+        form=form,
+        save=lambda form: services.recommendation_save(recommendation=form.save(commit=False), by=request.user),
+        title=_("Edit recommendation") if recommendation else _("New recommendation"),
+        cancel_url=reverse("assessments:detail", args=[assessment.pk]) + "#findings",
+        success=_("The recommendation was saved."),
+    )
+
+
+PART_MODELS = {
+    "meeting": (EvidenceMeeting, "#evidence"),
+    "instrument": (LegalInstrument, "#evidence"),
+    "finding": (Finding, "#findings"),
+    "recommendation": (Recommendation, "#findings"),
+}
+
+
+@login_required
+def part_delete(request, kind: str, pk: int):
+    model, anchor = PART_MODELS[kind]
+    part = _part_for_edit(request, model, pk)
+    assessment = part.finding.assessment if isinstance(part, Recommendation) else part.assessment
+    back = reverse("assessments:detail", args=[assessment.pk]) + anchor
+    refused = _refuse_if_final(request, assessment)
+    if refused:
+        return refused
+    if request.method == "POST":
+        try:
+            services.assessment_part_delete(part=part, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Deleted."))
+        return redirect(back)
+    return render(
+        request,
+        "assessments/part_confirm_delete.html",
+        {"assessment": assessment, "part": part, "kind": model._meta.verbose_name, "cancel_url": back},
+    )
+
+
+@login_required
+@require_POST
+def assessment_report_request(request, pk: int):
+    """Queue the PDF report (anyone who may read the assessment may have it rendered)."""
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    form = ReportRequestForm(request.POST)
+    language = (form.cleaned_data.get("language") if form.is_valid() else "") or get_language()
+    report = report_request(
+        owner=assessment,
+        kind=assessment_report.KIND,
+        language=language,
+        fingerprint=assessment_report.assessment_report_fingerprint(assessment, language),
+        by=request.user,
+    )
+    if report.is_ready:
+        messages.success(request, _("The report is ready: the data has not changed since it was made."))
+    else:
+        messages.info(request, _("The report is being prepared; this page shows when it is ready."))
+    return redirect(reverse("assessments:detail", args=[assessment.pk]) + "#report")
+
+
+# Frameworks
+
+
+@login_required
+def framework_list(request):
+    frameworks = Framework.objects.prefetch_related("dimensions").order_by("name", "-version")
+    return render(request, "assessments/framework_list.html", {"frameworks": frameworks})
+
+
+@login_required
+def framework_detail(request, pk: int):
+    framework = get_object_or_404(Framework.objects.prefetch_related("dimensions"), pk=pk)
+    return render(request, "assessments/framework_detail.html", {"framework": framework})
+
+
+# Roundtables
+
+
+@login_required
+def roundtable_list(request):
+    _require_read_somewhere(request.user)
+    engagement = request.GET.get("engagement")
+    roundtables = selectors.roundtable_list_for_user(
+        user=request.user, engagement=int(engagement) if str(engagement or "").isdigit() else None
+    )
+    return render(
+        request,
+        "assessments/roundtable_list.html",
+        {
+            "page": _paginate(request, roundtables),
+            "can_create": selectors.may_write_assessments(request.user),
+        },
+    )
+
+
+def _measures_entry_url(roundtable: Roundtable) -> str | None:
+    """The follow-up app's form for the measures agreed at a roundtable, once that app has it."""
+    try:
+        return reverse("followups:roundtable_measures", args=[roundtable.pk])
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def roundtable_detail(request, pk: int):
+    roundtable = selectors.roundtable_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "assessments/roundtable_detail.html",
+        {
+            "roundtable": roundtable,
+            "can_edit": Roundtable.objects.editable_by(request.user).filter(pk=pk).exists(),
+            "attendance": selectors.attendance_of(roundtable),
+            "agencies": roundtable.agencies.all(),
+            "measures": selectors.agreed_measures(roundtable),
+            "measures_installed": hasattr(Roundtable, "measures"),
+            "measures_entry_url": _measures_entry_url(roundtable),
+            "assessment_visible": roundtable.assessment_id is not None
+            and Assessment.objects.visible_to(request.user).filter(pk=roundtable.assessment_id).exists(),
+        },
+    )
+
+
+def _roundtable_form(request, roundtable: Roundtable | None):
+    initial = {}
+    if roundtable is None:
+        for key in ("engagement", "assessment"):
+            if str(request.GET.get(key, "")).isdigit():
+                initial[key] = int(request.GET[key])
+        if "assessment" in initial and "engagement" not in initial:
+            found = Assessment.objects.editable_by(request.user).filter(pk=initial["assessment"]).first()
+            if found:
+                initial["engagement"] = found.engagement_id
+    form = RoundtableForm(request.POST or None, instance=roundtable, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.roundtable_save(
+                roundtable=form.save(commit=False), agencies=form.cleaned_data["agencies"], by=request.user
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The roundtable was saved."))
+            return redirect(saved)
+    return render(request, "assessments/roundtable_form.html", {"form": form, "roundtable": roundtable})
+
+
+@login_required
+def roundtable_create(request):
+    _require_write_somewhere(request.user)
+    return _roundtable_form(request, None)
+
+
+@login_required
+def roundtable_edit(request, pk: int):
+    roundtable = selectors.roundtable_get_for_user(user=request.user, pk=pk)
+    require_editable(Roundtable.objects, request.user, roundtable)
+    return _roundtable_form(request, roundtable)
+
+
+@login_required
+def roundtable_attendance(request, pk: int):
+    """Record attendance, invite people from the register, and add new people on the spot."""
+    roundtable = selectors.roundtable_get_for_user(user=request.user, pk=pk)
+    require_editable(Roundtable.objects, request.user, roundtable)
+    rows = selectors.attendance_of(roundtable)
+    adding_new = request.method == "POST" and "add_new" in request.POST
+    form = AttendanceForm(
+        request.POST if request.method == "POST" and not adding_new else None, roundtable=roundtable, rows=rows
+    )
+    new_form = NewAttendeeForm(request.POST if adding_new else None, roundtable=roundtable)
+    if adding_new and new_form.is_valid():
+        person = services.roundtable_add_new_person(
+            roundtable=roundtable,
+            person=new_form.save(commit=False),
+            attended=new_form.cleaned_data["attended"],
+            by=request.user,
+        )
+        messages.success(request, _("%(name)s was added to the register and to the attendees.") % {"name": person})
+        return redirect("assessments:roundtable_attendance", pk=roundtable.pk)
+    if request.method == "POST" and not adding_new and form.is_valid():
+        try:
+            services.roundtable_set_attendance(
+                roundtable=roundtable,
+                attended=form.attended(),
+                add=form.cleaned_data["invite"],
+                remove=form.removed(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The attendance was saved."))
+            return redirect("assessments:roundtable_attendance", pk=roundtable.pk)
+    return render(
+        request,
+        "assessments/roundtable_attendance.html",
+        {"roundtable": roundtable, "form": form, "new_form": new_form},
+    )
+
+
+@login_required
+def roundtable_invitation_ics(request, pk: int):
+    roundtable = selectors.roundtable_get_for_user(user=request.user, pk=pk)
+    response = HttpResponse(roundtable_invitation(roundtable, organizer=request.user), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="roundtable-{roundtable.pk}.ics"'
+    return response

@@ -1,0 +1,39 @@
+from django.http import FileResponse, Http404
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.views import APIView
+
+from .views import report_get_for_user
+
+
+class PDFRenderer(BaseRenderer):
+    """Lets a client ask for ``Accept: application/pdf``; the file itself bypasses rendering."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else b""
+
+
+class ReportDownloadView(APIView):
+    """A rendered PDF (token or session auth); 404 when its owner is out of the caller's scope."""
+
+    renderer_classes = [JSONRenderer, PDFRenderer]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        report = report_get_for_user(user=request.user, pk=pk)
+        if not report.is_ready or not report.file:
+            raise Http404
+        response = FileResponse(
+            report.file.open("rb"), as_attachment=True, filename=report.filename, content_type="application/pdf"
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+urlpatterns = [path("reports/<int:pk>/download/", ReportDownloadView.as_view(), name="api-report-download")]

@@ -1,0 +1,46 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from . import registry
+from .models import Report
+
+
+def report_get_for_user(*, user, pk: int) -> Report:
+    """A report whose owner the user may see; anything else is 404, like the owner's own pages."""
+    report = get_object_or_404(Report, pk=pk)
+    try:
+        kind = registry.get(report.kind)
+    except LookupError:
+        raise Http404 from None
+    if not kind.visible_owners(user).filter(pk=report.owner_id).exists():
+        raise Http404
+    return report
+
+
+@login_required
+@require_GET
+def report_download(request, pk: int):
+    report = report_get_for_user(user=request.user, pk=pk)
+    if not report.is_ready or not report.file:
+        raise Http404
+    response = FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=report.filename, content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def report_status(request, pk: int):
+    """The report's state, polled by the page that requested it."""
+    report = report_get_for_user(user=request.user, pk=pk)
+    return JsonResponse(
+        {
+            "status": report.status,
+            "status_label": str(report.get_status_display()),
+            "download_url": request.build_absolute_uri(report.get_download_url()) if report.is_ready else None,
+        }
+    )
