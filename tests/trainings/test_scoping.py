@@ -1,0 +1,107 @@
+"""Who sees which sessions: trainers by assignment, others by the session's countries."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.roles import Role
+from tests.factories import make_user
+from tests.trainings.factories import CourseFactory, EnrolmentFactory, SessionFactory
+from trainings.models import Enrolment, TrainingSession
+
+
+def test_a_trainer_sees_only_the_sessions_they_are_assigned_to(client, world):
+    trainer = world.users["trainer"]  # a trainer in PE
+    mine = SessionFactory(engagement=world.engagement, trainers=[trainer], title="Mine")
+    colleague = SessionFactory(engagement=world.engagement, trainers=[make_user(Role.TRAINER, "PE")], title="Theirs")
+    abroad = SessionFactory(engagement=world.other_engagement, trainers=[trainer], title="Mine abroad")
+    client.force_login(trainer)
+
+    listed = {s.title for s in client.get(reverse("trainings:session_list")).context["page"]}
+
+    assert listed == {"Mine", "Mine abroad"}
+    assert client.get(reverse("trainings:session_detail", args=[colleague.pk])).status_code == 404
+    assert client.get(reverse("trainings:scores", args=[colleague.pk])).status_code == 404
+    assert client.get(reverse("trainings:scores", args=[abroad.pk])).status_code == 200
+    api = APIClient()
+    api.force_authenticate(trainer)
+    assert api.get(f"/api/v1/training-sessions/{colleague.pk}/").status_code == 404
+    assert api.get(f"/api/v1/outcomes/training-sessions/{colleague.pk}/").status_code == 404
+    assert {s["id"] for s in api.get("/api/v1/training-sessions/").json()["results"]} == {abroad.pk, mine.pk}
+    assert mine.pk in TrainingSession.objects.editable_by(trainer).values_list("pk", flat=True)
+
+
+def test_being_listed_as_trainer_gives_nothing_without_the_trainer_role(client, world):
+    viewer_elsewhere = make_user(Role.VIEWER, "BO")
+    session = SessionFactory(engagement=world.engagement, trainers=[viewer_elsewhere])
+    client.force_login(viewer_elsewhere)
+
+    assert client.get(reverse("trainings:session_detail", args=[session.pk])).status_code == 404
+
+
+def test_a_regional_session_belongs_to_each_of_its_countries(world):
+    regional = SessionFactory(countries=["PE", "CO"])
+    manager_co = make_user(Role.MANAGER, "CO")
+    manager_bo = make_user(Role.MANAGER, "BO")
+    counterpart_co = make_user(Role.COUNTERPART, "CO")
+
+    assert regional in TrainingSession.objects.editable_by(world.users["manager"])
+    assert regional in TrainingSession.objects.editable_by(manager_co)
+    assert regional not in TrainingSession.objects.visible_to(manager_bo)
+    assert regional in TrainingSession.objects.visible_to(counterpart_co)
+    assert regional not in TrainingSession.objects.editable_by(counterpart_co)
+    # one session, however many of its countries a user reaches
+    assert TrainingSession.objects.visible_to(world.users["admin"]).filter(pk=regional.pk).count() == 1
+    global_manager = world.users["global_manager"]
+    assert list(TrainingSession.objects.visible_to(global_manager)).count(regional) == 1
+
+
+def test_enrolments_follow_their_sessions_scope(world):
+    own = SessionFactory(engagement=world.engagement)
+    other = SessionFactory(engagement=world.other_engagement)
+    mine = EnrolmentFactory(session=own, person=world.person)
+    EnrolmentFactory(session=other, person=world.other_person)
+
+    assert list(Enrolment.objects.visible_to(world.users["counterpart"])) == [mine]
+    assert list(Enrolment.objects.editable_by(world.users["counterpart"])) == []
+
+
+@pytest.mark.parametrize("role", ["viewer", "counterpart"])
+def test_readers_see_the_session_and_its_figures_but_no_names(client, world, role):
+    session = SessionFactory(engagement=world.engagement)
+    EnrolmentFactory(session=session, person=world.person, pre_score=Decimal(10), post_score=Decimal(40))
+    client.force_login(world.users[role])
+
+    for name in ("session_detail", "session_results"):
+        response = client.get(reverse(f"trainings:{name}", args=[session.pk]))
+        assert response.status_code == 200
+        assert world.person.full_name not in response.content.decode()
+    assert client.get(reverse("trainings:scores", args=[session.pk])).status_code == 403
+
+
+def test_a_course_page_compares_only_the_sessions_the_user_can_see(client, world):
+    course = CourseFactory()
+    SessionFactory(course=course, engagement=world.engagement, title="Lima")
+    SessionFactory(course=course, engagement=world.other_engagement, title="Bogotá")
+    client.force_login(world.users["manager"])
+
+    response = client.get(reverse("trainings:course_detail", args=[course.pk]))
+
+    assert [s.title for s, _figures in response.context["compared"]] == ["Lima"]
+    assert "Bogotá" not in response.content.decode()
+
+
+def test_the_statistics_page_pools_by_country_of_the_participants(client, world):
+    regional = SessionFactory(countries=["PE", "CO"])
+    EnrolmentFactory(session=regional, person=world.person, pre_score=Decimal(10), post_score=Decimal(40))
+    EnrolmentFactory(session=regional, person=world.other_person, pre_score=Decimal(20), post_score=Decimal(30))
+    client.force_login(world.users["admin"])
+
+    response = client.get(reverse("trainings:statistics"))
+
+    by_country = {code: figures for code, _name, figures in response.context["by_country"]}
+    assert by_country["PE"]["mean_gain_pct"] == 60.0
+    assert by_country["CO"]["mean_gain_pct"] == 20.0
+    assert response.context["overall"]["n_paired"] == 2

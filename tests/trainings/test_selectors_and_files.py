@@ -1,0 +1,64 @@
+"""The compact result rows (one query), and spreadsheet cells that cannot run as formulas."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import AgencyFactory, PersonFactory
+from tests.trainings.factories import EnrolmentFactory, SessionFactory
+from trainings.files import outcome_csv, safe_cell
+from trainings.models import TrainingSession
+from trainings.selectors import result_rows_for_sessions, session_outcome
+from trainings.statistics import ResultRow
+
+
+def test_result_rows_of_many_sessions_take_one_query(db, django_assert_num_queries):
+    for max_score in (20, 50, 100):
+        session = SessionFactory(max_score=Decimal(max_score), pass_mark=Decimal(max_score) / 2)
+        for _ in range(3):
+            EnrolmentFactory(session=session, pre_score=Decimal(10), post_score=None)
+
+    with django_assert_num_queries(1):
+        rows = result_rows_for_sessions(TrainingSession.objects.all())
+
+    assert len(rows) == 9
+    assert sorted({row.max_score for row in rows}) == [20, 50, 100]
+    assert all(isinstance(row, ResultRow) and row.post_score is None for row in rows)
+
+
+def test_a_session_outcome_pools_only_its_own_participants(db):
+    mine, other = SessionFactory(), SessionFactory()
+    EnrolmentFactory(session=mine, pre_score=Decimal(10), post_score=Decimal(30))
+    EnrolmentFactory(session=other, pre_score=Decimal(40), post_score=Decimal(50))
+
+    assert session_outcome(mine)["pre_mean_pct"] == 20.0
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+34 1 555", "'+34 1 555"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTAB", "'\tTAB"),
+        ("Ana Pérez", "Ana Pérez"),
+        (12.5, 12.5),
+        (None, None),
+    ],
+)
+def test_text_that_would_start_a_formula_stays_text(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_the_outcome_csv_neutralises_agency_names(db):
+    agency = AgencyFactory(name='=HYPERLINK("http://evil.example")', acronym="")
+    session = SessionFactory()
+    EnrolmentFactory(session=session, person=PersonFactory(agency=agency), pre_score=Decimal(1), post_score=Decimal(2))
+    outcome = session_outcome(session)
+
+    lines = list(csv.reader(io.StringIO(outcome_csv(outcome, {agency.pk: agency.name}).decode("utf-8-sig"))))
+
+    assert lines[-1][:2] == ["agency", '\'=HYPERLINK("http://evil.example")']

@@ -1,0 +1,264 @@
+"""Exam results to and from files: the import (CSV, XLSX), the template, exports, the ICS invitation.
+
+Anything written to a spreadsheet passes through ``safe_cell``: a text starting with ``=``, ``+``,
+``-`` or ``@`` would run as a formula when the file is opened (CSV/formula injection), so it is
+prefixed with an apostrophe and stays text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Enrolment, TrainingSession
+from .results import MAX_ROWS, ResultInput
+
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+COLUMNS = (
+    "person_id",
+    "full_name",
+    "email",
+    "sex",
+    "agency",
+    "country",
+    "pre_form",
+    "post_form",
+    "pre_score",
+    "post_score",
+)
+IDENTITY_COLUMNS = {"person_id", "full_name", "email"}
+RESULT_COLUMNS = {"pre_score", "post_score", "pre_form", "post_form"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as a results sheet at all (size, type, columns, empty)."""
+
+
+# Reading --------------------------------------------------------------------------------------
+
+
+def _normalise_header(cell) -> str:
+    return "_".join(str(cell or "").strip().lower().replace("-", " ").split())
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the ANSI code page, cp1252 for Latin American Spanish.
+        return data.decode("cp1252", errors="replace")
+
+
+def _csv_rows(data: bytes):
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _xlsx_rows(data: bytes):
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
+        raise ImportFileError(_("This file cannot be read as an XLSX workbook."))
+    sheet = workbook.worksheets[0]
+    for values in sheet.iter_rows(values_only=True):
+        yield [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
+    workbook.close()
+
+
+def read_results_file(upload) -> list[ResultInput]:
+    """Parse an uploaded CSV or XLSX file into rows keyed by their line number in the file."""
+    if upload.size > IMPORT_MAX_BYTES:
+        raise ImportFileError(
+            _("The file is %(size).1f MB; files of at most %(limit)s MB are accepted.")
+            % {"size": upload.size / 1024 / 1024, "limit": IMPORT_MAX_BYTES // 1024 // 1024}
+        )
+    data = upload.read()
+    if not data.strip():
+        raise ImportFileError(_("The file is empty."))
+    name = (upload.name or "").lower()
+    if data[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
+        lines = _xlsx_rows(data)
+    elif name.endswith((".csv", ".txt")) or not name:
+        lines = _csv_rows(data)
+    else:
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    return rows_from_lines(lines)
+
+
+def rows_from_lines(lines) -> list[ResultInput]:
+    lines = iter(lines)
+    header = None
+    line_number = 0
+    for line_number, cells in enumerate(lines, start=1):  # noqa: B007 (the header's line number is used below)
+        if any(str(c or "").strip() for c in cells):
+            header = [_normalise_header(c) for c in cells]
+            break
+    if header is None:
+        raise ImportFileError(_("The file is empty."))
+    while header and not header[-1]:
+        header.pop()
+    _check_header(header)
+    rows = []
+    for number, cells in enumerate(lines, start=line_number + 1):
+        if not any(str(c if c is not None else "").strip() for c in cells):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise ImportFileError(_("The file has more than %(n)s rows; split it.") % {"n": MAX_ROWS})
+        values = dict(zip(header, cells, strict=False))
+        row = ResultInput(key=str(number))
+        for column in COLUMNS:
+            if column not in header:
+                continue
+            value = values.get(column)
+            if column in RESULT_COLUMNS:
+                setattr(row, column, value if value is not None else "")
+            elif value is not None:
+                setattr(row, column, value if column == "person_id" else str(value).strip())
+        rows.append(row)
+    if not rows:
+        raise ImportFileError(_("The file has a header but no rows."))
+    return rows
+
+
+def _check_header(header: list[str]) -> None:
+    expected = ", ".join(COLUMNS)
+    unknown = [c or _("(empty)") for c in header if c not in COLUMNS]
+    if unknown:
+        raise ImportFileError(
+            _("Unknown columns: %(unknown)s. The columns are: %(expected)s.")
+            % {"unknown": ", ".join(unknown), "expected": expected}
+        )
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise ImportFileError(_("Columns appear twice: %(columns)s.") % {"columns": ", ".join(repeated)})
+    if not IDENTITY_COLUMNS & set(header):
+        raise ImportFileError(_("The file needs a full_name, email or person_id column."))
+    if not RESULT_COLUMNS & set(header):
+        raise ImportFileError(_("The file needs a pre_score or post_score column."))
+
+
+# Writing --------------------------------------------------------------------------------------
+
+
+def safe_cell(value):
+    """A value safe to put in a spreadsheet cell: text that would start a formula stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(header: list[str], rows) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+    # A BOM makes Excel read UTF-8 (accents in names) instead of guessing the ANSI code page.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_xlsx(header: list[str], rows, *, title: str = "results") -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([safe_cell(h) for h in header])
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else safe_cell(v) for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def template_columns(*, has_forms: bool, n_countries: int) -> list[str]:
+    columns = ["person_id", "full_name", "email", "sex", "agency"]
+    if n_countries > 1:
+        columns.append("country")
+    if has_forms:
+        columns += ["pre_form", "post_form"]
+    return [*columns, "pre_score", "post_score"]
+
+
+def results_sheet(session: TrainingSession) -> tuple[list[str], list[list]]:
+    """The session's participants and scores in the import's columns (the template, and the export)."""
+    has_forms = session.exam_forms.exists()
+    n_countries = session.countries.count()
+    columns = template_columns(has_forms=has_forms, n_countries=n_countries)
+    enrolments = (
+        Enrolment.objects.filter(session=session)
+        .select_related("person", "agency", "pre_form", "post_form")
+        .order_by("person__full_name", "pk")
+    )
+    rows = []
+    for e in enrolments:
+        values = {
+            "person_id": e.person_id,
+            "full_name": e.person.full_name,
+            "email": e.person.email,
+            "sex": e.person.sex,
+            "agency": (e.agency.acronym or e.agency.name) if e.agency else "",
+            "country": e.person.country_id,
+            "pre_form": e.pre_form.code if e.pre_form else "",
+            "post_form": e.post_form.code if e.post_form else "",
+            "pre_score": e.pre_score,
+            "post_score": e.post_score,
+        }
+        rows.append([values[c] for c in columns])
+    return columns, rows
+
+
+def outcome_csv(summary: dict, agency_names: dict[int, str]) -> bytes:
+    """The outcome figures as a tidy table: one line for everyone, then one per sex and per agency."""
+    from .statistics import SUMMARY_KEYS
+
+    header = ["group", "value", *SUMMARY_KEYS]
+    lines = [["all", "", *(summary[k] for k in SUMMARY_KEYS)]]
+    for sex, figures in summary["by_sex"].items():
+        lines.append(["sex", sex, *(figures[k] for k in SUMMARY_KEYS)])
+    for agency_id, figures in summary.get("by_agency", {}).items():
+        lines.append(["agency", agency_names.get(agency_id, agency_id), *(figures[k] for k in SUMMARY_KEYS)])
+    return write_csv(header, lines)
+
+
+# Calendar -------------------------------------------------------------------------------------
+
+
+def session_ics(session: TrainingSession) -> bytes:
+    """An RFC 5545 invitation: an all-day event over the session's dates."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//TA Portal//Training sessions//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "ta-portal"
+    event.add("uid", f"training-session-{session.pk}@{host}")
+    event.add("dtstamp", timezone.now())
+    event.add("last-modified", session.updated_at)
+    event.add("sequence", int(session.updated_at.timestamp()) % 2_000_000_000)
+    event.add("summary", session.title)
+    event.add("dtstart", session.start_date)
+    event.add("dtend", session.end_date + timedelta(days=1))  # DTEND of an all-day event is exclusive
+    if session.venue:
+        event.add("location", session.venue)
+    description = [session.get_kind_display(), session.get_modality_display()]
+    if session.course:
+        description.append(session.course.local_title)
+    event.add("description", " · ".join(str(d) for d in description))
+    event.add("url", settings.SITE_URL + session.get_absolute_url())
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,199 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+from engagements.forms import DateInput, ListFilterForm
+from engagements.models import Agency, Engagement, Person
+from engagements.selectors import countries_editable_by
+
+from .files import IMPORT_MAX_BYTES
+from .models import Course, ExamForm, Question, TrainingSession
+
+PLANNING_FIELDS = ("engagement", "countries", "trainers")
+
+
+class CourseForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = ["title", "code", "description", "dimensions", "duration_hours", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "dimensions": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from assessments.models import Dimension, Framework
+
+        latest = Framework.objects.latest_versions()
+        self.fields["dimensions"].queryset = (
+            Dimension.objects.filter(framework__in=latest).select_related("framework").order_by("order", "code")
+        )
+
+
+class SessionForm(forms.ModelForm):
+    """A session's details. Planning fields (engagement, countries, trainers) only for managers."""
+
+    class Meta:
+        model = TrainingSession
+        fields = [
+            "course",
+            "title",
+            "kind",
+            "modality",
+            "start_date",
+            "end_date",
+            "venue",
+            "language",
+            "engagement",
+            "countries",
+            "trainers",
+            "max_score",
+            "pass_mark",
+            "attendance_threshold_pct",
+            "notes",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "countries": forms.SelectMultiple(attrs={"size": 6}),
+            "trainers": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user, can_plan: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = Course.objects.filter(is_active=True) | Course.objects.filter(
+            pk=getattr(self.instance, "course_id", None)
+        )
+        if not can_plan:
+            for name in PLANNING_FIELDS:
+                del self.fields[name]
+            return
+        self.fields["engagement"].queryset = Engagement.objects.editable_by(user).select_related("country")
+        self.fields["countries"].queryset = countries_editable_by(user)
+        self.fields["countries"].required = False
+        self.fields["trainers"].queryset = (
+            User.objects.filter(is_active=True, memberships__role=Role.TRAINER).distinct().order_by("username")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "countries" in self.fields and not cleaned.get("engagement") and not cleaned.get("countries"):
+            self.add_error("countries", _("Choose the session's countries, or an engagement."))
+        return cleaned
+
+
+class SessionFilterForm(ListFilterForm):
+    course = forms.ModelChoiceField(
+        label=_("Course"), required=False, queryset=Course.objects.all(), empty_label=_("All courses")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *TrainingSession.Kind.choices]
+    )
+    engagement = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ParticipantForm(forms.ModelForm):
+    """A new participant, added to the people register on the spot."""
+
+    class Meta:
+        model = Person
+        fields = ["full_name", "sex", "email", "position", "country", "agency"]
+
+    def __init__(self, *args, session: TrainingSession, **kwargs):
+        super().__init__(*args, **kwargs)
+        countries = session.countries.all()
+        self.fields["country"].queryset = countries
+        self.fields["agency"].queryset = Agency.objects.filter(country__in=countries).select_related("country")
+        if len(countries) == 1:
+            self.fields["country"].initial = countries[0]
+
+    def clean_email(self):
+        email = self.cleaned_data.get("email", "")
+        if email and Person.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("Someone in the people register has this e-mail already: search for them instead.")
+            )
+        return email
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Results file (CSV or XLSX)"),
+        help_text=_("At most %(mb)s MB. Use the template: one row per participant.")
+        % {"mb": IMPORT_MAX_BYTES // 1024 // 1024},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+
+class ExamFormForm(forms.ModelForm):
+    class Meta:
+        model = ExamForm
+        fields = ["code"]
+
+    def __init__(self, *args, session: TrainingSession, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().upper()
+        clash = ExamForm.objects.filter(session=self.session, code=code).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("This session has a form %(code)s already.") % {"code": code})
+        return code
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["number", "topic", "dimension", "points"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from assessments.models import Dimension, Framework
+
+        self.fields["dimension"].queryset = Dimension.objects.filter(
+            framework__in=Framework.objects.latest_versions()
+        ).order_by("order", "code")
+        # Laid out as a table row: compact Bootstrap widgets, the labels hidden (one per row in the markup).
+        for name in ("number", "topic", "points"):
+            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["dimension"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["number"].widget.attrs["class"] += " narrow-input"
+        self.fields["topic"].widget.attrs["class"] += " topic-input"
+        self.fields["points"].widget.attrs["class"] += " narrow-input"
+
+
+class BaseQuestionFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, max_score=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_score = max_score
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        numbers, total = set(), 0
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            number = form.cleaned_data["number"]
+            if number in numbers:
+                raise forms.ValidationError(_("Question %(n)s appears twice.") % {"n": number})
+            numbers.add(number)
+            total += form.cleaned_data["points"]
+        if numbers and self.max_score is not None and total != self.max_score:
+            raise forms.ValidationError(
+                _("The questions' points add up to %(total)s; the session's maximum score is %(max)s.")
+                % {"total": f"{total.normalize():f}", "max": f"{self.max_score.normalize():f}"}
+            )
+
+
+QuestionFormSet = inlineformset_factory(
+    ExamForm,
+    Question,
+    form=QuestionForm,
+    formset=BaseQuestionFormSet,
+    extra=3,
+    can_delete=True,
+)

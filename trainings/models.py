@@ -1,0 +1,469 @@
+"""Capacity building: a course catalogue, training sessions, enrolments, exams and their scores.
+
+Who sees what (the scoping rules of this app):
+
+- A session belongs to one or more countries (``countries``): the engagement's country when it
+  is part of an engagement, the participating countries for a regional session (which has no
+  engagement). The session service keeps the engagement's country among them.
+- Admins see every session; managers, counterparts and viewers see the sessions of their
+  countries; a trainer sees only the sessions they are assigned to (``trainers``), whatever
+  countries their trainer role names.
+- Assigned trainers and the managers of a session's countries run it (enrolment, attendance,
+  exams, scores, certificates); only managers and admins change its countries, engagement and
+  trainers, or create sessions.
+- Participants' names are shown to those who run the session. Counterparts and viewers read the
+  session, its figures and charts, without names (officials' names are personal data).
+- The course catalogue is shared: every signed-in user with a role reads it, managers and admins
+  edit it.
+"""
+
+import secrets
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import EVERY_ROLE, MANAGING_ROLES, Role
+from accounts.scoping import has_role, scope_for
+from engagements.models import Agency, Country, Engagement, Person, ScopedQuerySet, scoped_manager
+from ta_portal.multilingual import localized, translations_field
+
+SCORE_DIGITS = {"max_digits": 7, "decimal_places": 2}
+
+
+class CourseQuerySet(models.QuerySet):
+    """The catalogue is not a country's data: any role reads it, managers and admins edit it."""
+
+    read_roles = EVERY_ROLE
+    write_roles = MANAGING_ROLES
+
+    def visible_to(self, user):
+        return self.none() if scope_for(user, self.read_roles).empty else self.all()
+
+    def editable_by(self, user):
+        return self.none() if scope_for(user, self.write_roles).empty else self.all()
+
+
+class Course(models.Model):
+    """A course of the catalogue; its topics name the assessment dimensions it strengthens."""
+
+    title = models.CharField(_("title"), max_length=200, unique=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    dimensions = models.ManyToManyField(
+        "assessments.Dimension",
+        blank=True,
+        related_name="courses",
+        verbose_name=_("topics (assessment dimensions)"),
+        help_text=_("The assessment dimensions this course builds capacity in, so it can answer a gap."),
+    )
+    duration_hours = models.PositiveSmallIntegerField(_("duration (hours)"), null=True, blank=True)
+    is_active = models.BooleanField(_("offered"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Title and description in the other languages (ta_portal/multilingual.py).
+    translations = translations_field()
+
+    TRANSLATED_FIELDS = {"title": "title", "description": "description"}
+    local_title = localized("title")
+    local_description = localized("description")
+
+    objects = scoped_manager(CourseQuerySet)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def __str__(self) -> str:
+        return self.local_title
+
+    def get_absolute_url(self) -> str:
+        return reverse("trainings:course_detail", args=[self.pk])
+
+
+def _sessions_in_countries(scope) -> Q:
+    """Sessions linked to a country of ``scope`` (a subquery, so a session never appears twice)."""
+    if scope.everywhere:
+        return Q()
+    if scope.empty:
+        return Q(pk__in=[])
+    through = TrainingSession.countries.through.objects.filter(country_id__in=sorted(scope.countries))
+    return Q(pk__in=through.values("trainingsession_id"))
+
+
+def _sessions_assigned_to(user) -> Q:
+    if not has_role(user, Role.TRAINER):
+        return Q(pk__in=[])
+    return Q(pk__in=TrainingSession.trainers.through.objects.filter(user_id=user.pk).values("trainingsession_id"))
+
+
+class TrainingSessionQuerySet(ScopedQuerySet):
+    country_path = "countries"
+    # Trainers are not here: they reach a session by being assigned to it, not by country.
+    read_roles = (Role.ADMIN, Role.MANAGER, Role.COUNTERPART, Role.VIEWER)
+    write_roles = MANAGING_ROLES
+    session_path = ""  # the path from this model to its session ("" for the session itself)
+
+    def _through_session(self, q: Q) -> Q:
+        if not self.session_path:
+            return q
+        return Q(**{f"{self.session_path}__in": TrainingSession.objects.filter(q).values("pk")})
+
+    def _filter(self, country_roles, user, *, with_trainers: bool):
+        scope = scope_for(user, country_roles)
+        if scope.everywhere:
+            return self.all()
+        q = _sessions_in_countries(scope)
+        if with_trainers:
+            q |= _sessions_assigned_to(user)
+        return self.filter(self._through_session(q))
+
+    def visible_to(self, user):
+        return self._filter(self.read_roles, user, with_trainers=True)
+
+    def editable_by(self, user):
+        """Who runs the session: enrolment, attendance, exams, scores, certificates."""
+        return self._filter(self.write_roles, user, with_trainers=True)
+
+    def manageable_by(self, user):
+        """Who plans it: countries, engagement, trainers (managers and admins of its countries)."""
+        return self._filter(self.write_roles, user, with_trainers=False)
+
+
+class TrainingSession(models.Model):
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("Training")
+        MENTORING = "mentoring", _("Mentoring")
+        WEBINAR = "webinar", _("Webinar")
+        WORKSHOP = "workshop", _("Workshop")
+        STUDY_VISIT = "study_visit", _("Study visit")
+
+    class Modality(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        VIRTUAL = "virtual", _("Virtual")
+        HYBRID = "hybrid", _("Hybrid")
+
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions", verbose_name=_("course")
+    )
+    engagement = models.ForeignKey(
+        Engagement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_sessions",
+        verbose_name=_("engagement"),
+        help_text=_("Empty for a regional session spanning several countries."),
+    )
+    countries = models.ManyToManyField(
+        Country,
+        related_name="training_sessions",
+        verbose_name=_("countries"),
+        help_text=_("The engagement's country, or the participating countries of a regional session."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TRAINING)
+    modality = models.CharField(_("modality"), max_length=10, choices=Modality.choices, default=Modality.IN_PERSON)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="es")
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="training_sessions", verbose_name=_("trainers")
+    )
+    max_score = models.DecimalField(
+        _("maximum exam score"), **SCORE_DIGITS, default=100, validators=[MinValueValidator(1)]
+    )
+    pass_mark = models.DecimalField(
+        _("pass mark"), **SCORE_DIGITS, default=70, help_text=_("The post-exam score needed to pass.")
+    )
+    attendance_threshold_pct = models.PositiveSmallIntegerField(
+        _("attendance needed for a certificate (%)"),
+        default=80,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = scoped_manager(TrainingSessionQuerySet)
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="session_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(pass_mark__gte=0) & Q(pass_mark__lte=models.F("max_score")),
+                name="session_pass_mark_within_max",
+            ),
+        ]
+        indexes = [models.Index(fields=["start_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("trainings:session_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date must not be before the start date.")
+        if self.max_score is not None and self.pass_mark is not None and not 0 <= self.pass_mark <= self.max_score:
+            errors["pass_mark"] = _("The pass mark must lie between 0 and the maximum score.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def days(self) -> int:
+        """Calendar days the session spans (what per-day attendance counts against)."""
+        return (self.end_date - self.start_date).days + 1
+
+    def dates(self) -> list[date]:
+        return [self.start_date + timedelta(days=i) for i in range(self.days)]
+
+
+class ExamFormQuerySet(TrainingSessionQuerySet):
+    country_path = "session__countries"
+    session_path = "session"
+
+
+class ExamForm(models.Model):
+    """One version of the exam (A, B, …). With two forms, half the group takes A as pre and B as
+    post and the other half the reverse, so the post exam does not repeat questions they saw."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="exam_forms", verbose_name=_("session")
+    )
+    code = models.CharField(_("form"), max_length=8, help_text=_("A short label such as A or B."))
+
+    objects = scoped_manager(ExamFormQuerySet)
+
+    class Meta:
+        ordering = ["session", "code"]
+        verbose_name = _("exam form")
+        verbose_name_plural = _("exam forms")
+        constraints = [models.UniqueConstraint(fields=["session", "code"], name="exam_form_unique_code")]
+
+    def __str__(self) -> str:
+        return _("Form %(code)s") % {"code": self.code}
+
+
+class Question(models.Model):
+    form = models.ForeignKey(ExamForm, on_delete=models.CASCADE, related_name="questions", verbose_name=_("form"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    dimension = models.ForeignKey(
+        "assessments.Dimension",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("assessment dimension"),
+    )
+    points = models.DecimalField(_("points"), **SCORE_DIGITS, validators=[MinValueValidator(0.01)])
+
+    class Meta:
+        ordering = ["form", "number"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["form", "number"], name="question_unique_number"),
+            models.CheckConstraint(condition=Q(points__gt=0), name="question_points_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form.code}{self.number}"
+
+
+class EnrolmentQuerySet(TrainingSessionQuerySet):
+    country_path = "session__countries"
+    session_path = "session"
+
+
+class Enrolment(models.Model):
+    """A person taking part in a session, with their attendance and their pre/post exam scores.
+
+    Scores live here (not in a table of their own) so that every statistic reads one row per
+    participant in one query; their history is in ``ScoreChange``.
+    """
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("session")
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("person"))
+    # The agency at the time of the session: figures by agency must not move when someone changes job.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="enrolments", verbose_name=_("agency")
+    )
+    days_attended = models.DecimalField(
+        _("days attended"), max_digits=4, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    completed = models.BooleanField(_("completed"), default=False)
+    pre_form = models.ForeignKey(
+        ExamForm, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("pre-exam form")
+    )
+    post_form = models.ForeignKey(
+        ExamForm, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("post-exam form")
+    )
+    pre_score = models.DecimalField(_("pre-exam score"), **SCORE_DIGITS, null=True, blank=True)
+    post_score = models.DecimalField(_("post-exam score"), **SCORE_DIGITS, null=True, blank=True)
+    enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = scoped_manager(EnrolmentQuerySet)
+
+    class Meta:
+        ordering = ["session", "person__full_name"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="enrolment_unique_person"),
+            models.CheckConstraint(condition=Q(pre_score__gte=0) | Q(pre_score__isnull=True), name="pre_score_ge_0"),
+            models.CheckConstraint(condition=Q(post_score__gte=0) | Q(post_score__isnull=True), name="post_score_ge_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.session}"
+
+    def attendance_pct(self, session_days: int) -> float | None:
+        if self.days_attended is None or not session_days:
+            return None
+        return min(100.0, 100.0 * float(self.days_attended) / session_days)
+
+
+class AttendanceDay(models.Model):
+    """Presence on one day of the session (per-day attendance); ``days_attended`` is their count."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="attendance_days", verbose_name=_("enrolment")
+    )
+    day = models.DateField(_("day"))
+
+    class Meta:
+        ordering = ["enrolment", "day"]
+        verbose_name = _("day attended")
+        verbose_name_plural = _("days attended")
+        constraints = [models.UniqueConstraint(fields=["enrolment", "day"], name="attendance_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.day}"
+
+
+class Phase(models.TextChoices):
+    PRE = "pre", _("Pre-exam")
+    POST = "post", _("Post-exam")
+
+
+class ItemScore(models.Model):
+    """Points a participant earned on one question of the form they took in one phase."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="item_scores", verbose_name=_("enrolment")
+    )
+    phase = models.CharField(_("phase"), max_length=4, choices=Phase.choices)
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="item_scores", verbose_name=_("question")
+    )
+    points = models.DecimalField(_("points"), **SCORE_DIGITS)
+
+    class Meta:
+        ordering = ["enrolment", "phase", "question__number"]
+        verbose_name = _("item score")
+        verbose_name_plural = _("item scores")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "phase", "question"], name="item_score_unique"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="item_score_ge_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} {self.phase} {self.question_id}: {self.points}"
+
+
+class ScoreChange(models.Model):
+    """Every change of a pre/post score, with its author and where it came from."""
+
+    class Source(models.TextChoices):
+        GRID = "grid", _("Score grid")
+        IMPORT = "import", _("File import")
+        API = "api", _("API")
+        ITEMS = "items", _("Question scores")
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="score_changes", verbose_name=_("enrolment")
+    )
+    phase = models.CharField(_("phase"), max_length=4, choices=Phase.choices)
+    old_score = models.DecimalField(_("old score"), **SCORE_DIGITS, null=True, blank=True)
+    new_score = models.DecimalField(_("new score"), **SCORE_DIGITS, null=True, blank=True)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("score change")
+        verbose_name_plural = _("score changes")
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} {self.phase}: {self.old_score} → {self.new_score}"
+
+
+def new_verification_code() -> str:
+    """12 characters from an alphabet without look-alikes (0/O, 1/I): about 60 bits, unguessable."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+class CertificateQuerySet(TrainingSessionQuerySet):
+    country_path = "enrolment__session__countries"
+    session_path = "enrolment__session"
+
+
+class Certificate(models.Model):
+    """Issued to a participant who met the attendance threshold and passed the post exam."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("enrolment")
+    )
+    code = models.CharField(_("verification code"), max_length=16, unique=True, default=new_verification_code)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = scoped_manager(CertificateQuerySet)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_verify_url(self) -> str:
+        return reverse("trainings:verify", args=[self.code])
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

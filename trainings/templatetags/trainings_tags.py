@@ -1,0 +1,96 @@
+"""How the statistics read on pages and PDFs: one formatting for every figure."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+DASH = "—"
+
+
+@register.filter
+def pct(value) -> str:
+    """A percentage (0–100) with one decimal."""
+    return DASH if value is None else f"{formats.number_format(value, 1)} %"
+
+
+@register.filter
+def rate(value) -> str:
+    """A share (0–1) as a percentage."""
+    return DASH if value is None else pct(100 * value)
+
+
+@register.filter
+def gain(value) -> str:
+    """A difference in percentage points, signed."""
+    if value is None:
+        return DASH
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{formats.number_format(abs(value), 1)}"
+
+
+@register.filter
+def num2(value) -> str:
+    return DASH if value is None else formats.number_format(value, 2)
+
+
+@register.filter
+def pvalue(value) -> str:
+    if value is None:
+        return DASH
+    if value < 0.001:
+        return f"< {formats.number_format(0.001, 3)}"
+    return formats.number_format(value, 3)
+
+
+@register.filter
+def score(value) -> str:
+    """A stored score without trailing zeros (7.50 → 7.5)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Decimal):
+        value = Decimal(f"{value.normalize():f}")  # normalize() alone turns 100 into 1E+2
+    return formats.number_format(value)
+
+
+def formatted_figures(summary: dict) -> dict[str, str]:
+    """The headline figures as display strings (for the live statistics of the score grid)."""
+    return {
+        "n_enrolled": str(summary["n_enrolled"]),
+        "n_pre": str(summary["n_pre"]),
+        "n_post": str(summary["n_post"]),
+        "n_paired": str(summary["n_paired"]),
+        "pre_mean_pct": pct(summary["pre_mean_pct"]),
+        "post_mean_pct": pct(summary["post_mean_pct"]),
+        "mean_gain_pct": gain(summary["mean_gain_pct"]),
+        "normalized_gain": num2(summary["normalized_gain"]),
+        "cohens_dz": num2(summary["cohens_dz"]),
+        "p_value": pvalue(summary["p_value"]),
+        "post_pass_rate": rate(summary["post_pass_rate"]),
+    }
+
+
+@register.inclusion_tag("trainings/_outcome_table.html")
+def outcome_table(summary: dict, agency_names: dict | None = None, caption: str = ""):
+    """Everyone, then each sex and each agency: the disaggregated figures as one table."""
+    from engagements.models import Person
+
+    sexes = dict(Person.Sex.choices)
+    groups = [(_("All participants"), summary, "all")]
+    groups += [(sexes.get(sex, sex), figures, "sex") for sex, figures in summary.get("by_sex", {}).items()]
+    names = agency_names or {}
+    groups += [
+        (names.get(agency, str(agency)), figures, "agency") for agency, figures in summary.get("by_agency", {}).items()
+    ]
+    return {"groups": groups, "caption": caption or _("Pre/post exam results")}
+
+
+@register.filter
+def agency_label(agency) -> str:
+    """An agency by its acronym (or name); a dash for none."""
+    if agency is None:
+        return DASH
+    return agency.acronym or agency.name

@@ -1,0 +1,24 @@
+"""What the trainings views share: fetching a session for those who run it, downloads."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+
+from .. import selectors
+from ..models import TrainingSession
+
+PAGE_SIZE = 25
+
+
+def session_for_editing(request, pk: int) -> TrainingSession:
+    """The session, if the user runs it: 404 out of scope, 403 visible but not theirs to change."""
+    session = selectors.session_get_for_user(user=request.user, pk=pk)
+    if not selectors.session_is_editable(user=request.user, session=session):
+        raise PermissionDenied
+    return session
+
+
+def file_download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

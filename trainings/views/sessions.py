@@ -1,0 +1,328 @@
+"""Sessions, participants, attendance, courses and statistics across sessions."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.scoping import scope_for
+from engagements.selectors import countries_visible_to
+
+from .. import charts, selectors, services
+from ..files import session_ics
+from ..forms import (
+    CourseForm,
+    ParticipantForm,
+    SessionFilterForm,
+    SessionForm,
+)
+from ..models import Course, Enrolment, TrainingSession
+from ..statistics import prepost_summary
+from .common import PAGE_SIZE, session_for_editing
+
+# Sessions ---------------------------------------------------------------------------------------
+
+
+@login_required
+def session_list(request):
+    filters = SessionFilterForm(request.GET or None, countries=countries_visible_to(request.user))
+    data = filters.cleaned_data if filters.is_valid() else {}
+    engagement = None
+    if data.get("engagement"):
+        from engagements.selectors import engagement_get_for_user
+
+        engagement = engagement_get_for_user(user=request.user, pk=data["engagement"])
+    sessions = selectors.session_list_for_user(
+        user=request.user,
+        search=data.get("q", ""),
+        country=data.get("country", ""),
+        course=data["course"].pk if data.get("course") else None,
+        kind=data.get("kind", ""),
+        engagement=engagement.pk if engagement else None,
+    )
+    pooled = None
+    if engagement is not None:
+        pooled = prepost_summary(selectors.result_rows_for_sessions(sessions))
+    return render(
+        request,
+        "trainings/session_list.html",
+        {
+            "filters": filters,
+            "page": Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page")),
+            "can_create": not scope_for(request.user, TrainingSession.objects.write_roles).empty,
+            "engagement": engagement,
+            "pooled": pooled,
+            "agency_names": selectors.agency_names(pooled["by_agency"]) if pooled else {},
+        },
+    )
+
+
+@login_required
+def session_detail(request, pk: int):
+    session = selectors.session_get_for_user(user=request.user, pk=pk)
+    can_edit = selectors.session_is_editable(user=request.user, session=session)
+    context = {
+        "session": session,
+        "can_edit": can_edit,
+        "can_plan": selectors.session_is_manageable(user=request.user, session=session),
+        "countries": session.countries.all(),
+        "trainers": session.trainers.all(),
+        "outcome": selectors.session_outcome(session),
+    }
+    if can_edit:
+        enrolments = list(selectors.enrolments_of(session).select_related("certificate"))
+        for enrolment in enrolments:
+            enrolment.attendance = enrolment.attendance_pct(session.days)
+            enrolment.eligible = services.certificate_eligible(enrolment, session)
+        context["enrolments"] = enrolments
+        context["forms"] = session.exam_forms.all()
+    return render(request, "trainings/session_detail.html", context)
+
+
+def _session_form(request, session: TrainingSession | None, *, can_plan: bool):
+    form = SessionForm(request.POST or None, instance=session, user=request.user, can_plan=can_plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.session_save(
+                session=form.save(commit=False),
+                by=request.user,
+                countries=form.cleaned_data.get("countries") if can_plan else None,
+                trainers=form.cleaned_data.get("trainers") if can_plan else None,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect(saved)
+    return render(request, "trainings/session_form.html", {"form": form, "session": session})
+
+
+@login_required
+def session_create(request):
+    if scope_for(request.user, TrainingSession.objects.write_roles).empty:
+        raise PermissionDenied
+    return _session_form(request, None, can_plan=True)
+
+
+@login_required
+def session_edit(request, pk: int):
+    session = session_for_editing(request, pk)
+    return _session_form(request, session, can_plan=selectors.session_is_manageable(user=request.user, session=session))
+
+
+@login_required
+@require_GET
+def session_invitation(request, pk: int):
+    session = selectors.session_get_for_user(user=request.user, pk=pk)
+    response = HttpResponse(session_ics(session), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response
+
+
+# Participants -----------------------------------------------------------------------------------
+
+
+@login_required
+def participants(request, pk: int):
+    """Find people of the session's countries in the register and enrol them."""
+    session = session_for_editing(request, pk)
+    from engagements.models import Person
+
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("person") if v.isdigit()]
+        people = Person.objects.filter(pk__in=ids, country__in=session.countries.all())
+        added = services.enrol_people(session=session, people=people)
+        messages.success(request, _("%(n)s participants enrolled.") % {"n": added})
+        return redirect("trainings:participants", pk=session.pk)
+    query = request.GET.get("q", "").strip()
+    enrolled = set(session.enrolments.values_list("person_id", flat=True))
+    candidates = Person.objects.none()
+    if query:
+        candidates = (
+            Person.objects.filter(country__in=session.countries.all(), full_name__icontains=query)
+            .exclude(pk__in=enrolled)
+            .select_related("agency", "country")[:50]
+        )
+    return render(
+        request,
+        "trainings/participants.html",
+        {
+            "session": session,
+            "query": query,
+            "candidates": candidates,
+            "enrolments": selectors.enrolments_of(session),
+        },
+    )
+
+
+@login_required
+def participant_create(request, pk: int):
+    session = session_for_editing(request, pk)
+    form = ParticipantForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_create_and_enrol(session=session, person=form.save(commit=False))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The participant was added and enrolled."))
+            return redirect("trainings:participants", pk=session.pk)
+    return render(request, "trainings/participant_form.html", {"form": form, "session": session})
+
+
+@login_required
+@require_POST
+def participant_remove(request, pk: int, enrolment_pk: int):
+    session = session_for_editing(request, pk)
+    enrolment = get_object_or_404(Enrolment, session=session, pk=enrolment_pk)
+    try:
+        services.enrolment_remove(enrolment=enrolment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The participant was removed from the session."))
+    return redirect("trainings:participants", pk=session.pk)
+
+
+# Attendance -------------------------------------------------------------------------------------
+
+
+@login_required
+def attendance(request, pk: int):
+    session = session_for_editing(request, pk)
+    enrolments = list(selectors.enrolments_of(session).prefetch_related("attendance_days"))
+    dates = session.dates()
+    mode = request.POST.get("mode") or request.GET.get("mode") or ("day" if len(dates) <= 10 else "total")
+    errors = {}
+    if request.method == "POST":
+        entries = {}
+        for enrolment in enrolments:
+            entry = {"completed": request.POST.get(f"completed-{enrolment.pk}") == "on"}
+            if mode == "day":
+                entry["days"] = [d for d in dates if request.POST.get(f"day-{enrolment.pk}-{d.isoformat()}") == "on"]
+            else:
+                raw = request.POST.get(f"total-{enrolment.pk}", "").strip().replace(",", ".")
+                try:
+                    entry["days_attended"] = Decimal(raw) if raw else None
+                except InvalidOperation:
+                    errors[enrolment.pk] = _("Enter a number of days.")
+                    continue
+                if entry["days_attended"] is not None and not 0 <= entry["days_attended"] <= session.days:
+                    errors[enrolment.pk] = _("Between 0 and %(days)s days.") % {"days": session.days}
+            entries[enrolment.pk] = entry
+        if not errors:
+            services.attendance_save(session=session, entries=entries)
+            messages.success(request, _("Attendance was saved."))
+            return redirect("trainings:attendance", pk=session.pk)
+    for enrolment in enrolments:
+        present = {a.day for a in enrolment.attendance_days.all()}
+        enrolment.day_cells = [(d, d in present) for d in dates]
+        enrolment.error = errors.get(enrolment.pk)
+        enrolment.attendance = enrolment.attendance_pct(session.days)
+    return render(
+        request,
+        "trainings/attendance.html",
+        {"session": session, "enrolments": enrolments, "dates": dates, "mode": mode, "errors": errors},
+    )
+
+
+# Courses ----------------------------------------------------------------------------------------
+
+
+@login_required
+def course_list(request):
+    courses = Course.objects.visible_to(request.user).prefetch_related("dimensions")
+    dimension = request.GET.get("dimension", "").strip()
+    if dimension:
+        courses = courses.filter(dimensions__code=dimension).distinct()
+    return render(
+        request,
+        "trainings/course_list.html",
+        {
+            "courses": courses,
+            "dimension": dimension,
+            "can_create": not scope_for(request.user, Course.objects.write_roles).empty,
+        },
+    )
+
+
+@login_required
+def course_detail(request, pk: int):
+    course = selectors.course_get_for_user(user=request.user, pk=pk)
+    sessions = (
+        TrainingSession.objects.visible_to(request.user)
+        .filter(course=course)
+        .prefetch_related("countries")
+        .order_by("start_date", "pk")
+    )
+    compared = selectors.sessions_compared(sessions)
+    pooled = prepost_summary(selectors.result_rows_for_sessions(sessions))
+    return render(
+        request,
+        "trainings/course_detail.html",
+        {
+            "course": course,
+            "compared": compared,
+            "pooled": pooled,
+            "agency_names": selectors.agency_names(pooled["by_agency"]),
+            "chart": charts.sessions_chart(compared) if compared else None,
+            "can_edit": Course.objects.editable_by(request.user).filter(pk=course.pk).exists(),
+        },
+    )
+
+
+def _course_form(request, course):
+    form = CourseForm(request.POST or None, instance=course)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("The course was saved."))
+        return redirect(saved)
+    return render(request, "trainings/course_form.html", {"form": form, "course": course})
+
+
+@login_required
+def course_create(request):
+    if scope_for(request.user, Course.objects.write_roles).empty:
+        raise PermissionDenied
+    return _course_form(request, None)
+
+
+@login_required
+def course_edit(request, pk: int):
+    course = selectors.course_get_for_user(user=request.user, pk=pk)
+    if not Course.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return _course_form(request, course)
+
+
+# Statistics across sessions ---------------------------------------------------------------------
+
+
+@login_required
+def statistics_overview(request):
+    """Pooled figures per country of the participants and per engagement, over the visible sessions."""
+    sessions = TrainingSession.objects.visible_to(request.user)
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        sessions = sessions.filter(start_date__year=int(year))
+    by_country = selectors.outcome_by_country(sessions)
+    years = TrainingSession.objects.visible_to(request.user).dates("start_date", "year", order="DESC")
+    agencies = {agency for _code, _name, figures in by_country for agency in figures["by_agency"]}
+    return render(
+        request,
+        "trainings/statistics.html",
+        {
+            "by_country": by_country,
+            "agency_names": selectors.agency_names(agencies),
+            "by_engagement": selectors.outcome_by_engagement(sessions),
+            "overall": prepost_summary(selectors.result_rows_for_sessions(sessions)),
+            "years": [d.year for d in years],
+            "year": int(year) if year.isdigit() else None,
+        },
+    )
