@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworkConfig(AppConfig):
+    name = "network"
+    verbose_name = _("Precursor network")
+
+    def ready(self):
+        from audit.registry import register
+
+        # Who may read a document, who belongs to a network, who registered for a meeting and
+        # whether an expert shows their contact details are access and consent decisions: each
+        # change is kept in the audit trail with its author. (External recommendations belong to
+        # a country and are covered like every scoped model.)
+        register("network.Network")
+        register("network.NetworkMembership")
+        register("network.Document", country_path="audience_country", ignore=("updated_at",))
+        register("network.DocumentVersion", country_path="document__audience_country")
+        register("network.NetworkEvent", country_path="host_country", ignore=("updated_at",))
+        register(
+            "network.Registration", country_path="person__country", ignore=("invitation_sent_at", "invitation_sequence")
+        )
+        register("network.ExpertProfile", country_path="person__country", ignore=("updated_at",))

@@ -1,0 +1,120 @@
+"""Recommendations a country receives from evaluation mechanisms and meetings."""
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from engagements.models import Country, Engagement, ScopedQuerySet, scoped_manager
+
+from .events import NetworkEvent
+
+
+class ExternalRecommendationQuerySet(ScopedQuerySet):
+    country_path = "country"
+
+
+class ExternalRecommendation(models.Model):
+    """A recommendation a country received from an evaluation mechanism or a meeting.
+
+    Followed up like an assessment recommendation: measures may point at it.
+    """
+
+    class Source(models.TextChoices):
+        CICAD_MEM = "cicad_mem", _("CICAD Multilateral Evaluation Mechanism (MEM)")
+        HONLEA = "honlea", _("HONLEA meeting")
+        INCB = "incb", _("International Narcotics Control Board (INCB)")
+        CND = "cnd", _("Commission on Narcotic Drugs (CND)")
+        NETWORK_MEETING = "network_meeting", _("Network meeting")
+        OTHER = "other", _("Other")
+
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="external_recommendations", verbose_name=_("country")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    round = models.CharField(
+        _("round or session"), max_length=120, help_text=_("e.g. Eighth evaluation round (2019–2023), HONLEA 32.")
+    )
+    date = models.DateField(_("date"))
+    reference = models.CharField(_("reference"), max_length=40, blank=True, help_text=_("e.g. Recommendation 12."))
+    text = models.TextField(_("text"))
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    topic = models.ForeignKey(
+        "assessments.Dimension",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="external_recommendations",
+        verbose_name=_("topic"),
+    )
+    event = models.ForeignKey(
+        NetworkEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="external_recommendations",
+        verbose_name=_("adopted at"),
+    )
+    engagement = models.ForeignKey(
+        Engagement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="external_recommendations",
+        verbose_name=_("followed up under"),
+        help_text=_("The engagement whose follow-up tracks the measures answering it."),
+    )
+    review_cycle_months = models.PositiveSmallIntegerField(
+        _("review cycle (months)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("How often the source reviews implementation, e.g. 24 for a biennial review."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = scoped_manager(ExternalRecommendationQuerySet)
+
+    class Meta:
+        ordering = ["country__name", "-date", "reference"]
+        verbose_name = _("external recommendation")
+        verbose_name_plural = _("external recommendations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_cycle_months__gte=1) & Q(review_cycle_months__lte=120),
+                name="external_recommendation_cycle_range",
+            )
+        ]
+        indexes = [models.Index(fields=["country", "source"])]
+
+    def __str__(self) -> str:
+        label = self.reference or self.text[:60]
+        return f"{self.get_source_display()} · {self.round} · {label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("network:external_recommendation_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.engagement_id and self.country_id and self.engagement.country_id != self.country_id:
+            raise ValidationError({"engagement": _("The engagement belongs to another country.")})
+
+    def next_review(self, today: dt.date | None = None) -> dt.date | None:
+        """The first review date on the cycle (from the recommendation's date) not yet passed."""
+        if not self.date or not self.review_cycle_months:
+            return None
+        today = today or timezone.localdate()
+        step = relativedelta(months=self.review_cycle_months)
+        review = self.date + step
+        while review < today:
+            review += step
+        return review

@@ -1,0 +1,281 @@
+"""Writes of the network layer: each a function under a transaction, tasks dispatched on commit."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from engagements.models import Person
+
+from .models import (
+    Document,
+    DocumentVersion,
+    ExpertProfile,
+    ExternalRecommendation,
+    Network,
+    NetworkEvent,
+    NetworkMembership,
+    Registration,
+)
+from .uploads import check_upload
+
+# ---------------------------------------------------------------------------------------------
+# Library
+
+
+def _store_version(*, document: Document, uploaded, by, note: str, stored: list[str]) -> DocumentVersion:
+    checked = check_upload(uploaded)
+    number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = DocumentVersion(
+        document=document,
+        number=number,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        note=note,
+        uploaded_by=by,
+    )
+    # The stored name is random; only the checked extension survives from the uploader's name.
+    version.file.save(f"upload{checked.extension}", uploaded, save=False)
+    stored.append(version.file.name)
+    version.save()
+    document.current_version = version
+    document.save(update_fields=["current_version", "updated_at"])
+    return version
+
+
+def _removing_files_on_failure(write):
+    """Run ``write(stored)`` in a transaction; files it stored are deleted again if it fails."""
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            return write(stored)
+    except Exception:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+def document_create(*, document: Document, uploaded, by, m2m_save=None) -> Document:
+    """A new library document with its first file version."""
+
+    def write(stored):
+        document.created_by = by
+        document.full_clean(exclude=["current_version"])
+        document.save()
+        if m2m_save is not None:
+            m2m_save()
+        _store_version(document=document, uploaded=uploaded, by=by, note="", stored=stored)
+        return document
+
+    return _removing_files_on_failure(write)
+
+
+def document_replace(*, document: Document, uploaded, by, note: str = "") -> DocumentVersion:
+    """A new current file for the document; earlier versions are kept and stay downloadable."""
+
+    def write(stored):
+        # Lock the document so two replacements at once cannot take the same version number.
+        Document.objects.select_for_update().filter(pk=document.pk).first()
+        return _store_version(document=document, uploaded=uploaded, by=by, note=note, stored=stored)
+
+    return _removing_files_on_failure(write)
+
+
+@transaction.atomic
+def document_update(*, document: Document, by, m2m_save=None) -> Document:
+    document.full_clean(exclude=["current_version"])
+    document.save()
+    if m2m_save is not None:
+        m2m_save()
+    return document
+
+
+# ---------------------------------------------------------------------------------------------
+# Networks
+
+
+@transaction.atomic
+def network_create(*, network: Network, by, m2m_save=None) -> Network:
+    """A new network; its creator coordinates it."""
+    network.full_clean()
+    network.save()
+    if m2m_save is not None:
+        m2m_save()
+    NetworkMembership.objects.get_or_create(network=network, user=by, defaults={"is_coordinator": True})
+    return network
+
+
+@transaction.atomic
+def network_set_member(*, network: Network, user, is_coordinator: bool) -> NetworkMembership:
+    membership, _created = NetworkMembership.objects.update_or_create(
+        network=network, user=user, defaults={"is_coordinator": is_coordinator}
+    )
+    return membership
+
+
+@transaction.atomic
+def network_remove_member(*, network: Network, user) -> None:
+    remaining = NetworkMembership.objects.filter(network=network, is_coordinator=True).exclude(user=user)
+    if NetworkMembership.objects.filter(network=network, user=user, is_coordinator=True).exists() and not remaining:
+        raise ValidationError(_("A network keeps at least one coordinator."))
+    NetworkMembership.objects.filter(network=network, user=user).delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Events
+
+# A change to any of these moves the meeting, so calendars must replace the invitation.
+_SCHEDULE_FIELDS = ("title", "start_date", "end_date", "venue", "city", "online_url", "modality")
+
+
+@transaction.atomic
+def event_save(*, event: NetworkEvent, by, m2m_save=None) -> NetworkEvent:
+    """Create or update an event; a creator becomes an organiser; a moved meeting re-invites."""
+    creating = event.pk is None
+    if not creating:
+        stored = NetworkEvent.objects.select_for_update().filter(pk=event.pk).values(*_SCHEDULE_FIELDS).first()
+        if stored and any(stored[field] != getattr(event, field) for field in _SCHEDULE_FIELDS):
+            event.sequence += 1
+    else:
+        event.created_by = by
+    event.full_clean()
+    event.save()
+    if m2m_save is not None:
+        m2m_save()
+    if creating and by is not None:
+        event.organisers.add(by)
+    if not creating and event.sequence:
+        event_queue_invitations(event=event)
+    return event
+
+
+def event_queue_invitations(*, event: NetworkEvent) -> int:
+    """Queue the invitation for every participant who has not received this revision of the event."""
+    from .tasks import send_event_invitation
+
+    ids = list(
+        event.registrations.active()
+        .exclude(person__email="")
+        .exclude(invitation_sequence=event.sequence)
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: send_event_invitation.delay(pk), robust=True)
+    return len(ids)
+
+
+@transaction.atomic
+def event_register(
+    *, event: NetworkEvent, person: Person, by, role: str = Registration.ParticipantRole.PARTICIPANT
+) -> Registration:
+    """Register a person (again, if they had cancelled); sends them the invitation once."""
+    if not event.registration_open and not NetworkEvent.objects.editable_by(by).filter(pk=event.pk).exists():
+        raise ValidationError(_("Registration for this event is closed."))
+    registration, created = Registration.objects.select_for_update().get_or_create(
+        event=event, person=person, defaults={"role": role, "registered_by": by}
+    )
+    if not created:
+        if registration.status != Registration.Status.CANCELLED:
+            raise ValidationError(_("%(name)s is already registered.") % {"name": person.full_name})
+        registration.status = Registration.Status.REGISTERED
+        registration.role = role
+        registration.registered_by = by
+        registration.save(update_fields=["status", "role", "registered_by"])
+    if person.email:
+        from .tasks import send_event_invitation
+
+        # robust: a mail server that is down must not undo or fail the registration itself.
+        transaction.on_commit(lambda: send_event_invitation.delay(registration.pk), robust=True)
+    return registration
+
+
+@transaction.atomic
+def event_register_new_person(*, event: NetworkEvent, person: Person, by, role: str) -> Registration:
+    person.full_clean()
+    person.save()
+    return event_register(event=event, person=person, by=by, role=role)
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration) -> None:
+    Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.CANCELLED, attended=False)
+
+
+@transaction.atomic
+def event_record_attendance(*, event: NetworkEvent, attended_ids) -> int:
+    """Mark exactly these registrations as attended (the others of the event as absent)."""
+    active = event.registrations.active()
+    active.filter(pk__in=attended_ids).update(attended=True)
+    active.exclude(pk__in=attended_ids).update(attended=False)
+    return active.filter(attended=True).count()
+
+
+def registration_send_invitation(*, registration_id: int) -> bool:
+    """E-mail one participant the event's invitation (.ics attached), once per revision of the event.
+
+    The send is claimed first with a conditional update, so two workers (or a retried task) never
+    both send the same revision; a failed send releases the claim so a retry can send it.
+    """
+    from .invitations import send_invitation_email
+
+    registration = (
+        Registration.objects.select_related("event", "person", "person__user")
+        .filter(pk=registration_id, status=Registration.Status.REGISTERED)
+        .first()
+    )
+    if registration is None or not registration.person.email:
+        return False
+    sequence = registration.event.sequence
+    claimed = (
+        Registration.objects.filter(pk=registration.pk)
+        .exclude(invitation_sequence=sequence)
+        .update(invitation_sequence=sequence, invitation_sent_at=timezone.now())
+    )
+    if not claimed:
+        return False
+    previous = registration.invitation_sequence
+    try:
+        send_invitation_email(registration)
+    except Exception:
+        Registration.objects.filter(pk=registration.pk, invitation_sequence=sequence).update(
+            invitation_sequence=previous, invitation_sent_at=registration.invitation_sent_at
+        )
+        raise
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Directory
+
+
+@transaction.atomic
+def expert_profile_save(*, profile: ExpertProfile, by, m2m_save=None) -> ExpertProfile:
+    """Save a directory entry; record who recorded the consent when the person is first listed."""
+    was_listed = False
+    if profile.pk:
+        was_listed = ExpertProfile.objects.filter(pk=profile.pk, opted_in=True).exists()
+    if profile.opted_in and not was_listed:
+        profile.consent_recorded_at = timezone.now()
+        profile.consent_recorded_by = by
+    profile.full_clean()
+    profile.save()
+    if m2m_save is not None:
+        m2m_save()
+    return profile
+
+
+# ---------------------------------------------------------------------------------------------
+# External recommendations
+
+
+@transaction.atomic
+def external_recommendation_save(*, recommendation: ExternalRecommendation, by) -> ExternalRecommendation:
+    if recommendation.pk is None:
+        recommendation.created_by = by
+    recommendation.full_clean()
+    recommendation.save()
+    return recommendation
