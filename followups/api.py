@@ -1,0 +1,420 @@
+"""REST API of the follow-up: ``measures/``, ``followup-rounds/``, ``status-updates/`` (API.md).
+
+A measure's status is read-only here: it changes only by posting a status update. Writes go
+through the services, like the pages.
+"""
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import MANAGING_ROLES
+from accounts.scoping import scope_for
+from assessments.models import Recommendation, Roundtable
+from engagements.api import ScopedPrimaryKeyField
+from engagements.models import Agency, ControlledSubstance, Engagement
+from network.models import ExternalRecommendation
+from ta_portal.api import ScopedViewSetMixin, check_country_writable
+
+from . import selectors, services
+from .evidence import check_uploads
+from .models import (
+    EVIDENCE_ROLES,
+    Evidence,
+    FollowupRound,
+    Measure,
+    MeasureStatus,
+    RoundStatus,
+    StatusUpdate,
+)
+
+
+def _api_errors(exc: DjangoValidationError) -> ApiValidationError:
+    if hasattr(exc, "error_dict"):
+        return ApiValidationError(
+            {field if field != "__all__" else "non_field_errors": msgs for field, msgs in exc.message_dict.items()}
+        )
+    return ApiValidationError({"non_field_errors": exc.messages})
+
+
+class CountryFilter(django_filters.FilterSet):
+    country = django_filters.CharFilter(method="filter_country", label=_("Country (ISO code)"))
+    country_path = "engagement__country_id"
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(**{self.country_path: value.upper()})
+
+
+# ---- Measures -------------------------------------------------------------------------------
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    engagement = ScopedPrimaryKeyField(queryset=Engagement.objects.all())
+    country = serializers.CharField(source="engagement.country_id", read_only=True)
+    recommendation = ScopedPrimaryKeyField(queryset=Recommendation.objects.all(), required=False, allow_null=True)
+    roundtable = ScopedPrimaryKeyField(queryset=Roundtable.objects.all(), required=False, allow_null=True)
+    external_recommendation = ScopedPrimaryKeyField(
+        queryset=ExternalRecommendation.objects.all(), required=False, allow_null=True
+    )
+    responsible_agency = ScopedPrimaryKeyField(queryset=Agency.objects.all(), required=False, allow_null=True)
+    substances = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=ControlledSubstance.objects.all(), required=False
+    )
+    status = serializers.ChoiceField(choices=MeasureStatus.choices, read_only=True)
+    verified_status = serializers.CharField(read_only=True, help_text=_("Empty until a manager verified a report."))
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "engagement",
+            "country",
+            "title",
+            "description",
+            "recommendation",
+            "roundtable",
+            "external_recommendation",
+            "responsible_agency",
+            "priority",
+            "due_date",
+            "substances",
+            "status",
+            "progress_pct",
+            "verified_status",
+            "verified_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["progress_pct", "verified_at", "created_at", "updated_at"]
+
+    def validate(self, attrs):
+        for derived in ("status", "verified_status", "progress_pct"):
+            if derived in self.initial_data:
+                raise serializers.ValidationError(
+                    {derived: [_("The status changes only through status updates (POST status-updates/).")]}
+                )
+        if self.instance is not None and "engagement" in attrs and attrs["engagement"] != self.instance.engagement:
+            raise serializers.ValidationError({"engagement": [_("A measure cannot move to another engagement.")]})
+        engagement = attrs.get("engagement") or self.instance.engagement
+        check_country_writable(self.context["request"].user, MANAGING_ROLES, engagement.country_id, field="engagement")
+        candidate = Measure(engagement=engagement)
+        if self.instance is not None:
+            for field in ("recommendation", "roundtable", "external_recommendation", "responsible_agency"):
+                setattr(candidate, field, getattr(self.instance, field))
+        for field, value in attrs.items():
+            if field != "substances":
+                setattr(candidate, field, value)
+        try:
+            candidate.clean()
+        except DjangoValidationError as exc:
+            raise _api_errors(exc)
+        return attrs
+
+
+class MeasureFilter(CountryFilter):
+    class Meta:
+        model = Measure
+        fields = [
+            "engagement",
+            "status",
+            "priority",
+            "recommendation",
+            "roundtable",
+            "external_recommendation",
+            "country",
+        ]
+
+
+class MeasureViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    queryset = Measure.objects.select_related("engagement").prefetch_related("substances")
+    serializer_class = MeasureSerializer
+    filterset_class = MeasureFilter
+
+    def _save(self, serializer, measure):
+        substances = serializer.validated_data.get("substances")
+        for field, value in serializer.validated_data.items():
+            if field != "substances":
+                setattr(measure, field, value)
+        try:
+            serializer.instance = services.measure_save(measure=measure, by=self.request.user, substances=substances)
+        except DjangoValidationError as exc:
+            raise _api_errors(exc)
+        except DjangoPermissionDenied:
+            raise PermissionDenied
+
+    def perform_create(self, serializer):
+        self._save(serializer, Measure())
+
+    def perform_update(self, serializer):
+        self._save(serializer, serializer.instance)
+
+
+# ---- Rounds ---------------------------------------------------------------------------------
+
+
+class FollowupRoundSerializer(serializers.ModelSerializer):
+    engagement = ScopedPrimaryKeyField(queryset=Engagement.objects.all())
+    status = serializers.SerializerMethodField()
+    measures = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    submitted_on_time = serializers.BooleanField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = FollowupRound
+        fields = [
+            "id",
+            "engagement",
+            "opens_on",
+            "due_date",
+            "status",
+            "submitted_at",
+            "submitted_on_time",
+            "closed_at",
+            "measures",
+        ]
+        read_only_fields = ["opens_on", "submitted_at", "closed_at"]
+
+    def get_status(self, obj) -> str:
+        return getattr(obj, "round_status", None) or obj.status_on(timezone.localdate())
+
+    def validate(self, attrs):
+        check_country_writable(
+            self.context["request"].user, MANAGING_ROLES, attrs["engagement"].country_id, field="engagement"
+        )
+        if attrs["due_date"] < timezone.localdate():
+            raise serializers.ValidationError({"due_date": [_("The due date must not be in the past.")]})
+        return attrs
+
+
+class FollowupRoundFilter(CountryFilter):
+    status = django_filters.ChoiceFilter(choices=RoundStatus.choices, field_name="round_status")
+
+    class Meta:
+        model = FollowupRound
+        fields = ["engagement", "status", "country"]
+
+
+class FollowupRoundViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    """Rounds: GET, and POST to open one (it replaces the engagement's current round)."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    queryset = FollowupRound.objects.all()
+    serializer_class = FollowupRoundSerializer
+    filterset_class = FollowupRoundFilter
+
+    def base_queryset(self):
+        return (
+            FollowupRound.objects.with_status(timezone.localdate())
+            .prefetch_related("measures")
+            .order_by("-opens_on", "-pk")
+        )
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.round_open(
+                engagement=serializer.validated_data["engagement"],
+                due_date=serializer.validated_data["due_date"],
+                by=self.request.user,
+            )
+        except DjangoValidationError as exc:
+            raise _api_errors(exc)
+
+    @extend_schema(request=None, responses=FollowupRoundSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close the round: no more reports go into it."""
+        round_ = self.get_object()
+        try:
+            services.round_close(round_=round_, by=request.user)
+        except DjangoPermissionDenied:
+            raise PermissionDenied
+        except DjangoValidationError as exc:
+            raise _api_errors(exc)
+        return Response(self.get_serializer(round_).data)
+
+
+# ---- Status updates -------------------------------------------------------------------------
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "name", "content_type", "size", "sha256", "uploaded_at", "download_url"]
+
+    def get_download_url(self, obj) -> str:
+        return reverse("followup-evidence-download", args=[obj.pk])
+
+
+class StatusUpdateSerializer(serializers.ModelSerializer):
+    measure = ScopedPrimaryKeyField(queryset=Measure.objects.all())
+    round = ScopedPrimaryKeyField(queryset=FollowupRound.objects.all(), required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=MeasureStatus.choices)
+    progress_pct = serializers.IntegerField(min_value=0, max_value=100)
+    draft = serializers.BooleanField(
+        write_only=True, required=False, default=False, help_text=_("Save as the shared draft instead of reporting.")
+    )
+    state = serializers.CharField(read_only=True)
+    evidence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StatusUpdate
+        fields = [
+            "id",
+            "measure",
+            "round",
+            "state",
+            "status",
+            "progress_pct",
+            "narrative",
+            "draft",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comment",
+            "evidence",
+            "created_at",
+        ]
+        read_only_fields = ["submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "review_comment"]
+
+    def get_evidence(self, obj) -> list[dict]:
+        user = self.context["request"].user
+        if not scope_for(user, EVIDENCE_ROLES).allows(obj.measure.engagement.country_id):
+            return []
+        return EvidenceSerializer(obj.evidence.all(), many=True).data
+
+
+class StatusUpdateFilter(CountryFilter):
+    country_path = "measure__engagement__country_id"
+    engagement = django_filters.NumberFilter(field_name="measure__engagement")
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["measure", "round", "state", "status", "engagement", "country"]
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return"))])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class StatusUpdateViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    """Reports on measures. POST reports (or, with ``"draft": true``, saves the shared draft of
+    the measure in the round); counterparts report for their country, managers verify."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    queryset = StatusUpdate.objects.select_related("measure__engagement").prefetch_related("evidence")
+    serializer_class = StatusUpdateSerializer
+    filterset_class = StatusUpdateFilter
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        try:
+            serializer.instance = services.status_update_save(
+                measure=data["measure"],
+                round_=data.get("round"),
+                by=self.request.user,
+                status=data["status"],
+                progress_pct=data["progress_pct"],
+                narrative=data.get("narrative", ""),
+                submit=not data.get("draft", False),
+            )
+        except DjangoPermissionDenied:
+            raise PermissionDenied
+        except DjangoValidationError as exc:
+            raise _api_errors(exc)
+
+    @extend_schema(request=None, responses=StatusUpdateSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Report a draft as it stands."""
+        update = self.get_object()
+        try:
+            update = services.status_update_submit(update=update, by=request.user)
+        except DjangoPermissionDenied:
+            raise PermissionDenied
+        except DjangoValidationError as exc:
+            raise _api_errors(exc)
+        return Response(self.get_serializer(update).data)
+
+    @extend_schema(request=ReviewSerializer, responses=StatusUpdateSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """A manager accepts the report (verified) or returns it with a comment (e-mailed)."""
+        update = self.get_object()
+        if not StatusUpdate.objects.verifiable_by(request.user).filter(pk=update.pk).exists():
+            raise PermissionDenied
+        body = ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            update = services.status_update_review(
+                update=update,
+                by=request.user,
+                accept=body.validated_data["decision"] == "accept",
+                comment=body.validated_data["comment"],
+            )
+        except DjangoValidationError as exc:
+            raise _api_errors(exc)
+        return Response(self.get_serializer(update).data)
+
+    @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer}, responses={201: EvidenceSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request, pk=None):
+        """Attach a file to a draft (PDF, image or office document; its content is checked)."""
+        update = self.get_object()
+        body = EvidenceUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not update.is_draft:
+            raise ApiValidationError({"file": [_("Files are added to a draft, before it is submitted.")]})
+        try:
+            checked = check_uploads([body.validated_data["file"]], already=update.evidence.count())
+        except DjangoValidationError as exc:
+            raise ApiValidationError({"file": exc.messages})
+        evidence = services.evidence_store(update=update, checked=checked[0], by=request.user)
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceDownloadView(APIView):
+    """The evidence file itself, for API clients (token or session); 404 outside the user's scope."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError:
+            raise Http404
+        response = FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+        response["Content-Type"] = evidence.content_type
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def register(router) -> None:
+    router.register("measures", MeasureViewSet, basename="measure")
+    router.register("followup-rounds", FollowupRoundViewSet, basename="followup-round")
+    router.register("status-updates", StatusUpdateViewSet, basename="status-update")
+
+
+urlpatterns = [
+    path("followup-evidence/<int:pk>/download/", EvidenceDownloadView.as_view(), name="followup-evidence-download"),
+]

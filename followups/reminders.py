@@ -1,0 +1,345 @@
+"""Follow-up e-mails: reminders to counterparts, escalations to managers, notices of returned reports.
+
+Every e-mail is first *claimed* by inserting a ``ReminderLog`` row; the unique constraints on
+(round, recipient, kind) and (status update, recipient, kind) make the insert of a second claim a
+no-op, so two runs of the job at the same moment (or twice in a day) e-mail nobody twice. A run
+then sends only the rows it claimed itself. Rows are moved to ``sending`` by a conditional update
+just before their messages go out, so a redelivered task never repeats a message that another
+worker already started; a worker that dies mid-send leaves a few rows in ``sending``, which a
+later run marks ``interrupted`` instead of risking a duplicate. Failed sends are retried with
+backoff by the Celery task and stay recorded with their error.
+
+Planning and claiming use a fixed number of queries whatever the number of rounds: the rounds,
+their recipients and the claims are each read or written in one statement.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import Membership
+from accounts.roles import Role
+from engagements.models import Engagement
+
+from .models import FollowupRound, ReminderKind, ReminderLog, StatusUpdate
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 200
+MAX_ATTEMPTS = 8
+# A pending or failed e-mail untouched this long is handed to a worker again by the next run
+# (its task was lost, e.g. the broker was down when it was dispatched).
+REDISPATCH_AFTER = timedelta(minutes=15)
+# Longer than any task may run (CELERY_TASK_TIME_LIMIT): a row still "sending" after this was
+# being sent by a worker that died.
+INTERRUPTED_AFTER = timedelta(minutes=30)
+
+
+def counterpart_kind(due_date: date, today: date) -> str:
+    """Which reminder counterparts get for a round due on ``due_date``, as of ``today``.
+
+    Opened → n days before (each configured threshold, the nearest that has been reached) →
+    overdue. A stage the job missed (it did not run that day) is not sent late once the next
+    stage has begun: nobody needs "due in 14 days" when it is due tomorrow.
+    """
+    days_left = (due_date - today).days
+    if days_left < 0:
+        return ReminderKind.OVERDUE
+    for days in sorted(settings.FOLLOWUP_REMINDER_DAYS_BEFORE):
+        if days_left <= days:
+            return ReminderKind.before(days)
+    return ReminderKind.OPENED
+
+
+def send_followup_reminders(*, today: date, round_ids: Iterable[int] | None = None) -> dict:
+    """Claim and dispatch every follow-up reminder due on ``today``.
+
+    The beat job, the management command and the opening of a round all run this. It is safe to
+    run any number of times, also concurrently.
+    """
+    rounds = (
+        FollowupRound.objects.active()
+        .filter(opens_on__lte=today)
+        .exclude(engagement__phase=Engagement.Phase.CLOSED)
+        .order_by()
+    )
+    if round_ids is not None:
+        rounds = rounds.filter(pk__in=list(round_ids))
+    rows = list(rounds.values_list("pk", "due_date", "engagement_id", "engagement__country_id"))
+
+    counterparts = defaultdict(list)
+    countries = {country for *_rest, country in rows}
+    if countries:
+        memberships = (
+            Membership.objects.filter(role=Role.COUNTERPART, country_id__in=countries, user__is_active=True)
+            .exclude(user__email="")
+            .values_list("country_id", "user_id", "user__email")
+        )
+        for country, user_id, email in memberships:
+            counterparts[country].append((user_id, email))
+
+    escalation_days = settings.FOLLOWUP_ESCALATION_DAYS
+    escalated = [row for row in rows if (today - row[1]).days >= escalation_days]
+    managers = _escalation_recipients(escalated)
+
+    token, now = uuid.uuid4(), timezone.now()
+    claims = []
+    for round_id, due_date, engagement_id, country in rows:
+        kind = counterpart_kind(due_date, today)
+        for user_id, email in counterparts[country]:
+            claims.append(_claim(round_id, user_id, email, kind, token, now))
+        if (today - due_date).days >= escalation_days:
+            for user_id, email in managers.get((engagement_id, country), ()):
+                claims.append(_claim(round_id, user_id, email, ReminderKind.ESCALATION, token, now))
+
+    with transaction.atomic():
+        ReminderLog.objects.bulk_create(claims, ignore_conflicts=True)
+        claimed = list(ReminderLog.objects.filter(claim_token=token).values_list("pk", flat=True))
+        redispatched = _recover_unfinished(now) if round_ids is None else []
+        dispatch(claimed + redispatched)
+    return {"rounds": len(rows), "claimed": len(claimed), "redispatched": len(redispatched)}
+
+
+def _claim(round_id, user_id, email, kind, token, now) -> ReminderLog:  # noqa: PLR0917
+    return ReminderLog(
+        round_id=round_id,
+        recipient_id=user_id,
+        kind=kind,
+        email=email,
+        claim_token=token,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _escalation_recipients(rows) -> dict[tuple[int, str], list[tuple[int, str]]]:
+    """The managers of each escalated engagement; if it names none, the country's own managers."""
+    if not rows:
+        return {}
+    engagement_ids = {engagement_id for _pk, _due, engagement_id, _country in rows}
+    countries = {country for *_rest, country in rows}
+    named = defaultdict(list)
+    through = Engagement.managers.through.objects.filter(
+        engagement_id__in=engagement_ids, user__is_active=True
+    ).exclude(user__email="")
+    for engagement_id, user_id, email in through.values_list("engagement_id", "user_id", "user__email"):
+        named[engagement_id].append((user_id, email))
+    by_country = defaultdict(list)
+    country_managers = (
+        Membership.objects.filter(role=Role.MANAGER, country_id__in=countries, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("country_id", "user_id", "user__email")
+    )
+    for country, user_id, email in country_managers:
+        by_country[country].append((user_id, email))
+    return {
+        (engagement_id, country): named.get(engagement_id) or by_country.get(country, [])
+        for _pk, _due, engagement_id, country in rows
+    }
+
+
+def _recover_unfinished(now) -> list[int]:
+    """Mark e-mails abandoned mid-send as interrupted; return those whose task was lost, to send again."""
+    ReminderLog.objects.filter(status=ReminderLog.Status.SENDING, updated_at__lt=now - INTERRUPTED_AFTER).update(
+        status=ReminderLog.Status.INTERRUPTED, updated_at=now
+    )
+    return list(
+        ReminderLog.objects.filter(
+            status__in=[ReminderLog.Status.PENDING, ReminderLog.Status.FAILED],
+            updated_at__lt=now - REDISPATCH_AFTER,
+            attempts__lt=MAX_ATTEMPTS,
+        ).values_list("pk", flat=True)
+    )
+
+
+def claim_notices(*, update: StatusUpdate, recipients, kind: str) -> list[int]:
+    """Claim one notice per recipient about a status update and send them after the commit."""
+    token, now = uuid.uuid4(), timezone.now()
+    claims = [
+        ReminderLog(
+            round_id=update.round_id,
+            status_update=update,
+            recipient=user,
+            kind=kind,
+            email=user.email,
+            claim_token=token,
+            created_at=now,
+            updated_at=now,
+        )
+        for user in recipients
+        if user.is_active and user.email
+    ]
+    ReminderLog.objects.bulk_create(claims, ignore_conflicts=True)
+    claimed = list(ReminderLog.objects.filter(claim_token=token).values_list("pk", flat=True))
+    dispatch(claimed)
+    return claimed
+
+
+def dispatch(log_ids: list[int]) -> None:
+    """Hand the claimed e-mails to workers once the claims are committed, in chunks."""
+    if not log_ids:
+        return
+    chunks = [log_ids[i : i + CHUNK_SIZE] for i in range(0, len(log_ids), CHUNK_SIZE)]
+
+    def send_chunks():
+        from .tasks import deliver_followup_emails
+
+        for chunk in chunks:
+            try:
+                deliver_followup_emails.delay(chunk)
+            except Exception:  # e.g. the broker is down: the rows stay unsent and a later run sends them
+                logger.exception("Could not hand %d follow-up e-mails to a worker; a later run will", len(chunk))
+
+    transaction.on_commit(send_chunks)
+
+
+# ---- Sending ---------------------------------------------------------------------------------
+
+
+RETRY_BASE_SECONDS = 60
+
+
+def retry_countdown(retries: int) -> float:
+    """Seconds before the next attempt: 1, 4, 16 minutes, then hourly."""
+    return min(RETRY_BASE_SECONDS * 4**retries, 60 * RETRY_BASE_SECONDS)
+
+
+# E-mails are taken for sending in small batches: one conditional update takes a batch, one
+# marks what was sent. A worker that dies mid-batch leaves at most this many rows "sending" (then
+# "interrupted"): never sent twice, at the price of not knowing whether those few arrived.
+SEND_BATCH = 25
+UNSENT = [ReminderLog.Status.PENDING, ReminderLog.Status.FAILED]
+
+
+def deliver(log_ids: Iterable[int]) -> list[int]:
+    """Send the claimed e-mails that are still to be sent; return the ids whose sending failed."""
+    ids = sorted(set(log_ids))
+    failed: list[int] = []
+    connection = get_connection()
+    try:
+        for start in range(0, len(ids), SEND_BATCH):
+            failed.extend(_deliver_batch(ids[start : start + SEND_BATCH], connection))
+    finally:
+        _reset(connection)
+    return failed
+
+
+def _deliver_batch(ids: list[int], connection) -> list[int]:
+    token, now = uuid.uuid4(), timezone.now()
+    # Take the batch: rows another worker took first (or already sent) are left alone.
+    taken = ReminderLog.objects.filter(pk__in=ids, status__in=UNSENT).update(
+        status=ReminderLog.Status.SENDING, send_token=token, attempts=F("attempts") + 1, updated_at=now
+    )
+    if not taken:
+        return []
+    logs = (
+        ReminderLog.objects.filter(send_token=token, status=ReminderLog.Status.SENDING)
+        .select_related(
+            "recipient", "round__engagement__country", "status_update__measure", "status_update__reviewed_by"
+        )
+        .order_by("pk")
+    )
+    sent, skipped, failed = [], [], []
+    for log in logs:
+        if not _still_needed(log):
+            skipped.append(log.pk)
+            continue
+        try:
+            build_message(log, connection=connection).send()
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.warning("Follow-up e-mail %s to %s failed: %s", log.pk, log.email, exc)
+            _mark([log.pk], ReminderLog.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+            failed.append(log.pk)
+            _reset(connection)
+            continue
+        sent.append(log.pk)
+    _mark(sent, ReminderLog.Status.SENT)
+    _mark(skipped, ReminderLog.Status.SKIPPED)
+    return failed
+
+
+def _reset(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # a broken connection may fail to close; the next send opens a new one
+        logger.debug("closing the mail connection failed", exc_info=True)
+
+
+def _mark(ids: list[int], status: str, *, error: str = "") -> None:
+    if not ids:
+        return
+    now = timezone.now()
+    # An earlier failure's error stays recorded after a later attempt succeeds.
+    fields = {"status": status, "updated_at": now}
+    if error:
+        fields["last_error"] = error
+    if status == ReminderLog.Status.SENT:
+        fields["sent_at"] = now
+    ReminderLog.objects.filter(pk__in=ids).update(**fields)
+
+
+def _still_needed(log: ReminderLog) -> bool:
+    if not log.recipient.is_active:
+        return False
+    if log.status_update_id:
+        return True
+    round_ = log.round
+    # A reminder or escalation is pointless once the round is submitted or closed.
+    return round_.submitted_at is None and round_.closed_at is None
+
+
+def _link(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def build_message(log: ReminderLog, *, connection=None) -> EmailMessage:
+    """The e-mail for a claimed row, in the recipient's language, with a link straight to the page."""
+    language = log.recipient.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {"log": log, "recipient": log.recipient, "kind": log.kind}
+        if log.status_update_id:
+            update = log.status_update
+            context.update(update=update, measure=update.measure)
+            if update.round_id:
+                link = _link(
+                    reverse("followups:round_detail", args=[update.round_id]) + f"#measure-{update.measure_id}"
+                )
+            else:
+                link = _link(reverse("followups:measure_detail", args=[update.measure_id]))
+            template = "returned"
+        else:
+            round_ = log.round
+            context.update(
+                round=round_,
+                engagement=round_.engagement,
+                escalation_days=settings.FOLLOWUP_ESCALATION_DAYS,
+            )
+            if log.kind == ReminderKind.ESCALATION:
+                link = _link(reverse("followups:board", args=[round_.engagement_id]))
+                template = "escalation"
+            else:
+                link = _link(reverse("followups:round_detail", args=[round_.pk]) + "#report")
+                template = "reminder"
+        context["link"] = link
+        subject = " ".join(render_to_string(f"followups/email/{template}_subject.txt", context).split())
+        body = render_to_string(f"followups/email/{template}_body.txt", context)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        to=[log.email],
+        connection=connection,
+        headers={"Content-Language": language, "Auto-Submitted": "auto-generated", "X-Followup-Kind": log.kind},
+    )

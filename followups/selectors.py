@@ -1,0 +1,205 @@
+"""Reads of follow-up data: scoped fetches and the figures other apps (outcomes) build on.
+
+The aggregates are done in SQL, so their cost does not grow with the rows in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+
+from accounts.access import get_visible_or_404
+
+from .models import (
+    COORDINATION_QUESTIONS,
+    MAX_ANSWER,
+    CoordinationResponse,
+    Evidence,
+    FollowupRound,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    MeasureStatus,
+    StatusUpdate,
+    UpdateState,
+)
+
+
+def measure_status_counts(measures: QuerySet[Measure], *, field: str = "status") -> dict:
+    """``{"total", "by_status": {status: n}, "implementation_rate"}`` over the measures (API.md).
+
+    implementation_rate = (implemented + 0.5 × partially_implemented) / (total − cancelled), None
+    when that denominator is 0. ``field="verified_status"`` counts what managers verified instead
+    of what counterparts reported (measures never verified are then left out).
+    """
+    rows = measures.order_by().values(field).annotate(n=Count("pk"))
+    by_status = dict.fromkeys(MeasureStatus.values, 0)
+    for row in rows:
+        if row[field] in by_status:
+            by_status[row[field]] += row["n"]
+    total = sum(by_status.values())
+    denominator = total - by_status[MeasureStatus.CANCELLED]
+    rate = None
+    if denominator:
+        rate = (
+            by_status[MeasureStatus.IMPLEMENTED] + 0.5 * by_status[MeasureStatus.PARTIALLY_IMPLEMENTED]
+        ) / denominator
+    return {"total": total, "by_status": by_status, "implementation_rate": rate}
+
+
+def followup_compliance(rounds: QuerySet[FollowupRound], today: date) -> dict:
+    """``{"rounds_due", "rounds_submitted_on_time", "compliance_rate"}`` (API.md).
+
+    Over rounds whose due date has passed (before ``today``); on time = submitted on or before
+    the due date (the submission day in the portal's time zone). compliance_rate is None when no
+    round is due.
+    """
+    figures = (
+        rounds.order_by()
+        .filter(due_date__lt=today)
+        .annotate(submitted_day=TruncDate("submitted_at"))
+        .aggregate(
+            rounds_due=Count("pk"),
+            on_time=Count("pk", filter=Q(submitted_at__isnull=False, submitted_day__lte=F("due_date"))),
+        )
+    )
+    due = figures["rounds_due"] or 0
+    on_time = figures["on_time"] or 0
+    return {"rounds_due": due, "rounds_submitted_on_time": on_time, "compliance_rate": on_time / due if due else None}
+
+
+def coordination_scores(rounds: QuerySet[FollowupRound]) -> dict[int, float]:
+    """The coordination questionnaire's score (0–100) per round id, for rounds that answered it."""
+    total = sum((F(field) for field, _q in COORDINATION_QUESTIONS[1:]), F(COORDINATION_QUESTIONS[0][0]))
+    rows = (
+        CoordinationResponse.objects.filter(round__in=rounds.order_by().values("pk"))
+        .annotate(points=total)
+        .values_list("round_id", "points")
+    )
+    maximum = MAX_ANSWER * len(COORDINATION_QUESTIONS)
+    return {round_id: round(100 * points / maximum, 1) for round_id, points in rows}
+
+
+def indicator_values_by_round(rounds: QuerySet[FollowupRound]) -> dict[int, dict[int, IndicatorValue]]:
+    """``{round_id: {indicator_id: IndicatorValue}}`` for the rounds (one query)."""
+    values: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
+    for value in IndicatorValue.objects.filter(round__in=rounds.order_by().values("pk")).select_related("indicator"):
+        values[value.round_id][value.indicator_id] = value
+    return dict(values)
+
+
+def indicator_totals(indicators: QuerySet[Indicator], rounds: QuerySet[FollowupRound]) -> dict[int, float]:
+    """The sum of each indicator's values over the rounds (e.g. seizures over a year)."""
+    rows = (
+        IndicatorValue.objects.filter(indicator__in=indicators.order_by().values("pk"), round__in=rounds.values("pk"))
+        .values("indicator_id")
+        .annotate(total=Sum("value"))
+    )
+    return {row["indicator_id"]: float(row["total"]) for row in rows}
+
+
+# ---- Fetches for the pages and the API ------------------------------------------------------
+
+
+def measure_get_for_user(*, user, pk: int) -> Measure:
+    return get_visible_or_404(
+        Measure.objects.select_related("engagement__country", "responsible_agency", "recommendation", "roundtable"),
+        user,
+        pk=pk,
+    )
+
+
+def round_get_for_user(*, user, pk: int) -> FollowupRound:
+    return get_visible_or_404(FollowupRound.objects.select_related("engagement__country"), user, pk=pk)
+
+
+def update_get_for_user(*, user, pk: int) -> StatusUpdate:
+    return get_visible_or_404(
+        StatusUpdate.objects.select_related(
+            "measure__engagement__country", "round", "submitted_by", "reviewed_by", "created_by"
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def evidence_get_for_user(*, user, pk: int) -> Evidence:
+    return get_visible_or_404(Evidence.objects.select_related("status_update"), user, pk=pk)
+
+
+def board_measures(engagement) -> QuerySet[Measure]:
+    """The measures of an engagement with what the board shows about each, in a fixed number of queries."""
+    return (
+        Measure.objects.filter(engagement=engagement)
+        .select_related(
+            "responsible_agency",
+            "latest_update__submitted_by",
+            "latest_update__reviewed_by",
+            "latest_update__round",
+            "roundtable",
+            "recommendation",
+        )
+        .prefetch_related("substances")
+    )
+
+
+def engagement_rounds(engagement, today: date) -> QuerySet[FollowupRound]:
+    return (
+        FollowupRound.objects.filter(engagement=engagement)
+        .with_status(today)
+        .annotate(
+            n_measures=Count("round_measures", distinct=True),
+            n_reported=Count(
+                "updates__measure",
+                filter=Q(updates__state__in=[UpdateState.SUBMITTED, UpdateState.ACCEPTED, UpdateState.RETURNED]),
+                distinct=True,
+            ),
+        )
+        .select_related("coordination")
+        .order_by("-opens_on", "-pk")  # Meta.ordering does not apply to aggregating queries
+    )
+
+
+def current_round(engagement) -> FollowupRound | None:
+    """The round counterparts report in now: the latest that is not closed."""
+    return (
+        FollowupRound.objects.filter(engagement=engagement, closed_at__isnull=True).order_by("-opens_on", "-pk").first()
+    )
+
+
+def round_measures_with_updates(round_: FollowupRound, *, user) -> list[Measure]:
+    """The measures a round asks about, plus any other open measure of the engagement, each with
+    ``round_updates`` (this round's updates the user may see, newest first)."""
+    updates = StatusUpdate.objects.visible_to(user).filter(round=round_).select_related("submitted_by", "reviewed_by")
+    asked = Exists(round_.round_measures.filter(measure=OuterRef("pk")))
+    return list(
+        Measure.objects.filter(engagement_id=round_.engagement_id)
+        .annotate(
+            asked=asked,
+            has_pending=Exists(StatusUpdate.objects.filter(measure=OuterRef("pk"), state=UpdateState.SUBMITTED)),
+        )
+        .filter(Q(asked=True) | ~Q(status__in=[MeasureStatus.IMPLEMENTED, MeasureStatus.CANCELLED]))
+        .select_related("responsible_agency")
+        .prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=updates.order_by("-created_at", "-pk").prefetch_related("evidence"),
+                to_attr="round_updates",
+            )
+        )
+        .order_by("-asked", F("due_date").asc(nulls_last=True), "pk")
+    )
+
+
+def inbox_updates(user) -> QuerySet[StatusUpdate]:
+    """Reports waiting for verification by this manager, oldest first."""
+    return (
+        StatusUpdate.objects.verifiable_by(user)
+        .filter(state=UpdateState.SUBMITTED)
+        .select_related("measure__engagement__country", "round", "submitted_by")
+        .annotate(n_evidence=Count("evidence"))
+        .order_by("submitted_at", "pk")
+    )

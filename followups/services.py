@@ -1,0 +1,409 @@
+"""Writes of follow-up data. Each is one transaction; e-mails go out after it commits.
+
+A measure's status changes only here, through status updates: ``status_update_save`` (a report,
+or a draft of one) and ``status_update_review`` (a manager accepts it or returns it), both of
+which end in ``measure_recompute``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import MANAGING_ROLES
+from accounts.scoping import scope_for
+from engagements.models import Engagement
+
+from .evidence import CheckedFile, check_uploads
+from .models import (
+    REPORTED_STATES,
+    REPORTING_ROLES,
+    CoordinationResponse,
+    Evidence,
+    FollowupRound,
+    FollowupSchedule,
+    IndicatorValue,
+    Measure,
+    MeasureStatus,
+    ReminderKind,
+    RoundMeasure,
+    StatusUpdate,
+    UpdateState,
+)
+
+
+def _is_manager(user, engagement) -> bool:
+    return scope_for(user, MANAGING_ROLES).allows(engagement.country_id)
+
+
+def may_report(user, engagement) -> bool:
+    return scope_for(user, REPORTING_ROLES).allows(engagement.country_id)
+
+
+# ---- Measures -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def measure_save(*, measure: Measure, by, substances=None) -> Measure:
+    """Create or change a measure's description. Its status is not touched here (see status updates)."""
+    if not _is_manager(by, measure.engagement):
+        raise PermissionDenied
+    if measure.pk is None:
+        measure.created_by = by
+    measure.full_clean()
+    measure.save()
+    if substances is not None:
+        measure.substances.set(substances)
+    return measure
+
+
+def measure_recompute(measure: Measure) -> Measure:
+    """Derive the measure's reported and verified status from its updates (call inside a transaction)."""
+    updates = measure.updates.order_by("-submitted_at", "-pk")
+    reported = updates.filter(state__in=[UpdateState.SUBMITTED, UpdateState.ACCEPTED]).first()
+    latest = updates.filter(state__in=REPORTED_STATES).first()
+    verified = updates.filter(state=UpdateState.ACCEPTED).first()
+    measure.status = reported.status if reported else MeasureStatus.NOT_STARTED
+    measure.progress_pct = reported.progress_pct if reported else 0
+    measure.verified_status = verified.status if verified else ""
+    measure.verified_at = verified.reviewed_at if verified else None
+    measure.latest_update = latest
+    measure.save(
+        update_fields=["status", "progress_pct", "verified_status", "verified_at", "latest_update", "updated_at"]
+    )
+    return measure
+
+
+# ---- Schedules and rounds -------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_save(*, schedule: FollowupSchedule, by) -> FollowupSchedule:
+    if not _is_manager(by, schedule.engagement):
+        raise PermissionDenied
+    schedule.updated_by = by
+    schedule.full_clean()
+    schedule.save()
+    return schedule
+
+
+@transaction.atomic
+def round_open(
+    *,
+    engagement: Engagement,
+    due_date: date,
+    opens_on: date | None = None,
+    by=None,
+    schedule: FollowupSchedule | None = None,
+    period: int | None = None,
+    notify: bool = True,
+) -> FollowupRound:
+    """Open a round asking for an update on every open measure; it replaces the previous round.
+
+    Opening the round of a schedule period that already has one returns that round (so the daily
+    job may run twice). With ``notify`` the counterparts are e-mailed once the round is committed.
+    """
+    opens_on = opens_on or timezone.localdate()
+    if due_date < opens_on:
+        raise ValidationError({"due_date": [_("The due date must not be before the round opens.")]})
+    # Serialise openings of one engagement, so two at the same moment cannot both stay open.
+    Engagement.objects.select_for_update().filter(pk=engagement.pk).exists()
+    if schedule is not None:
+        existing = FollowupRound.objects.filter(schedule=schedule, period=period).first()
+        if existing is not None:
+            return existing
+    now = timezone.now()
+    FollowupRound.objects.filter(engagement=engagement, closed_at__isnull=True).update(closed_at=now)
+    round_ = FollowupRound.objects.create(
+        engagement=engagement,
+        schedule=schedule,
+        period=period,
+        opens_on=opens_on,
+        due_date=due_date,
+        opened_by=by,
+        opened_at=now,
+    )
+    measure_ids = list(Measure.objects.filter(engagement=engagement).open().values_list("pk", flat=True))
+    RoundMeasure.objects.bulk_create([RoundMeasure(round=round_, measure_id=pk) for pk in measure_ids])
+    if not measure_ids:
+        # Nothing to ask about: the round is complete as it opens.
+        round_.submitted_at = now
+        round_.save(update_fields=["submitted_at"])
+    elif notify:
+        from .tasks import send_round_reminders
+
+        round_id, day = round_.pk, timezone.localdate().isoformat()
+        transaction.on_commit(lambda: send_round_reminders.delay(round_id, day))
+    return round_
+
+
+@transaction.atomic
+def round_close(*, round_: FollowupRound, by) -> FollowupRound:
+    if not _is_manager(by, round_.engagement):
+        raise PermissionDenied
+    closed = FollowupRound.objects.filter(pk=round_.pk, closed_at__isnull=True).update(closed_at=timezone.now())
+    if not closed:
+        raise ValidationError(_("This round is already closed."))
+    round_.refresh_from_db(fields=["closed_at"])
+    return round_
+
+
+def open_scheduled_rounds(*, today: date) -> list[FollowupRound]:
+    """Open the round of every active schedule whose period has begun by ``today``.
+
+    A period whose due date has already passed (the job did not run for its whole window, or a
+    schedule was entered with a past start) is skipped rather than opened overdue.
+    """
+    schedules = (
+        FollowupSchedule.objects.filter(active=True, start_date__lte=today)
+        .exclude(engagement__phase=Engagement.Phase.CLOSED)
+        .select_related("engagement")
+        .annotate(last_period=Max("rounds__period"))
+    )
+    opened = []
+    for schedule in schedules:
+        period = schedule.period_on(today)
+        if period is None or (schedule.last_period or 0) >= period:
+            continue
+        opens_on = schedule.opens_on(period)
+        due_date = opens_on + timedelta(days=schedule.response_days)
+        if due_date < today:
+            continue
+        opened.append(
+            round_open(
+                engagement=schedule.engagement,
+                due_date=due_date,
+                opens_on=opens_on,
+                schedule=schedule,
+                period=period,
+                notify=False,  # the reminder job announces it
+            )
+        )
+    return opened
+
+
+def round_refresh_submission(round_: FollowupRound) -> bool:
+    """Mark the round submitted once every measure it asks about has a report in it."""
+    if round_.submitted_at is not None:
+        return True
+    reported = StatusUpdate.objects.filter(round=round_, measure=OuterRef("measure"), state__in=REPORTED_STATES)
+    missing = RoundMeasure.objects.filter(round=round_).filter(~Exists(reported))
+    if missing.exists():
+        return False
+    now = timezone.now()
+    FollowupRound.objects.filter(pk=round_.pk, submitted_at__isnull=True).update(submitted_at=now)
+    round_.submitted_at = now
+    return True
+
+
+# ---- Status updates -------------------------------------------------------------------------
+
+
+def _validate_report(*, measure, round_, by, status, progress_pct, narrative, submit, manager) -> None:
+    errors: dict[str, list[str]] = {}
+    if round_ is None:
+        if not manager:
+            errors["round"] = [_("Counterparts report within a follow-up round.")]
+        elif not submit:
+            errors["round"] = [_("A draft belongs to a round.")]
+    elif round_.engagement_id != measure.engagement_id:
+        errors["round"] = [_("This round belongs to another engagement.")]
+    elif round_.closed_at is not None:
+        errors["round"] = [_("This round is closed; report in the current round.")]
+    if status not in MeasureStatus.values:
+        errors["status"] = [_("Choose a status from the list.")]
+    elif status == MeasureStatus.CANCELLED and not manager:
+        errors["status"] = [_("Only a programme manager can cancel a measure.")]
+    if not isinstance(progress_pct, int) or isinstance(progress_pct, bool) or not 0 <= progress_pct <= 100:
+        errors["progress_pct"] = [_("Progress is a whole number from 0 to 100.")]
+    elif status == MeasureStatus.IMPLEMENTED and progress_pct != 100:
+        # xgettext:no-python-format
+        errors["progress_pct"] = [_("An implemented measure is 100% done.")]
+    elif status == MeasureStatus.NOT_STARTED and progress_pct != 0:
+        # xgettext:no-python-format
+        errors["progress_pct"] = [_("A measure not started is 0% done.")]
+    if submit and not (narrative or "").strip():
+        errors["narrative"] = [_("Say what was done since the last report (the evidence alone is not enough).")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def status_update_save(
+    *,
+    measure: Measure,
+    round_: FollowupRound | None,
+    by,
+    status: str,
+    progress_pct: int,
+    narrative: str = "",
+    files=(),
+    submit: bool,
+) -> StatusUpdate:
+    """Save the draft of (measure, round) and, with ``submit``, report it.
+
+    A counterpart's report waits for a manager's verification; a manager's own report (e.g. a
+    cancellation) is verified as it is made. The round is marked submitted when this was the last
+    measure it was waiting for.
+    """
+    if not may_report(by, measure.engagement):
+        raise PermissionDenied
+    manager = _is_manager(by, measure.engagement)
+    _validate_report(
+        measure=measure,
+        round_=round_,
+        by=by,
+        status=status,
+        progress_pct=progress_pct,
+        narrative=narrative,
+        submit=submit,
+        manager=manager,
+    )
+    # Lock in a fixed order (round, then measure) so concurrent reports serialise instead of
+    # both missing each other when deciding whether the round is complete.
+    if round_ is not None:
+        round_ = FollowupRound.objects.select_for_update().get(pk=round_.pk)
+    measure = Measure.objects.select_for_update().select_related("engagement").get(pk=measure.pk)
+    if submit and not manager and measure.updates.filter(state=UpdateState.SUBMITTED).exists():
+        raise ValidationError(
+            _("An earlier report on this measure is waiting for verification; report again once it is reviewed.")
+        )
+    update = None
+    if round_ is not None:
+        update = StatusUpdate.objects.filter(measure=measure, round=round_, state=UpdateState.DRAFT).first()
+    if update is None:
+        update = StatusUpdate(measure=measure, round=round_, created_by=by)
+    checked = _check_files(update, files)
+    update.status, update.progress_pct, update.narrative = status, progress_pct, narrative or ""
+    now = timezone.now()
+    if submit:
+        update.state = UpdateState.ACCEPTED if manager else UpdateState.SUBMITTED
+        update.submitted_by, update.submitted_at = by, now
+        if manager:
+            update.reviewed_by, update.reviewed_at = by, now
+    try:
+        with transaction.atomic():
+            update.save()
+    except IntegrityError:
+        # Another report on the measure was made at the same moment.
+        raise ValidationError(_("Someone else reported on this measure at the same moment; reload the page."))
+    for item in checked:
+        evidence_store(update=update, checked=item, by=by)
+    if submit:
+        measure_recompute(measure)
+        if round_ is not None:
+            round_refresh_submission(round_)
+    return update
+
+
+def _check_files(update: StatusUpdate, files) -> list[CheckedFile]:
+    files = list(files or [])
+    if not files:
+        return []
+    already = update.evidence.count() if update.pk else 0
+    try:
+        return check_uploads(files, already=already)
+    except ValidationError as exc:
+        raise ValidationError({"files": exc.messages})
+
+
+@transaction.atomic
+def status_update_submit(*, update: StatusUpdate, by) -> StatusUpdate:
+    """Report a saved draft as it stands."""
+    if not update.is_draft:
+        raise ValidationError(_("Only a draft can be submitted."))
+    return status_update_save(
+        measure=update.measure,
+        round_=update.round,
+        by=by,
+        status=update.status,
+        progress_pct=update.progress_pct,
+        narrative=update.narrative,
+        submit=True,
+    )
+
+
+@transaction.atomic
+def status_update_review(*, update: StatusUpdate, by, accept: bool, comment: str = "") -> StatusUpdate:
+    """A manager accepts a report (it becomes the verified status) or returns it with a comment.
+
+    The counterpart who reported is e-mailed when a report is returned.
+    """
+    if not _is_manager(by, update.measure.engagement):
+        raise PermissionDenied
+    comment = (comment or "").strip()
+    if not accept and not comment:
+        raise ValidationError({"comment": [_("Say what needs to change, so the counterpart can correct it.")]})
+    measure = Measure.objects.select_for_update().get(pk=update.measure_id)
+    update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.state != UpdateState.SUBMITTED:
+        raise ValidationError(_("This report was already reviewed."))
+    update.state = UpdateState.ACCEPTED if accept else UpdateState.RETURNED
+    update.reviewed_by, update.reviewed_at, update.review_comment = by, timezone.now(), comment
+    update.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
+    measure_recompute(measure)
+    if not accept and update.submitted_by_id:
+        from .reminders import claim_notices
+
+        claim_notices(update=update, recipients=[update.submitted_by], kind=ReminderKind.RETURNED)
+    return update
+
+
+# ---- Evidence -------------------------------------------------------------------------------
+
+
+def evidence_store(*, update: StatusUpdate, checked: CheckedFile, by) -> Evidence:
+    evidence = Evidence(
+        status_update=update,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+    # The name given here only carries the extension; upload_to makes the stored name random.
+    evidence.file.save(f"evidence.{checked.extension}", checked.upload, save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence, by) -> None:
+    update = evidence.status_update
+    if not may_report(by, update.measure.engagement):
+        raise PermissionDenied
+    if not update.is_draft:
+        raise ValidationError(_("Files of a submitted report are part of its record and cannot be removed."))
+    storage, name = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# ---- Indicators and the coordination questionnaire -------------------------------------------
+
+
+@transaction.atomic
+def round_indicators_save(*, round_: FollowupRound, by, values: dict, answers: dict | None, comment: str = "") -> None:
+    """Record the round's indicator values ({indicator: (value or None, note)}) and questionnaire."""
+    if not may_report(by, round_.engagement):
+        raise PermissionDenied
+    if round_.closed_at is not None:
+        raise ValidationError(_("This round is closed; report in the current round."))
+    for indicator, (value, note) in values.items():
+        if indicator.engagement_id != round_.engagement_id:
+            raise ValidationError(_("The indicator belongs to another engagement."))
+        if value is None:
+            IndicatorValue.objects.filter(indicator=indicator, round=round_).delete()
+            continue
+        IndicatorValue.objects.update_or_create(
+            indicator=indicator, round=round_, defaults={"value": value, "note": note or "", "reported_by": by}
+        )
+    if answers is not None:
+        CoordinationResponse.objects.update_or_create(
+            round=round_, defaults={**answers, "comment": comment or "", "answered_by": by}
+        )

@@ -1,0 +1,47 @@
+"""Celery tasks of the follow-up: they take ids or ISO dates and call the services, and are safe
+to run more than once (the claims in reminders.py make a second run send nothing)."""
+
+from datetime import date
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import reminders, services
+
+
+def _day(day: str | None) -> date:
+    return date.fromisoformat(day) if day else timezone.localdate()
+
+
+@shared_task
+def send_followup_reminders(day: str | None = None) -> dict:
+    """The daily reminder run (beat); ``manage.py send_followup_reminders`` runs the same code."""
+    return reminders.send_followup_reminders(today=_day(day))
+
+
+@shared_task
+def send_round_reminders(round_id: int, day: str | None = None) -> dict:
+    """Announce a round just opened by a manager, without waiting for the daily run."""
+    return reminders.send_followup_reminders(today=_day(day), round_ids=[round_id])
+
+
+@shared_task
+def open_followup_rounds(day: str | None = None) -> list[int]:
+    """Open the rounds the schedules call for (beat); ``manage.py open_followup_rounds`` does the same."""
+    return [round_.pk for round_ in services.open_scheduled_rounds(today=_day(day))]
+
+
+@shared_task(bind=True, max_retries=5)
+def deliver_followup_emails(self, log_ids: list[int]) -> dict:
+    """Send claimed follow-up e-mails; failed ones are retried with growing delays, then left
+    recorded as failed for the next daily run to try again."""
+    failed = reminders.deliver(log_ids)
+    if failed and self.request.is_eager:
+        # No broker (development, or a run in-process): retry at once rather than not at all.
+        for _attempt in range(self.max_retries):
+            failed = reminders.deliver(failed)
+            if not failed:
+                break
+    elif failed and self.request.retries < self.max_retries:
+        raise self.retry(args=[failed], countdown=reminders.retry_countdown(self.request.retries))
+    return {"sent_or_skipped": len(log_ids) - len(failed), "failed": failed}

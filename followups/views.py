@@ -1,0 +1,691 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.access import get_visible_or_404
+from accounts.roles import MANAGING_ROLES
+from accounts.scoping import scope_for
+from assessments.models import Roundtable
+from engagements.models import Engagement
+from engagements.selectors import engagement_get_for_user
+
+from . import selectors, services
+from .forms import (
+    IndicatorForm,
+    MeasureForm,
+    ReviewForm,
+    RoundIndicatorsForm,
+    RoundOpenForm,
+    RoundtableMeasureForm,
+    ScheduleForm,
+    StatusUpdateForm,
+)
+from .models import (
+    COORDINATION_QUESTIONS,
+    FollowupRound,
+    FollowupSchedule,
+    Indicator,
+    Measure,
+    MeasureStatus,
+    ReminderLog,
+    RoundStatus,
+    StatusUpdate,
+    UpdateState,
+)
+
+PAGE_SIZE = 50
+
+
+def _is_manager(user, engagement) -> bool:
+    return scope_for(user, MANAGING_ROLES).allows(engagement.country_id)
+
+
+def _require_manager(user, engagement) -> None:
+    if not _is_manager(user, engagement):
+        raise PermissionDenied
+
+
+def _require_reporter(user, engagement) -> None:
+    if not services.may_report(user, engagement):
+        raise PermissionDenied
+
+
+def _posted(request):
+    """The posted data, even when empty (``request.POST or None`` would leave an empty post unbound)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form, by field where the field exists."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# ---- Overview, board, inbox -----------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    """Every engagement in follow-up the user can see, with its current round; a counterpart's to-do list."""
+    today = timezone.localdate()
+    current = FollowupRound.objects.filter(engagement=OuterRef("pk"), closed_at__isnull=True).order_by(
+        "-opens_on", "-pk"
+    )
+    engagements = (
+        Engagement.objects.visible_to(request.user)
+        .filter(Q(phase=Engagement.Phase.FOLLOW_UP) | Q(followup_schedule__isnull=False) | Q(measures__isnull=False))
+        .distinct()
+        .select_related("country")
+        .annotate(
+            n_measures=Count("measures", distinct=True),
+            n_open=Count(
+                "measures",
+                filter=~Q(measures__status__in=[MeasureStatus.IMPLEMENTED, MeasureStatus.CANCELLED]),
+                distinct=True,
+            ),
+            n_overdue=Count(
+                "measures",
+                filter=Q(measures__due_date__lt=today)
+                & ~Q(measures__status__in=[MeasureStatus.IMPLEMENTED, MeasureStatus.CANCELLED]),
+                distinct=True,
+            ),
+            round_id=Subquery(current.values("pk")[:1]),
+            round_due=Subquery(current.values("due_date")[:1]),
+            round_submitted_at=Subquery(current.values("submitted_at")[:1]),
+        )
+        .order_by("country__name", "title")
+    )
+    rows = []
+    reporter_scope = scope_for(request.user, services.REPORTING_ROLES)
+    for engagement in engagements:
+        status = None
+        if engagement.round_id:
+            if engagement.round_submitted_at:
+                status = RoundStatus.SUBMITTED
+            elif engagement.round_due < today:
+                status = RoundStatus.OVERDUE
+            else:
+                status = RoundStatus.OPEN
+        rows.append(
+            {
+                "engagement": engagement,
+                "round_status": status,
+                "can_report": reporter_scope.allows(engagement.country_id),
+            }
+        )
+    pending = None
+    if not scope_for(request.user, MANAGING_ROLES).empty:
+        pending = selectors.inbox_updates(request.user).count()
+    return render(request, "followups/index.html", {"rows": rows, "pending": pending, "today": today})
+
+
+BOARD_FILTERS = {
+    "overdue": gettext_lazy("Overdue"),
+    "awaiting": gettext_lazy("Awaiting verification"),
+    "unverified": gettext_lazy("Not verified"),
+    "open": gettext_lazy("Open measures"),
+}
+
+
+@login_required
+def board(request, pk: int):
+    engagement = engagement_get_for_user(user=request.user, pk=pk)
+    today = timezone.localdate()
+    all_measures = Measure.objects.filter(engagement=engagement)
+    measures = selectors.board_measures(engagement)
+    show = request.GET.get("show", "")
+    closed = [MeasureStatus.IMPLEMENTED, MeasureStatus.CANCELLED]
+    if show == "overdue":
+        measures = measures.filter(due_date__lt=today).exclude(status__in=closed)
+    elif show == "awaiting":
+        measures = measures.filter(latest_update__state=UpdateState.SUBMITTED)
+    elif show == "unverified":
+        measures = measures.filter(latest_update__isnull=False).exclude(verified_status=F("status"))
+    elif show == "open":
+        measures = measures.exclude(status__in=closed)
+    rounds = list(selectors.engagement_rounds(engagement, today))
+    current = next((r for r in rounds if r.closed_at is None), None)
+    schedule = FollowupSchedule.objects.filter(engagement=engagement).first()
+    figures = selectors.measure_status_counts(all_measures)
+    return render(
+        request,
+        "followups/board.html",
+        {
+            "engagement": engagement,
+            "measures": measures,
+            "rounds": rounds,
+            "current": current,
+            "schedule": schedule,
+            "upcoming": schedule.upcoming(today) if schedule and schedule.active else [],
+            "figures": figures,
+            "verified": selectors.measure_status_counts(all_measures, field="verified_status"),
+            "compliance": selectors.followup_compliance(FollowupRound.objects.filter(engagement=engagement), today),
+            "n_overdue": all_measures.filter(due_date__lt=today).exclude(status__in=closed).count(),
+            "n_awaiting": StatusUpdate.objects.filter(
+                measure__engagement=engagement, state=UpdateState.SUBMITTED
+            ).count(),
+            "coordination": _coordination_chart(rounds),
+            "today": today,
+            "show": show,
+            "board_filters": BOARD_FILTERS,
+            "can_manage": _is_manager(request.user, engagement),
+            "can_report": services.may_report(request.user, engagement),
+            "statuses": MeasureStatus,
+        },
+    )
+
+
+def _coordination_chart(rounds) -> dict:
+    """Bars of the coordination score (0–100) per round, oldest first, for a small SVG chart."""
+    points = []
+    for round_ in reversed(rounds):
+        response = getattr(round_, "coordination", None)
+        if response is not None:
+            points.append({"round": round_, "score": response.score})
+    width, height, gap = 48, 120, 12
+    bars = []
+    for index, point in enumerate(points):
+        bar_height = round(height * point["score"] / 100)
+        bars.append(
+            {
+                **point,
+                "x": 40 + index * (width + gap),
+                "y": 10 + height - bar_height,
+                "height": bar_height,
+                "label_y": 10 + height - bar_height - 4,
+            }
+        )
+    return {
+        "bars": bars,
+        "width": 40 + len(bars) * (width + gap) + 10,
+        "bar_width": width,
+        "baseline": 10 + height,
+        "axis": [{"value": v, "y": 10 + height - round(height * v / 100)} for v in (0, 50, 100)],
+    }
+
+
+@login_required
+def inbox(request):
+    """Reports waiting for this manager's verification, oldest first."""
+    if scope_for(request.user, MANAGING_ROLES).empty:
+        raise PermissionDenied
+    updates = selectors.inbox_updates(request.user)
+    page = Paginator(updates, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "followups/inbox.html", {"page": page, "today": timezone.localdate()})
+
+
+# ---- Measures -------------------------------------------------------------------------------
+
+
+def _measure_form(request, *, engagement, measure):
+    form = MeasureForm(_posted(request), instance=measure, engagement=engagement, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.measure_save(
+                measure=form.save(commit=False), by=request.user, substances=form.cleaned_data["substances"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The measure was saved."))
+            return redirect(saved)
+    return render(request, "followups/measure_form.html", {"form": form, "engagement": engagement, "measure": measure})
+
+
+@login_required
+def measure_create(request, pk: int):
+    engagement = engagement_get_for_user(user=request.user, pk=pk)
+    _require_manager(request.user, engagement)
+    return _measure_form(request, engagement=engagement, measure=None)
+
+
+@login_required
+def measure_edit(request, pk: int):
+    measure = selectors.measure_get_for_user(user=request.user, pk=pk)
+    _require_manager(request.user, measure.engagement)
+    return _measure_form(request, engagement=measure.engagement, measure=measure)
+
+
+@login_required
+def measure_detail(request, pk: int):
+    """A measure's history: every report, who made it, how it was reviewed. Managers may record a status."""
+    measure = selectors.measure_get_for_user(user=request.user, pk=pk)
+    engagement = measure.engagement
+    can_manage = _is_manager(request.user, engagement)
+    current = selectors.current_round(engagement)
+    form = (
+        StatusUpdateForm(_posted(request), request.FILES if request.method == "POST" else None, manager=True)
+        if can_manage
+        else None
+    )
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.status_update_save(
+                    measure=measure,
+                    round_=current,
+                    by=request.user,
+                    status=form.cleaned_data["status"],
+                    progress_pct=form.cleaned_data["progress_pct"],
+                    narrative=form.cleaned_data["narrative"],
+                    files=form.cleaned_data["files"],
+                    submit=True,
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("The status was recorded and verified."))
+                return redirect(measure)
+    updates = (
+        StatusUpdate.objects.visible_to(request.user)
+        .filter(measure=measure)
+        .select_related("round", "submitted_by", "reviewed_by", "created_by")
+        .prefetch_related("evidence")
+        .order_by("-submitted_at", "-created_at", "-pk")
+    )
+    return render(
+        request,
+        "followups/measure_detail.html",
+        {
+            "measure": measure,
+            "engagement": engagement,
+            "sources": _visible_sources(request.user, measure),
+            "updates": updates,
+            "rounds": measure.rounds.order_by("-opens_on"),
+            "substances": measure.substances.all(),
+            "can_manage": can_manage,
+            "can_see_evidence": scope_for(request.user, services.REPORTING_ROLES).allows(engagement.country_id),
+            "form": form,
+            "current": current,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _visible_sources(user, measure) -> list[tuple[str, object, bool]]:
+    """(label, source, may open it) for each source; the text of a source the user may not see
+    (e.g. a draft assessment's recommendation, for a donor) is not shown."""
+    sources = []
+    for label, source in measure.sources:
+        visible = type(source).objects.visible_to(user).filter(pk=source.pk).exists()
+        sources.append((label, source if visible else None, visible and hasattr(source, "get_absolute_url")))
+    return sources
+
+
+# ---- Schedules and rounds -------------------------------------------------------------------
+
+
+@login_required
+def schedule_edit(request, pk: int):
+    engagement = engagement_get_for_user(user=request.user, pk=pk)
+    _require_manager(request.user, engagement)
+    schedule = FollowupSchedule.objects.filter(engagement=engagement).first()
+    form = ScheduleForm(_posted(request), instance=schedule, engagement=engagement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.schedule_save(schedule=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The follow-up schedule was saved."))
+            return redirect("followups:board", engagement.pk)
+    return render(request, "followups/schedule_form.html", {"form": form, "engagement": engagement})
+
+
+@login_required
+def round_create(request, pk: int):
+    engagement = engagement_get_for_user(user=request.user, pk=pk)
+    _require_manager(request.user, engagement)
+    form = RoundOpenForm(_posted(request))
+    current = selectors.current_round(engagement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.round_open(engagement=engagement, due_date=form.cleaned_data["due_date"], by=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The round is open; the counterparts are being told by e-mail."))
+            return redirect(round_)
+    return render(
+        request,
+        "followups/round_form.html",
+        {
+            "form": form,
+            "engagement": engagement,
+            "current": current,
+            "n_open": Measure.objects.filter(engagement=engagement).open().count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_close(request, pk: int):
+    round_ = selectors.round_get_for_user(user=request.user, pk=pk)
+    _require_manager(request.user, round_.engagement)
+    try:
+        services.round_close(round_=round_, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The round is closed."))
+    return redirect(round_)
+
+
+def _update_form_for(measure, update_draft, *, manager, data=None, files=None):
+    initial = {"status": measure.status, "progress_pct": measure.progress_pct}
+    if update_draft is not None:
+        initial = {
+            "status": update_draft.status,
+            "progress_pct": update_draft.progress_pct,
+            "narrative": update_draft.narrative,
+        }
+    return StatusUpdateForm(data, files, manager=manager, initial=initial, prefix_id=measure.pk)
+
+
+@login_required
+def round_detail(request, pk: int):
+    """The round: what each measure reported, and for counterparts the forms to report."""
+    round_ = selectors.round_get_for_user(user=request.user, pk=pk)
+    engagement = round_.engagement
+    today = timezone.localdate()
+    can_report = services.may_report(request.user, engagement) and round_.accepts_updates
+    can_manage = _is_manager(request.user, engagement)
+    measures = selectors.round_measures_with_updates(round_, user=request.user)
+    cards = []
+    for measure in measures:
+        draft = next((u for u in measure.round_updates if u.is_draft), None)
+        reported = [u for u in measure.round_updates if not u.is_draft]
+        pending = measure.has_pending
+        form = None
+        if can_report and not (pending and not can_manage):
+            form = _update_form_for(measure, draft, manager=can_manage)
+        cards.append({"measure": measure, "draft": draft, "reported": reported, "form": form, "pending": pending})
+    n_asked = sum(1 for card in cards if card["measure"].asked)
+    n_done = sum(1 for card in cards if card["measure"].asked and card["reported"])
+    reminders = None
+    if can_manage:
+        reminders = ReminderLog.objects.filter(round=round_).select_related("recipient").order_by("-created_at")[:100]
+    coordination = getattr(round_, "coordination", None)
+    return render(
+        request,
+        "followups/round_detail.html",
+        {
+            "round": round_,
+            "engagement": engagement,
+            "status": round_.status_on(today),
+            "cards": cards,
+            "n_asked": n_asked,
+            "n_done": n_done,
+            "can_report": can_report,
+            "can_manage": can_manage,
+            "can_see_evidence": scope_for(request.user, services.REPORTING_ROLES).allows(engagement.country_id),
+            "reminders": reminders,
+            "indicator_values": round_.indicator_values.select_related("indicator"),
+            "coordination": coordination,
+            "questions": COORDINATION_QUESTIONS,
+            "today": today,
+        },
+    )
+
+
+@login_required
+def update_save(request, pk: int, measure_pk: int):
+    """Save a draft of, or submit, the report on one measure in a round."""
+    round_ = selectors.round_get_for_user(user=request.user, pk=pk)
+    measure = get_visible_or_404(
+        Measure.objects.filter(engagement_id=round_.engagement_id), request.user, pk=measure_pk
+    )
+    _require_reporter(request.user, round_.engagement)
+    manager = _is_manager(request.user, round_.engagement)
+    draft = StatusUpdate.objects.filter(measure=measure, round=round_, state=UpdateState.DRAFT).first()
+    if request.method == "POST":
+        form = _update_form_for(measure, draft, manager=manager, data=request.POST, files=request.FILES)
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid():
+            try:
+                services.status_update_save(
+                    measure=measure,
+                    round_=round_,
+                    by=request.user,
+                    status=form.cleaned_data["status"],
+                    progress_pct=form.cleaned_data["progress_pct"],
+                    narrative=form.cleaned_data["narrative"],
+                    files=form.cleaned_data["files"],
+                    submit=submit,
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                if submit:
+                    messages.success(request, _("Your report on “%(title)s” was submitted.") % {"title": measure.title})
+                else:
+                    messages.success(request, _("Your draft on “%(title)s” was saved.") % {"title": measure.title})
+                return redirect(reverse("followups:round_detail", args=[round_.pk]) + f"#measure-{measure.pk}")
+    else:
+        form = _update_form_for(measure, draft, manager=manager)
+    return render(
+        request,
+        "followups/update_form.html",
+        {"form": form, "round": round_, "measure": measure, "draft": draft, "engagement": round_.engagement},
+    )
+
+
+@login_required
+def round_indicators(request, pk: int):
+    """The round's indicator values and coordination questionnaire."""
+    round_ = selectors.round_get_for_user(user=request.user, pk=pk)
+    engagement = round_.engagement
+    _require_reporter(request.user, engagement)
+    if not round_.accepts_updates:
+        raise PermissionDenied
+    indicators = Indicator.objects.filter(engagement=engagement, active=True).select_related("substance")
+    values = {v.indicator_id: v for v in round_.indicator_values.all()}
+    coordination = getattr(round_, "coordination", None)
+    form = RoundIndicatorsForm(_posted(request), indicators=indicators, values=values, coordination=coordination)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_indicators_save(
+                round_=round_,
+                by=request.user,
+                values=form.values(),
+                answers=form.answers(),
+                comment=form.cleaned_data.get("comment", ""),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The indicators and the questionnaire were saved."))
+            return redirect(reverse("followups:round_detail", args=[round_.pk]) + "#indicators")
+    return render(request, "followups/round_indicators.html", {"form": form, "round": round_, "engagement": engagement})
+
+
+# ---- Reviews and evidence -------------------------------------------------------------------
+
+
+@login_required
+def update_detail(request, pk: int):
+    """One report with its evidence; managers of the country accept or return it here."""
+    update = selectors.update_get_for_user(user=request.user, pk=pk)
+    engagement = update.measure.engagement
+    can_review = _is_manager(request.user, engagement) and update.is_pending
+    form = ReviewForm(_posted(request)) if can_review else None
+    if request.method == "POST":
+        if not _is_manager(request.user, engagement):
+            raise PermissionDenied
+        if not update.is_pending:
+            messages.error(request, _("This report was already reviewed."))
+            return redirect(update)
+        if form.is_valid():
+            try:
+                services.status_update_review(
+                    update=update,
+                    by=request.user,
+                    accept=form.cleaned_data["decision"] == "accept",
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                if form.cleaned_data["decision"] == "accept":
+                    messages.success(request, _("The report is verified."))
+                else:
+                    messages.success(request, _("The report was returned; the counterpart is told by e-mail."))
+                return redirect(request.POST.get("next") == "inbox" and "followups:inbox" or update)
+    return render(
+        request,
+        "followups/update_detail.html",
+        {
+            "update": update,
+            "measure": update.measure,
+            "engagement": engagement,
+            "evidence": update.evidence.all()
+            if scope_for(request.user, services.REPORTING_ROLES).allows(engagement.country_id)
+            else None,
+            "form": form,
+            "previous": StatusUpdate.objects.filter(measure=update.measure, state=UpdateState.ACCEPTED)
+            .exclude(pk=update.pk)
+            .order_by("-submitted_at")
+            .first(),
+        },
+    )
+
+
+@login_required
+def evidence_download(request, pk: int):
+    """An evidence file, only for those who may see it (404 for anyone else)."""
+    evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    response = FileResponse(handle, as_attachment=request.GET.get("inline") != "1", filename=evidence.original_name)
+    response["Content-Type"] = evidence.content_type
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk: int):
+    evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
+    update = evidence.status_update
+    round_id, measure_id = update.round_id, update.measure_id
+    try:
+        services.evidence_delete(evidence=evidence, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The file was removed from the draft."))
+    if round_id:
+        return redirect(reverse("followups:round_detail", args=[round_id]) + f"#measure-{measure_id}")
+    return redirect("followups:measure_detail", measure_id)
+
+
+# ---- Indicators -----------------------------------------------------------------------------
+
+
+@login_required
+def indicators(request, pk: int):
+    """The engagement's indicators and their values round by round."""
+    engagement = engagement_get_for_user(user=request.user, pk=pk)
+    today = timezone.localdate()
+    items = list(Indicator.objects.filter(engagement=engagement).select_related("substance"))
+    rounds = list(FollowupRound.objects.filter(engagement=engagement).order_by("opens_on", "pk"))
+    by_round = selectors.indicator_values_by_round(FollowupRound.objects.filter(engagement=engagement))
+    scores = selectors.coordination_scores(FollowupRound.objects.filter(engagement=engagement))
+    table = [
+        {
+            "round": round_,
+            "status": round_.status_on(today),
+            "values": [by_round.get(round_.pk, {}).get(item.pk) for item in items],
+            "score": scores.get(round_.pk),
+        }
+        for round_ in rounds
+    ]
+    return render(
+        request,
+        "followups/indicators.html",
+        {
+            "engagement": engagement,
+            "indicators": items,
+            "table": table,
+            "can_manage": _is_manager(request.user, engagement),
+        },
+    )
+
+
+def _indicator_form(request, *, engagement, indicator):
+    form = IndicatorForm(_posted(request), instance=indicator, engagement=engagement)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The indicator was saved."))
+        return redirect("followups:indicators", engagement.pk)
+    return render(
+        request, "followups/indicator_form.html", {"form": form, "engagement": engagement, "indicator": indicator}
+    )
+
+
+@login_required
+def indicator_create(request, pk: int):
+    engagement = engagement_get_for_user(user=request.user, pk=pk)
+    _require_manager(request.user, engagement)
+    return _indicator_form(request, engagement=engagement, indicator=None)
+
+
+@login_required
+def indicator_edit(request, pk: int):
+    indicator = get_visible_or_404(Indicator.objects.select_related("engagement"), request.user, pk=pk)
+    _require_manager(request.user, indicator.engagement)
+    return _indicator_form(request, engagement=indicator.engagement, indicator=indicator)
+
+
+# ---- Roundtable agreements ------------------------------------------------------------------
+
+
+@login_required
+def roundtable_measures(request, pk: int):
+    """The measures agreed at a roundtable; its managers add them here and they are followed up."""
+    roundtable = get_visible_or_404(Roundtable.objects.select_related("engagement__country"), request.user, pk=pk)
+    engagement = roundtable.engagement
+    can_manage = _is_manager(request.user, engagement)
+    form = RoundtableMeasureForm(_posted(request), roundtable=roundtable, user=request.user) if can_manage else None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.measure_save(measure=form.save(commit=False), by=request.user)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("The agreed measure was added; it is now followed up."))
+                return redirect("followups:roundtable_measures", roundtable.pk)
+    measures = roundtable.measures.select_related("responsible_agency", "recommendation").order_by("pk")
+    return render(
+        request,
+        "followups/roundtable_measures.html",
+        {
+            "roundtable": roundtable,
+            "engagement": engagement,
+            "measures": measures,
+            "form": form,
+            "can_manage": can_manage,
+            "board_url": reverse("followups:board", args=[engagement.pk]),
+        },
+    )

@@ -1,0 +1,18 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Every test stores evidence files in its own directory, removed afterwards."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def reference_countries():
+    """Transactional tests start from an empty database: put the reference countries back."""
+    from engagements.models import Country
+    from engagements.reference_data import load_countries
+
+    if not Country.objects.filter(code="PE").exists():
+        load_countries(Country)
