@@ -1,0 +1,161 @@
+"""Tables that a page shows and a user downloads: one definition, rendered as HTML, CSV or XLSX.
+
+Every dashboard and list builds ``Table`` objects; the template renders them, and the export
+views write the very same rows to CSV or XLSX, so a download always matches the page (and the
+API, which reads the same selectors). Text cells that a spreadsheet would run as a formula are
+neutralised on the way out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A spreadsheet treats a cell starting with one of these as a formula (or DDE command); the
+# classic CSV-injection vector. Tab and carriage return are in OWASP's list too.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Excel's sheet titles: at most 31 characters, none of these.
+_SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value safe to open in a spreadsheet: text that would run as a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def plain(value: Any) -> Any:
+    """A value as exported: numbers stay numbers, dates ISO, everything else text."""
+    if value is None:
+        return None
+    if isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return neutralise(str(value))
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    # How the page shows it: "text", "int", "pct" (a 0–100 figure), "rate" (a 0–1 share, shown as %),
+    # "num" (a decimal figure), "short" (one decimal at most), "p" (a p-value), "date". Exports
+    # always carry the exact value.
+    kind: str = "text"
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in {"int", "pct", "rate", "num", "short", "p"}
+
+
+@dataclass
+class Table:
+    """Rows (dicts keyed by column key) with their columns, a caption and a name for ?table=."""
+
+    name: str
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[dict[str, Any]] = field(default_factory=list)
+    sheet: str = ""  # a short name for the XLSX sheet (Excel allows 31 characters); the title by default
+
+    def header(self, *, keys: bool = False) -> list[str]:
+        return [column.key if keys else str(column.label) for column in self.columns]
+
+    def values(self) -> Iterator[list[Any]]:
+        for row in self.rows:
+            yield [plain(row.get(column.key)) for column in self.columns]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_lines(table: Table, *, keys: bool) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # The byte-order mark makes Excel read the file as UTF-8 (names with accents).
+    yield "\ufeff" + writer.writerow(table.header(keys=keys))
+    for values in table.values():
+        yield writer.writerow(["" if value is None else value for value in values])
+
+
+def filename(stem: str, extension: str) -> str:
+    return f"{slugify(stem) or 'export'}-{timezone.localdate().isoformat()}.{extension}"
+
+
+def csv_response(table: Table, *, stem: str, keys: bool = False) -> StreamingHttpResponse:
+    """The table as a CSV download, streamed (lists may be long)."""
+    response = StreamingHttpResponse(_csv_lines(table, keys=keys), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename(stem, "csv")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def csv_text(table: Table, *, keys: bool = False) -> str:
+    return "".join(_csv_lines(table, keys=keys))
+
+
+def sheet_title(title: str, used: set[str]) -> str:
+    base = (str(title).translate(_SHEET_FORBIDDEN).strip() or "Sheet")[:31]
+    candidate, n = base, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def xlsx_bytes(tables: Sequence[Table], *, keys: bool = False) -> bytes:
+    """One sheet per table, header row first; written in openpyxl's streaming mode."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    used: set[str] = set()
+    bold = Font(bold=True)
+    for table in tables:
+        sheet = workbook.create_sheet(sheet_title(table.sheet or table.title, used))
+        header = []
+        for label in table.header(keys=keys):
+            cell = WriteOnlyCell(sheet, value=neutralise(label))
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for values in table.values():
+            row = []
+            for value in values:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text
+                row.append(cell)
+            sheet.append(row)
+    if not tables:
+        workbook.create_sheet("Sheet")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(tables: Sequence[Table], *, stem: str, keys: bool = False) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(tables, keys=keys), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename(stem, "xlsx")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,155 @@
+"""The outcome blocks of API.md, computed from facts (see facts.py).
+
+Training figures come from the trainings app's ``prepost_summary`` (the one function every
+page, API answer and PDF uses); the measure and follow-up blocks follow the definitions of
+API.md exactly as ``followups.selectors`` does in SQL, here over facts already fetched, so that
+a list of 35 countries costs the same queries as one country.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from .facts import MeasureFact, ResultFact, RoundFact, ScoreFact
+
+MEASURE_STATUSES = (
+    "not_started",
+    "in_progress",
+    "partially_implemented",
+    "implemented",
+    "not_implemented",
+    "cancelled",
+)
+
+
+def training_block(results: Iterable[ResultFact]) -> dict:
+    from trainings.statistics import prepost_summary
+
+    return prepost_summary([fact.row for fact in results])
+
+
+def training_totals(results: Iterable[ResultFact]) -> dict:
+    """The pre/post figures without disaggregation (``trainings.statistics.summarize``)."""
+    from trainings.statistics import summarize
+
+    return summarize([fact.row for fact in results])
+
+
+def training_by_sex(results: Iterable[ResultFact]) -> dict:
+    """The pre/post figures with ``by_sex`` only (what the grids show), as ``prepost_summary`` orders it."""
+    from trainings.statistics import SEX_ORDER, summarize
+
+    rows = [fact.row for fact in results]
+    figures = summarize(rows)
+    groups: dict[str, list] = {}
+    for row in rows:
+        groups.setdefault(row.sex, []).append(row)
+    ordered = sorted(groups, key=lambda s: (SEX_ORDER.index(s) if s in SEX_ORDER else len(SEX_ORDER), s))
+    figures["by_sex"] = {sex: summarize(groups[sex]) for sex in ordered}
+    return figures
+
+
+def implementation_rate(by_status: dict[str, int]) -> float | None:
+    """(implemented + 0.5 × partially implemented) / (total − cancelled); None when that is 0."""
+    denominator = sum(by_status.values()) - by_status.get("cancelled", 0)
+    if not denominator:
+        return None
+    return (by_status.get("implemented", 0) + 0.5 * by_status.get("partially_implemented", 0)) / denominator
+
+
+def measures_block(measures: Iterable[MeasureFact], *, as_of_index: int | None = None, verified=False) -> dict:
+    """``{"total", "by_status", "implementation_rate"}``: the reported status now, or as it stood at
+    the as-of day of ``as_of_index`` (a measure with nothing reported by then is not started);
+    ``verified`` counts what managers verified (measures never verified left out)."""
+    by_status = dict.fromkeys(MEASURE_STATUSES, 0)
+    for measure in measures:
+        if verified:
+            status = measure.verified_status
+        elif as_of_index is None:
+            status = measure.status
+        else:
+            status = measure.statuses_at[as_of_index] or "not_started"
+        if status in by_status:
+            by_status[status] += 1
+    return {
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "implementation_rate": implementation_rate(by_status),
+    }
+
+
+def followup_block(rounds: Iterable[RoundFact], *, today: date) -> dict:
+    """Rounds whose due date has passed; on time = submitted on or before the due date."""
+    due = [r for r in rounds if r.due_date < today]
+    on_time = sum(1 for r in due if r.submitted_on is not None and r.submitted_on <= r.due_date)
+    return {
+        "rounds_due": len(due),
+        "rounds_submitted_on_time": on_time,
+        "compliance_rate": on_time / len(due) if due else None,
+    }
+
+
+def coordination_score(points: int | None) -> float | None:
+    """The questionnaire's score, 0–100 (as ``followups.selectors.coordination_scores``)."""
+    from followups.models import COORDINATION_QUESTIONS, MAX_ANSWER
+
+    if points is None:
+        return None
+    return round(100 * points / (MAX_ANSWER * len(COORDINATION_QUESTIONS)), 1)
+
+
+# --- Maturity ----------------------------------------------------------------------------------------
+
+
+def assessments_in_order(scores: Iterable[ScoreFact], *, as_of: date | None = None) -> list[tuple[ScoreFact, dict]]:
+    """Final assessments (completed by ``as_of``), by start date then id, each with its levels per
+    dimension code."""
+    levels: dict[int, dict[str, int]] = defaultdict(dict)
+    heads: dict[int, ScoreFact] = {}
+    for fact in scores:
+        if fact.status != "final" or (as_of is not None and fact.completed_on > as_of):
+            continue
+        heads.setdefault(fact.assessment_id, fact)
+        if fact.dimension is not None and fact.level is not None:
+            levels[fact.assessment_id][fact.dimension] = fact.level
+    ordered = sorted(heads.values(), key=lambda f: (f.start_date, f.assessment_id))
+    return [(head, levels[head.assessment_id]) for head in ordered]
+
+
+def maturity_block(scores: Sequence[ScoreFact], *, engagement_id: int | None = None, as_of: date | None = None) -> dict:
+    """As ``assessments.selectors.maturity_comparison``: ``baseline`` is the earliest final
+    assessment (of the country, or of the engagement when given), ``latest`` the most recent one,
+    ``change`` latest − baseline per dimension scored in both, empty until a re-assessment exists."""
+    if engagement_id is not None:
+        scores = [s for s in scores if s.engagement_id == engagement_id]
+    assessments = assessments_in_order(scores, as_of=as_of)
+    if not assessments:
+        return {"baseline": {}, "latest": {}, "change": {}}
+    (first, baseline), (last, latest) = assessments[0], assessments[-1]
+    change = (
+        {}
+        if first.assessment_id == last.assessment_id
+        else {code: latest[code] - baseline[code] for code in latest if code in baseline}
+    )
+    return {"baseline": dict(baseline), "latest": dict(latest), "change": change}
+
+
+def mean_change(block: dict) -> float | None:
+    changes = list(block["change"].values())
+    return sum(changes) / len(changes) if changes else None
+
+
+# --- Grouping -----------------------------------------------------------------------------------------
+
+
+def by_country(facts: Iterable, attribute: str = "country") -> dict[str, list]:
+    groups: dict[str, list] = defaultdict(list)
+    for fact in facts:
+        groups[getattr(fact, attribute)].append(fact)
+    return groups
+
+
+def year_end(year: int) -> date:
+    return date(year, 12, 31)

@@ -1,0 +1,234 @@
+"""Cached results (outcome figures, dashboards, the API engagement list) are served until the data
+they are computed from changes, whatever path changes it; a reader never gets another scope's."""
+
+import re
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from engagements.models import Engagement, Programme
+from followups.models import Measure
+from ta_portal import datacache
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings, redis_url):
+    settings.DATA_CACHE_SECONDS = 60
+    datacache.bump()
+    return settings
+
+
+def outcome(client, engagement) -> tuple[dict, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/api/v1/outcomes/engagements/{engagement.pk}/")
+    assert response.status_code == 200
+    return response.json(), len(queries)
+
+
+def measure(engagement, status: str) -> Measure:
+    return Measure.objects.create(engagement=engagement, title=f"A measure {status}", status=status)
+
+
+def test_figures_are_served_from_the_cache_until_the_data_changes(client, world, cached):
+    client.force_login(world.users["manager"])
+    measure(world.engagement, "implemented")
+    computed, computing_queries = outcome(client, world.engagement)
+
+    served, serving_queries = outcome(client, world.engagement)
+
+    assert served == computed
+    assert serving_queries < computing_queries
+    assert computed["measures"]["total"] == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "create",
+        "queryset update",
+        "bulk create",
+        "raw SQL",
+        "delete",
+    ],
+)
+def test_any_write_to_the_data_shows_at_once(client, world, cached, change):
+    client.force_login(world.users["manager"])
+    first = measure(world.engagement, "in_progress")
+    before, _queries = outcome(client, world.engagement)
+    assert before["measures"]["by_status"]["implemented"] == 0
+
+    # when: the data changes by one of the ways code writes
+    if change == "create":
+        measure(world.engagement, "implemented")
+    elif change == "queryset update":
+        Measure.objects.filter(pk=first.pk).update(status="implemented")
+    elif change == "bulk create":
+        Measure.objects.bulk_create([Measure(engagement=world.engagement, title="Bulk", status="implemented")])
+    elif change == "raw SQL":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE "{Measure._meta.db_table}" SET status = %s WHERE id = %s', ["implemented", first.pk]
+            )
+    else:
+        Measure.objects.filter(pk=first.pk).delete()
+
+    after, _queries = outcome(client, world.engagement)
+
+    # then: the next answer has it
+    if change == "delete":
+        assert after["measures"]["total"] == 0
+    else:
+        assert after["measures"]["by_status"]["implemented"] == 1
+
+
+def test_a_committed_write_forgets_the_figures_again_after_the_commit(
+    world, cached, django_capture_on_commit_callbacks
+):
+    # given: a write inside a transaction
+    start = int(datacache.versions())
+    with django_capture_on_commit_callbacks(execute=True):
+        measure(world.engagement, "implemented")
+        Measure.objects.filter(engagement=world.engagement).update(priority="high")
+        during = int(datacache.versions())
+
+    # then: moved by each write (the transaction reads fresh figures) and once more at the commit
+    # (figures a concurrent reader computed just before the commit are never asked for)
+    assert during == start + 2
+    assert int(datacache.versions()) == during + 1
+
+
+def test_writes_elsewhere_keep_the_figures(client, world, cached):
+    client.force_login(world.users["manager"])
+    start = datacache.versions()
+
+    client.get("/outcomes/")  # saves the session, notes nothing else
+    world.users["viewer"].save(update_fields=["last_login"])
+
+    assert datacache.versions() == start
+
+
+def test_each_reader_gets_the_figures_of_their_own_countries(client, world, cached):
+    measure(world.engagement, "implemented")
+    measure(world.other_engagement, "cancelled")
+    own = make_user("viewer", "PE")
+    other = make_user("viewer", "CO")
+
+    client.force_login(own)
+    own_rows = client.get("/api/v1/outcomes/countries/").json()["results"]
+    client.force_login(other)
+    other_rows = client.get("/api/v1/outcomes/countries/").json()["results"]
+
+    assert [row["country"] for row in own_rows] == ["PE"]
+    assert [row["country"] for row in other_rows] == ["CO"]
+
+
+@pytest.mark.parametrize(
+    ("sql", "writes"),
+    [
+        ('INSERT INTO "followups_measure" ("title") VALUES (%s) RETURNING "id"', True),
+        ('UPDATE "trainings_enrolment" AS e SET pre_score = v.pre FROM (VALUES (1, 2)) AS v(id, pre)', True),
+        ('DELETE FROM "assessments_finding" WHERE id = 1', True),
+        ("update engagements_engagement set phase = 'closed'", True),
+        ('TRUNCATE "followups_statusupdate"', True),
+        ('WITH moved AS (UPDATE "followups_measure" SET status = %s RETURNING id) SELECT count(*) FROM moved', True),
+        ('SELECT * FROM "followups_measure" FOR UPDATE', False),
+        ('UPDATE "django_session" SET "session_data" = %s', False),
+        ('INSERT INTO "audit_auditentry" ("model") VALUES (%s)', False),
+        ('UPDATE "accounts_user" SET "last_login" = %s', False),
+    ],
+)
+def test_which_statements_change_the_figures(sql, writes):
+    assert (datacache.written_table(sql) is not None) is writes
+
+
+def test_nothing_is_cached_without_a_shared_cache(settings):
+    settings.DATA_CACHE_SECONDS = 60
+    settings.REDIS_URL = ""  # a per-process memory cache would not see other processes' writes
+
+    assert datacache.enabled() is False
+
+
+def test_the_version_survives_a_lost_counter(cached):
+    from django.core.cache import cache as django_cache
+
+    before = int(datacache.versions())
+    django_cache.delete(datacache.version_key())
+
+    # a new counter (it starts from the clock) never goes back to a version used before
+    assert int(datacache.versions()) > before
+
+
+def _page(client, url) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200
+    # The CSRF token and the script nonce differ on every response anyway.
+    return re.sub(rb'(csrfmiddlewaretoken" value="|nonce=")[^"]+', b"", response.content)
+
+
+@pytest.mark.parametrize(
+    "url", ["/outcomes/countries/PE/", "/outcomes/countries/PE/?year=2025", "/outcomes/programmes/precursors/"]
+)
+def test_a_dashboard_from_the_cache_is_the_page_computed_anew(client, world, cached, url):
+    programme = Programme.objects.create(name="Precursors", code="precursors", start_date=date(2024, 1, 1))
+    Engagement.objects.filter(pk=world.engagement.pk).update(programme=programme)
+    client.force_login(world.users["manager"])
+    measure(world.engagement, "implemented")
+    computed = _page(client, url)
+    served = _page(client, url)
+    cached.DATA_CACHE_SECONDS = 0
+
+    assert served == computed == _page(client, url)
+
+
+def test_a_dashboard_shows_a_change_at_once(client, world, cached):
+    url = "/outcomes/countries/PE/"
+    client.force_login(world.users["manager"])
+    measure(world.engagement, "implemented")
+    before = _page(client, url)
+
+    measure(world.engagement, "cancelled")
+    after = _page(client, url)
+
+    assert after != before
+    cached.DATA_CACHE_SECONDS = 0
+    assert after == _page(client, url)
+
+
+def test_the_api_engagement_list_changes_only_with_the_engagements(client, world, cached):
+    client.force_login(world.users["manager"])
+    url = "/api/v1/engagements/?page_size=100"
+    first = client.get(url).json()
+
+    # when: other data changes, the list is served from the cache (no query for its rows)
+    measure(world.engagement, "implemented")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url).json()
+    assert again == first
+    assert not any('FROM "engagements_engagement"' in q["sql"] for q in queries.captured_queries)
+
+    # when: an engagement changes, the next answer has it
+    Engagement.objects.filter(pk=world.engagement.pk).update(title="Renamed")
+    titles = [row["title"] for row in client.get(url).json()["results"]]
+    assert "Renamed" in titles
+
+
+def test_the_api_engagement_list_is_cached_per_scope_and_url(client, world, cached):
+    own, other = make_user("manager", "PE"), make_user("manager", "CO")
+    client.force_login(own)
+    assert [r["country"] for r in client.get("/api/v1/engagements/").json()["results"]] == ["PE"]
+    assert client.get("/api/v1/engagements/?country=CO").json()["count"] == 0
+
+    client.force_login(other)
+    assert [r["country"] for r in client.get("/api/v1/engagements/").json()["results"]] == ["CO"]
+
+
+def test_a_bad_filter_is_still_refused_with_the_cache_on(client, world, cached):
+    client.force_login(world.users["manager"])
+
+    assert client.get("/api/v1/engagements/?page=99").status_code == 404
+    assert client.get("/api/v1/engagements/?programme=not-a-number").status_code == 400
