@@ -1,0 +1,153 @@
+"""The demo world, served by a live server for the whole package, and the crawl of it per role.
+
+The demo is seeded once (it takes a while) and the database is flushed afterwards, as transactional
+tests do. Tests here do not use the `db` fixtures, so pytest-django runs them after the others.
+"""
+
+import io
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+from accounts.models import User
+
+from .crawl import Crawl, crawl
+
+# One demo user per role (engagements/demo.py), and no one signed in.
+ROLES = ["anonymous", "admin", "manager", "trainer", "counterpart", "viewer"]
+
+
+@dataclass
+class DemoSite:
+    url: str
+    crawls: dict[str, Crawl] = field(default_factory=dict)
+
+    def user(self, role: str) -> User | None:
+        return None if role == "anonymous" else User.objects.get(username=role)
+
+    def client(self, role: str) -> Client:
+        client = Client()
+        user = self.user(role)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    def crawl(self, role: str) -> Crawl:
+        if role not in self.crawls:
+            self.crawls[role] = crawl(self.client(role), extra=self.unlinked_pages())
+        return self.crawls[role]
+
+    def unlinked_pages(self) -> tuple[str, ...]:
+        """Pages reached from outside the portal: the certificate check behind a PDF's QR code."""
+        from trainings.models import Certificate
+
+        certificate = Certificate.objects.order_by("pk").first()
+        return (certificate.get_verify_url(),) if certificate else ()
+
+    def session_cookie(self, role: str) -> dict | None:
+        """A signed-in session for the browser, made without typing a password on every page."""
+        if role == "anonymous":
+            return None
+        client = self.client(role)
+        return {
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "url": self.url,
+        }
+
+    def prefer(self, role: str, language: str) -> None:
+        """The user's own language preference, as the switcher would store it."""
+        if role != "anonymous":
+            User.objects.filter(username=role).update(language=language)
+
+
+def _restore_reference_data() -> None:
+    # Transactional tests flush the database, data migrations included.
+    from assessments.framework_data import load_framework, load_framework_translations
+    from assessments.models import Dimension, Framework
+    from engagements.models import ControlledSubstance, Country
+    from engagements.reference_data import load_countries, load_substances, load_translations
+
+    load_countries(Country)
+    load_substances(ControlledSubstance)
+    load_translations(Country, ControlledSubstance)
+    load_framework(Framework, Dimension)
+    load_framework_translations(Framework, Dimension)
+
+
+def _work_in_progress() -> None:
+    """The demo's open assessments may have no evidence yet; the pages that edit evidence, findings
+    and recommendations show only on an open assessment that has some, so give one an item of each."""
+    from assessments.models import Assessment
+    from tests.assessments.factories import add_finding, add_instrument, add_meeting, add_recommendation
+
+    assessment = Assessment.objects.exclude(status=Assessment.Status.FINAL).order_by("pk").first()
+    if assessment is None:
+        return
+    add_meeting(assessment)
+    add_instrument(assessment)
+    add_recommendation(add_finding(assessment, code="legal", text="No clause for emergency scheduling."))
+
+
+def _check_test_database() -> None:
+    from django.db import connection
+
+    # Seeding and flushing are only ever meant for the throwaway test database.
+    name = connection.settings_dict["NAME"]
+    assert str(name).startswith("test_") or "memorydb" in str(name), name
+
+
+@contextmanager
+def _test_database(django_db_blocker):
+    """The test database. pytest-django creates it only for runs that hold a test marked for the
+    database; these tests are not (their data must outlive each test), so alone they create it here."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    name = str(connection.settings_dict["NAME"])
+    if name.startswith("test_") or "memorydb" in name:
+        yield
+        return
+    with django_db_blocker.unblock():
+        created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            teardown_databases(created, verbosity=0)
+
+
+@pytest.fixture(scope="package")
+def demo_site(django_db_setup, django_db_blocker):
+    from pytest_django.live_server_helper import LiveServer
+
+    # Not tmp_path_factory: pytest sessions running in parallel prune each other's old base temp dirs.
+    media_root = tempfile.TemporaryDirectory(prefix="ta-portal-a11y-media-")
+    media = override_settings(MEDIA_ROOT=Path(media_root.name))
+    media.enable()
+    with _test_database(django_db_blocker), django_db_blocker.unblock(), media_root:
+        _check_test_database()
+        _restore_reference_data()
+        call_command("seed_demo", "--force", stdout=io.StringIO())
+        _work_in_progress()
+        server = LiveServer("127.0.0.1:0")
+        server._live_server_modified_settings.enable()
+        try:
+            yield DemoSite(url=server.url)
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            _check_test_database()
+            call_command("flush", interactive=False, verbosity=0)
+            media.disable()
+
+
+@pytest.fixture(autouse=True)
+def _throwaway_media():
+    """The demo's files live in the package's media directory (see demo_site), for every test here."""

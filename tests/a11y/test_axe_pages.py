@@ -1,0 +1,124 @@
+"""Every page of the demo, as each role, in each language, passes axe-core with no serious or
+critical violation, says which language it is in, and offers the language switcher.
+
+Which pages: the crawl (crawl.py) follows links from the start pages as each role, so a new page
+is checked as soon as something links to it; `test_every_page_of_the_portal_is_reached` fails for
+a page nothing links to, unless it is listed below as not a page (with the reason).
+"""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import ROLES
+from .crawl import portal_routes
+
+pytestmark = pytest.mark.e2e
+
+LANGUAGES = ["en", "es", "pt", "fr"]
+# Every axe rule runs in English and Spanish. The pages' structure, colours and scripts are the same
+# in every language, so in Portuguese and French the rules that depend on the words run (names,
+# labels, titles, languages): the same guarantee at a fraction of the time.
+FULL_CHECK = {"en", "es"}
+TEXT_RULES = [
+    "html-has-lang", "html-lang-valid", "html-xml-lang-mismatch", "valid-lang", "document-title", "label",
+    "label-title-only", "button-name", "link-name", "select-name", "input-button-name", "image-alt",
+    "svg-img-alt", "role-img-alt", "aria-input-field-name", "aria-toggle-field-name", "aria-command-name",
+    "aria-progressbar-name", "aria-tooltip-name", "aria-dialog-name", "empty-heading", "empty-table-header",
+    "frame-title", "summary-name", "object-alt", "input-image-alt", "area-alt",
+]
+BLOCKING = {"serious", "critical"}
+
+# Routes that are not pages a visitor lands on, and why. Anything else must be reached by the crawl.
+NOT_PAGES = {
+    "accounts:logout": "POST only",
+    "accounts:set_language": "POST only (the switcher on every page)",
+    "accounts:otp_disable": "POST only",
+    "accounts:token_revoke": "POST only",
+    "accounts:tokens_revoke_all": "POST only",
+    "accounts:password_reset_confirm": "reached from the e-mailed link only (token)",
+    "assessments:status": "POST only (workflow buttons on the assessment page)",
+    "assessments:report": "POST only (requests the PDF)",
+    "reports:status": "JSON polled by the report status script",
+    "reports:download": "the PDF file",
+    "trainings:certificate_action": "POST only",
+    "trainings:participant_remove": "POST only",
+    "trainings:score_preview": "JSON for the score grid's live statistics",
+    "followups:round_close": "POST only",
+    "followups:update_save": "POST only (the round page's forms)",
+    "followups:evidence_delete": "POST only",
+    "network:event_agenda_delete": "POST only",
+    "network:event_register_me": "POST only",
+    "network:event_send_invitations": "POST only",
+    "network:network_member_add": "POST only",
+    "network:network_member_remove": "POST only",
+    "network:registration_cancel": "POST only",
+    "outcomes:annual_report": "POST only (requests the PDF)",
+}
+
+
+def _summary(violation: dict) -> str:
+    targets = [", ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
+               for node in violation["nodes"][:3]]
+    return f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])}×): {violation['help']} — {'; '.join(targets)}"
+
+
+def test_every_chart_has_its_data_in_a_table(demo_site):
+    """Charts are SVG images (role="img"); each page that draws some also holds as many tables."""
+    charted = 0
+    missing = []
+    for role in ROLES:
+        for route, html in demo_site.crawl(role).html.items():
+            charts = len(re.findall(r'<svg[^>]*role="img"', html))
+            if charts:
+                charted += 1
+                if len(re.findall(r"<table[\s>]", html)) < charts:
+                    missing.append(f"{route} as {role}: {charts} chart(s)")
+    assert charted >= 5, "the demo should show charts on several pages"
+    assert not missing, missing
+
+
+def test_every_page_of_the_portal_is_reached(demo_site):
+    reached = set().union(*(demo_site.crawl(role).routes for role in ROLES))
+    missing = sorted(set(portal_routes()) - reached - set(NOT_PAGES))
+    assert not missing, (
+        "No demo page links to these routes, so nothing checks them: link them, give the demo the data "
+        f"that shows them, or list them in NOT_PAGES with the reason: {missing}"
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_passes_axe(demo_site, browser, role, language):
+    # given: the role's pages, and the user's language preference set as the switcher stores it
+    pages = dict(sorted(demo_site.crawl(role).pages.items()))
+    assert pages, f"the crawl found no page for {role}"
+    demo_site.prefer(role, language)
+    context = browser.new_context(base_url=demo_site.url, locale=language, bypass_csp=True)
+    cookie = demo_site.session_cookie(role)
+    if cookie:
+        context.add_cookies([cookie])
+    page = context.new_page()
+    axe = Axe()
+    options = {"resultTypes": ["violations"]}
+    if language not in FULL_CHECK:
+        options["runOnly"] = {"type": "rule", "values": TEXT_RULES}
+    problems: list[str] = []
+    try:
+        for route, address in pages.items():
+            # when: the page is opened in Chromium and axe-core checks it
+            response = page.goto(address, wait_until="load")
+            if response is None or response.status != 200:
+                problems.append(f"{address} [{route}]: HTTP {response and response.status}")
+                continue
+            # then: it is in the chosen language, offers the switcher and has no serious violation
+            if page.get_attribute("html", "lang") != language:
+                problems.append(f"{address} [{route}]: <html lang> is {page.get_attribute('html', 'lang')!r}")
+            if page.locator("#language-switcher").count() != 1:
+                problems.append(f"{address} [{route}]: no language switcher")
+            violations = axe.run(page, options=options).response["violations"]
+            problems += [f"{address} [{route}]: {_summary(v)}" for v in violations if v["impact"] in BLOCKING]
+    finally:
+        context.close()
+    assert not problems, f"{len(problems)} problem(s) as {role} in {language}:\n" + "\n".join(problems)
