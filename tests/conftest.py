@@ -59,33 +59,31 @@ def _throwaway_media(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
-def load_reference_data() -> None:
-    """The rows the data migrations load (countries, substances, the default framework); idempotent."""
-    from assessments.framework_data import load_framework
-    from assessments.models import Dimension, Framework
-    from engagements.models import ControlledSubstance, Country
-    from engagements.reference_data import load_countries, load_substances
-
-    load_countries(Country)
-    load_substances(ControlledSubstance)
-    load_framework(Framework, Dimension)
+DATABASE_FIXTURES = ("db", "transactional_db", "live_server", "celery_worker", "django_db_serialized_rollback")
 
 
-@pytest.fixture(autouse=True)
-def _reference_data_after_flush(request):
-    """Transactional tests flush the database at teardown, data-migration rows included, so the
-    next transactional test would start without countries: put the reference data back first."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
-        name in request.fixturenames for name in ("transactional_db", "live_server", "celery_worker")
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Transactional tests (and the accessibility crawl's demo) flush the database when they end,
+    data-migration rows included. pytest orders tests by fixture scope as well as by kind, so any
+    test may come after such a flush: before the next test's fixtures open its transaction, put the
+    reference data back, committed."""
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    uses_database = item.get_closest_marker("django_db") is not None or any(
+        name in getattr(item, "fixturenames", ()) for name in DATABASE_FIXTURES
     )
-    if not transactional:
+    # Before the first database test the test database does not exist yet (and is freshly migrated).
+    name = str(connection.settings_dict["NAME"])
+    if not uses_database or not (name.startswith("test_") or "memorydb" in name):
         return
-    request.getfixturevalue("transactional_db")
-    from engagements.models import Country
+    with item.config.stash[blocking_manager_key].unblock():
+        from engagements.models import Country
+        from tests.factories import load_reference_data
 
-    if not Country.objects.exists():
-        load_reference_data()
+        if not Country.objects.exists():
+            load_reference_data()
 
 
 @pytest.fixture

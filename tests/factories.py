@@ -96,3 +96,18 @@ def build_world() -> World:
     world.engagement = EngagementFactory(country_id=world.own, title="Own engagement")
     world.other_engagement = EngagementFactory(country_id=world.other, title="Other engagement")
     return world
+
+
+def load_reference_data() -> None:
+    """The rows the data migrations load (countries, substances, the default framework, and their
+    names in the other languages); idempotent."""
+    from assessments.framework_data import load_framework, load_framework_translations
+    from assessments.models import Dimension, Framework
+    from engagements.models import ControlledSubstance, Country
+    from engagements.reference_data import load_countries, load_substances, load_translations
+
+    load_countries(Country)
+    load_substances(ControlledSubstance)
+    load_translations(Country, ControlledSubstance)
+    load_framework(Framework, Dimension)
+    load_framework_translations(Framework, Dimension)

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from accounts.models import User
+from tests.factories import load_reference_data
 
 from .crawl import Crawl, crawl
 
@@ -65,20 +66,6 @@ class DemoSite:
         """The user's own language preference, as the switcher would store it."""
         if role != "anonymous":
             User.objects.filter(username=role).update(language=language)
-
-
-def _restore_reference_data() -> None:
-    # Transactional tests flush the database, data migrations included.
-    from assessments.framework_data import load_framework, load_framework_translations
-    from assessments.models import Dimension, Framework
-    from engagements.models import ControlledSubstance, Country
-    from engagements.reference_data import load_countries, load_substances, load_translations
-
-    load_countries(Country)
-    load_substances(ControlledSubstance)
-    load_translations(Country, ControlledSubstance)
-    load_framework(Framework, Dimension)
-    load_framework_translations(Framework, Dimension)
 
 
 def _work_in_progress() -> None:
@@ -133,7 +120,7 @@ def demo_site(django_db_setup, django_db_blocker):
     media.enable()
     with _test_database(django_db_blocker), django_db_blocker.unblock(), media_root:
         _check_test_database()
-        _restore_reference_data()
+        load_reference_data()
         call_command("seed_demo", "--force", stdout=io.StringIO())
         _work_in_progress()
         server = LiveServer("127.0.0.1:0")

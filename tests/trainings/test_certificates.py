@@ -25,9 +25,10 @@ def private_media(settings, tmp_path):
 
 @pytest.fixture
 def session(world):
-    # five days, pass mark 35 of 50, 80 % attendance needed (four days)
+    # five days, pass mark 35 of 50, 80 % attendance needed (four days); certificates in English
     return SessionFactory(
         engagement=world.engagement,
+        language="en",
         trainers=[world.users["trainer"]],
         course=CourseFactory(title="Risk profiling of chemical shipments"),
     )
