@@ -5,19 +5,26 @@ and, once the transaction commits, sends ``render_report`` to the ``pdf`` queue.
 claims the row with a conditional update (so a duplicate message renders nothing twice),
 renders it with WeasyPrint and marks it ready or failed. If the broker was unreachable the row
 simply stays pending; ``reports_redispatch_pending`` (beat, every minute) sends it again.
+
+On PostgreSQL the renderer also holds a session advisory lock on the report while it works. The
+server drops that lock the moment the worker's connection dies, so when a worker is killed
+mid-render and the broker hands the message to another worker, the lock tells "still being
+rendered by a live worker" (skip) from "its worker died" (render it now) without waiting for
+``STALE_RENDERING``.
 """
 
 import hashlib
 import json
 import logging
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -124,13 +131,58 @@ def reports_redispatch_pending(*, now=None) -> int:
     return sent
 
 
-def _claim(report_id: int) -> bool:
+# First key of the advisory locks on reports (the second is the report's id); any constant unused
+# by other advisory locks of the database.
+RENDER_LOCK_NAMESPACE = 0x7265  # "re"
+
+
+# A worker killed a moment ago may still hold its lock for a few milliseconds, until the server
+# notices the closed connection: try for about a second before concluding a live worker has it.
+LOCK_ATTEMPTS = 6
+LOCK_RETRY_SECONDS = 0.2
+
+
+@contextmanager
+def _rendering_lock(report_id: int):
+    """Yield True while this process holds the report's rendering lock, False when another
+    process holds it, None without PostgreSQL (where only the ``started_at`` claim protects it)."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    held = False
+    for attempt in range(LOCK_ATTEMPTS):
+        if attempt:
+            time.sleep(LOCK_RETRY_SECONDS)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RENDER_LOCK_NAMESPACE, report_id])
+            held = cursor.fetchone()[0]
+        if held:
+            break
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RENDER_LOCK_NAMESPACE, report_id])
+
+
+def _claim(report_id: int, *, lock: bool | None) -> bool:
+    """Mark a pending report as being rendered.
+
+    Holding its lock (``lock`` True), a ``started_at`` already set belongs to a renderer that died:
+    no obstacle. Without PostgreSQL (None), only a claim older than any task may run is taken over.
+    When another connection holds the lock (False) the same holds, and a report not claimed yet is
+    left to that lock's holder, which is about to claim it (a holder whose machine vanished keeps
+    the lock until the server's TCP keepalive gives up on it).
+    """
     now = timezone.now()
-    return bool(
-        Report.objects.filter(pk=report_id, status=Report.Status.PENDING)
-        .filter(Q(started_at__isnull=True) | Q(started_at__lt=now - STALE_RENDERING))
-        .update(started_at=now, attempts=F("attempts") + 1)
-    )
+    pending = Report.objects.filter(pk=report_id, status=Report.Status.PENDING)
+    stale = Q(started_at__lt=now - STALE_RENDERING)
+    if lock is None:
+        pending = pending.filter(Q(started_at__isnull=True) | stale)
+    elif lock is False:
+        pending = pending.filter(stale)
+    return bool(pending.update(started_at=now, attempts=F("attempts") + 1))
 
 
 def html_to_pdf(html: str, *, stylesheets: list[str] = ()) -> bytes:
@@ -152,10 +204,15 @@ def html_to_pdf(html: str, *, stylesheets: list[str] = ()) -> bytes:
 
 
 def report_render(*, report_id: int) -> Report | None:
-    """Render a pending report (in a worker). Idempotent: a report already claimed, ready or
-    failed is left alone. Returns the report, or None when there was nothing to do."""
-    if not _claim(report_id):
-        return None
+    """Render a pending report (in a worker). Idempotent: a report being rendered by a live
+    worker, ready or failed is left alone. Returns the report, or None when there was nothing to do."""
+    with _rendering_lock(report_id) as lock:
+        if not _claim(report_id, lock=lock):
+            return None
+        return _render_claimed(report_id)
+
+
+def _render_claimed(report_id: int) -> Report:
     report = Report.objects.select_related("owner_type").get(pk=report_id)
     started = time.monotonic()
     try:

@@ -135,7 +135,11 @@ def test_rendering_is_claimed_once_so_a_duplicate_message_renders_nothing():
 
 
 @pytest.mark.django_db
-def test_a_rendering_in_progress_is_not_taken_twice_unless_its_worker_died():
+def test_a_rendering_in_progress_is_not_taken_twice_unless_its_worker_died(postgres):
+    from django.db import connections
+
+    from reports.services import RENDER_LOCK_NAMESPACE
+
     engagement = EngagementFactory()
     report = Report.objects.create(
         kind="test-engagement",
@@ -145,9 +149,18 @@ def test_a_rendering_in_progress_is_not_taken_twice_unless_its_worker_died():
         fingerprint="x",
         started_at=timezone.now(),
     )
-    assert report_render(report_id=report.pk) is None
-    Report.objects.filter(pk=report.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    # a live renderer elsewhere holds the report's lock on its own connection
+    renderer = connections.create_connection("default")
+    try:
+        with renderer.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RENDER_LOCK_NAMESPACE, report.pk])
+        assert report_render(report_id=report.pk) is None
+    finally:
+        renderer.close()  # it dies: PostgreSQL releases its lock with the connection
+    # its claim is recent, but nobody holds the lock any more: the report is rendered now
     assert report_render(report_id=report.pk).status == "ready"
+    report.refresh_from_db()
+    assert report.attempts == 1
 
 
 @pytest.mark.django_db
