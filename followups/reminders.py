@@ -3,10 +3,16 @@
 Every e-mail is first *claimed* by inserting a ``ReminderLog`` row; the unique constraints on
 (round, recipient, kind) and (status update, recipient, kind) make the insert of a second claim a
 no-op, so two runs of the job at the same moment (or twice in a day) e-mail nobody twice. A run
-then sends only the rows it claimed itself. Rows are moved to ``sending`` by a conditional update
-just before their messages go out, so a redelivered task never repeats a message that another
-worker already started; a worker that dies mid-send leaves a few rows in ``sending``, which a
-later run marks ``interrupted`` instead of risking a duplicate. Failed sends are retried with
+then hands to workers the rows it claimed, and the still-unsent claims of its rounds (an earlier
+copy of the run may have died between committing its claims and dispatching them).
+
+Each e-mail is sent inside its own transaction that holds the row locked (``FOR UPDATE SKIP
+LOCKED``) from before the SMTP conversation until the row is marked sent just after the server's
+answer. A second worker given the same row (a redelivered or duplicate task) skips it while the
+first is alive and finds it sent afterwards; a worker killed mid-send rolls back, the lock goes
+with its connection, and the redelivered task sends the e-mail. The only window for a duplicate
+is between the server's "250 OK" and the commit, a few milliseconds. Rows left ``sending`` by the
+earlier batch design are marked ``interrupted`` by the next run. Failed sends are retried with
 backoff by the Celery task and stay recorded with their error.
 
 Planning and claiming use a fixed number of queries whatever the number of rounds: the rounds,
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -108,9 +115,19 @@ def send_followup_reminders(*, today: date, round_ids: Iterable[int] | None = No
     with transaction.atomic():
         ReminderLog.objects.bulk_create(claims, ignore_conflicts=True)
         claimed = list(ReminderLog.objects.filter(claim_token=token).values_list("pk", flat=True))
-        redispatched = _recover_unfinished(now) if round_ids is None else []
-        dispatch(claimed + redispatched)
-    return {"rounds": len(rows), "claimed": len(claimed), "redispatched": len(redispatched)}
+        # Never tried (attempts 0: failures keep their retry backoff); sending skips whatever another
+        # worker sends meanwhile, so handing a row over twice costs nothing.
+        unsent = ReminderLog.objects.filter(
+            round_id__in=[row[0] for row in rows],
+            status_update__isnull=True,
+            status=ReminderLog.Status.PENDING,
+            attempts=0,
+        ).exclude(claim_token=token)
+        again = set(unsent.values_list("pk", flat=True)) if rows else set()
+        if round_ids is None:
+            again.update(_recover_unfinished(now))
+        dispatch(claimed + sorted(again))
+    return {"rounds": len(rows), "claimed": len(claimed), "redispatched": len(again)}
 
 
 def _claim(round_id, user_id, email, kind, token, now) -> ReminderLog:  # noqa: PLR0917
@@ -217,58 +234,66 @@ def retry_countdown(retries: int) -> float:
     return min(RETRY_BASE_SECONDS * 4**retries, 60 * RETRY_BASE_SECONDS)
 
 
-# E-mails are taken for sending in small batches: one conditional update takes a batch, one
-# marks what was sent. A worker that dies mid-batch leaves at most this many rows "sending" (then
-# "interrupted"): never sent twice, at the price of not knowing whether those few arrived.
-SEND_BATCH = 25
 UNSENT = [ReminderLog.Status.PENDING, ReminderLog.Status.FAILED]
+
+
+# A worker killed a moment ago may hold its row locks for a few milliseconds more, until the server
+# notices: locked rows are tried again for about a second before they are left to the lock's holder.
+LOCKED_ATTEMPTS = 6
+LOCKED_RETRY_SECONDS = 0.2
 
 
 def deliver(log_ids: Iterable[int]) -> list[int]:
     """Send the claimed e-mails that are still to be sent; return the ids whose sending failed."""
-    ids = sorted(set(log_ids))
     failed: list[int] = []
+    todo = sorted(set(log_ids))
     connection = get_connection()
     try:
-        for start in range(0, len(ids), SEND_BATCH):
-            failed.extend(_deliver_batch(ids[start : start + SEND_BATCH], connection))
+        for attempt in range(LOCKED_ATTEMPTS):
+            if attempt:
+                time.sleep(LOCKED_RETRY_SECONDS)
+            locked = []
+            for log_id in todo:
+                outcome = _try_deliver(log_id, connection)
+                if outcome is None:
+                    locked.append(log_id)
+                elif outcome is False:
+                    failed.append(log_id)
+            if not locked:
+                break
+            todo = locked
     finally:
         _reset(connection)
     return failed
 
 
-def _deliver_batch(ids: list[int], connection) -> list[int]:
-    token, now = uuid.uuid4(), timezone.now()
-    # Take the batch: rows another worker took first (or already sent) are left alone.
-    taken = ReminderLog.objects.filter(pk__in=ids, status__in=UNSENT).update(
-        status=ReminderLog.Status.SENDING, send_token=token, attempts=F("attempts") + 1, updated_at=now
-    )
-    if not taken:
-        return []
-    logs = (
-        ReminderLog.objects.filter(send_token=token, status=ReminderLog.Status.SENDING)
-        .select_related(
-            "recipient", "round__engagement__country", "status_update__measure", "status_update__reviewed_by"
+def _try_deliver(log_id: int, connection) -> bool | None:
+    """Send one e-mail if it is still to be sent: False if the send failed, None if another
+    transaction holds the row. The row stays locked until the outcome is recorded."""
+    with transaction.atomic():
+        log = (
+            ReminderLog.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=log_id, status__in=UNSENT)
+            .select_related(
+                "recipient", "round__engagement__country", "status_update__measure", "status_update__reviewed_by"
+            )
+            .first()
         )
-        .order_by("pk")
-    )
-    sent, skipped, failed = [], [], []
-    for log in logs:
+        if log is None:  # sent or skipped already, or locked
+            locked = ReminderLog.objects.filter(pk=log_id, status__in=UNSENT).exists()
+            return None if locked else True
         if not _still_needed(log):
-            skipped.append(log.pk)
-            continue
+            _mark(log, ReminderLog.Status.SKIPPED)
+            return True
         try:
             build_message(log, connection=connection).send()
         except (smtplib.SMTPException, OSError) as exc:
             logger.warning("Follow-up e-mail %s to %s failed: %s", log.pk, log.email, exc)
-            _mark([log.pk], ReminderLog.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
-            failed.append(log.pk)
+            _mark(log, ReminderLog.Status.FAILED, attempted=True, error=f"{type(exc).__name__}: {exc}"[:2000])
             _reset(connection)
-            continue
-        sent.append(log.pk)
-    _mark(sent, ReminderLog.Status.SENT)
-    _mark(skipped, ReminderLog.Status.SKIPPED)
-    return failed
+            return False
+        _mark(log, ReminderLog.Status.SENT, attempted=True)
+    return True
 
 
 def _reset(connection) -> None:
@@ -278,17 +303,17 @@ def _reset(connection) -> None:
         logger.debug("closing the mail connection failed", exc_info=True)
 
 
-def _mark(ids: list[int], status: str, *, error: str = "") -> None:
-    if not ids:
-        return
+def _mark(log: ReminderLog, status: str, *, attempted: bool = False, error: str = "") -> None:
     now = timezone.now()
     # An earlier failure's error stays recorded after a later attempt succeeds.
     fields = {"status": status, "updated_at": now}
+    if attempted:
+        fields["attempts"] = F("attempts") + 1
     if error:
         fields["last_error"] = error
     if status == ReminderLog.Status.SENT:
         fields["sent_at"] = now
-    ReminderLog.objects.filter(pk__in=ids).update(**fields)
+    ReminderLog.objects.filter(pk=log.pk).update(**fields)
 
 
 def _still_needed(log: ReminderLog) -> bool:

@@ -226,6 +226,24 @@ def test_an_e_mail_abandoned_mid_send_is_marked_interrupted_not_sent_again(
     assert (stuck.status, lost.status) == (ReminderLog.Status.INTERRUPTED, ReminderLog.Status.SENT)
 
 
+def test_a_run_that_died_before_handing_its_claims_to_workers_is_completed_by_the_next_run(
+    pe_round, calendar_settings, django_capture_on_commit_callbacks
+):
+    # given: a run committed its claims but its worker died before dispatching them
+    with django_capture_on_commit_callbacks(execute=False):
+        reminders.send_followup_reminders(today=DUE - timedelta(days=3))
+    assert mail.outbox == [] and ReminderLog.objects.filter(status="pending").count() == 3
+    # when: the same run comes again at once (its task redelivered)
+    emails = run(DUE - timedelta(days=3), django_capture_on_commit_callbacks)
+    # then: the e-mails it had claimed go out, once each
+    assert emails == [
+        ("ana@example.org", "before_3"),
+        ("ben@example.org", "before_3"),
+        ("carla@example.org", "before_3"),
+    ]
+    assert run(DUE - timedelta(days=3), django_capture_on_commit_callbacks) == []
+
+
 def test_a_round_reported_after_the_claim_is_not_reminded(pe_round, people, calendar_settings):
     # given: a reminder is claimed, but the counterparts report before a worker sends it
     from django.db import transaction
