@@ -54,7 +54,7 @@ bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 worker: $(STAMP)
-	$(VENV)/bin/celery -A ta_portal worker -Q default,pdf -l info
+	$(VENV)/bin/celery -A ta_portal worker -Q default,pdf -l info --max-tasks-per-child 50
 
 beat: $(STAMP)
 	$(VENV)/bin/celery -A ta_portal beat -l info

@@ -219,11 +219,23 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A message taken by a worker that then vanished (killed, machine lost) goes back on the queue
+# once it has been unacknowledged this long. It must exceed CELERY_TASK_TIME_LIMIT, or a slow
+# task still running would be handed to a second worker too. Workers look for such messages at
+# start-up and then every CELERY_UNACKED_RESTORE_INTERVAL seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=60),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # WeasyPrint is single-threaded and memory-hungry: PDFs render on their own queue.
 CELERY_TASK_ROUTES = {"*.render_*": {"queue": "pdf"}}
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=100)
+# Only one beat may schedule, however many are started: the others wait for its Redis lock, which
+# it renews every third of CELERY_BEAT_LOCK_TTL seconds and which a beat that dies gives up by expiry.
+CELERY_BEAT_SCHEDULER = "ta_portal.beat:LockedScheduler"
+CELERY_BEAT_LOCK_TTL = env.int("CELERY_BEAT_LOCK_TTL", default=60)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
