@@ -269,26 +269,53 @@ class RollbackError(Exception):
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_task_requested_in_a_transaction_that_rolls_back_is_never_sent(broker, postgres, settings):
+    from accounts.forms import PortalPasswordResetForm
+    from followups import services as followups
+    from network import services as network
+    from tests.factories import PersonFactory
+    from tests.network.factories import EventFactory
+
     settings.FOLLOWUP_REMINDER_DAYS_BEFORE = [14, 3]
     client = broker.client()
     round_ = _due_round()
     engagement = EngagementFactory()
-    # when: a report, a reminder run and the opening of a round are asked for, then the transaction fails
-    with pytest.raises(RollbackError), transaction.atomic():
+    organiser = make_user(Role.MANAGER, "PE")
+    event = EventFactory(organisers=[organiser])
+    person = PersonFactory(email="guest@example.org")
+
+    def ask_for_everything():
+        """Every kind of call site that queues a task: a report, a reminder run, the opening of a
+        round, an event invitation, a password-reset e-mail."""
         report_request(owner=engagement, kind="test-quick", language="en", fingerprint="a", by=None)
         reminders.send_followup_reminders(today=DUE - timedelta(days=3))
-        from followups import services
+        followups.round_open(engagement=round_.engagement, opens_on=DAY0, due_date=DUE, notify=True)
+        network.event_register(event=event, person=person, by=organiser)
+        PortalPasswordResetForm().send_mail(
+            "registration/password_reset_subject.txt",
+            "registration/password_reset_email.txt",
+            {"user": organiser, "protocol": "https", "domain": "portal.example.org", "uid": "x", "token": "y"},
+            None,
+            "someone@example.org",
+        )
 
-        services.round_open(engagement=round_.engagement, opens_on=DAY0, due_date=DUE, notify=True)
+    # when: all are asked for, then the transaction fails
+    with pytest.raises(RollbackError), transaction.atomic():
+        ask_for_everything()
         raise RollbackError
     # then: nothing reached the broker, and nothing was left behind
     assert (client.llen("pdf"), client.llen("default")) == (0, 0)
     assert not Report.objects.exists() and not ReminderLog.objects.exists()
-    # while the same requests, committed, are sent (once each)
-    report_request(owner=engagement, kind="test-quick", language="en", fingerprint="a", by=None)
-    reminders.send_followup_reminders(today=DUE - timedelta(days=3))
+    # while the same requests, committed, are each sent once
+    with transaction.atomic():
+        ask_for_everything()
     tasks = sorted(m["headers"]["task"] for queue in ("pdf", "default") for m in _queued(client, queue))
-    assert tasks == ["followups.tasks.deliver_followup_emails", "reports.tasks.render_report"]
+    assert tasks == [
+        "accounts.tasks.send_email",
+        "followups.tasks.deliver_followup_emails",
+        "followups.tasks.send_round_reminders",
+        "network.tasks.send_event_invitation",
+        "reports.tasks.render_report",
+    ]
 
 
 def test_the_render_tasks_go_to_the_pdf_queue_and_the_others_to_default():
@@ -410,6 +437,7 @@ def test_of_two_beats_only_one_schedules_and_the_other_takes_over_when_it_dies(p
     # given: a beat that schedules (a tick every half second)
     first = processes.beat("beat-1", CELERY_BEAT_LOCK_TTL="3")
     wait_for(lambda: client.llen("beat-test") >= 2, "the first beat to schedule")
+    assert "ta_portal.beat.LockedScheduler" in processes.log(first)  # the portal's setting, not the test's
     # when: a second beat starts
     second = processes.beat("beat-2", CELERY_BEAT_LOCK_TTL="3")
     wait_for(lambda: "waits to take over" in processes.log(second), "the second beat to wait")
