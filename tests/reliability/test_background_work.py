@@ -4,7 +4,8 @@ and `celery beat` subprocesses, a private redis-server, the test's PostgreSQL da
 - a task asked for inside a transaction that rolls back is never sent;
 - a PDF rendering and a reminder e-mail finish exactly once when their worker is killed mid-task
   (the message comes back after the visibility timeout and another worker takes it);
-- they finish exactly once when Redis restarts under them;
+- they finish exactly once when Redis restarts under them, and work queued in Redis then is sent
+  again by the sweep;
 - of two beats, one schedules; the other takes over when the first is killed;
 - renderings go to the "pdf" queue.
 """
@@ -27,12 +28,13 @@ import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.roles import Role
 from followups import reminders
 from followups.models import ReminderLog
 from reports.models import Report
-from reports.services import fingerprint, report_request
+from reports.services import fingerprint, report_request, reports_redispatch_pending
 from tests.conftest import need
 from tests.factories import EngagementFactory, make_user
 from tests.followups.factories import make_measure, open_round, other_engagement
@@ -395,7 +397,7 @@ def test_a_reminder_whose_worker_is_killed_mid_send_is_sent_exactly_once(process
 
 
 @pytest.mark.services
-def test_work_in_flight_when_redis_restarts_finishes_once_and_the_worker_carries_on(processes, smtp, broker):
+def test_a_redis_restart_loses_no_work_and_repeats_none(processes, smtp, broker):
     # given: one worker rendering a slow report and sending a reminder to a slow mail server
     round_ = _due_round()
     smtp.slow = 1
@@ -406,19 +408,27 @@ def test_work_in_flight_when_redis_restarts_finishes_once_and_the_worker_carries
         lambda: smtp.conversations >= 1 and Report.objects.filter(pk=report.pk, started_at__isnull=False).exists(),
         "the rendering and the sending to start",
     )
+    # and a third task waiting in the queue (both of the worker's processes are busy)
+    queued = _request_report("test-quick", data="queued")
+    assert broker.client().llen("pdf") == 1
     # when: Redis restarts, losing everything it held (it keeps nothing on disk)
     broker.kill()
     broker.start()
-    # then: both finish, once
+    # then: the two tasks in progress finish, once
     wait_for(lambda: Report.objects.get(pk=report.pk).status != "pending", "the rendering to finish")
     wait_for(lambda: ReminderLog.objects.get(round=round_).status == ReminderLog.Status.SENT, "the reminder")
     report.refresh_from_db()
     assert (report.status, report.attempts, len(_pdf_files())) == ("ready", 1, 1)
     assert [m["To"] for m in smtp.messages] == ["rosa@example.org"]
-    # and the worker reconnected: new work is done
+    # and the queued one, lost with Redis, is sent again by the beat's sweep (run as 16 minutes on)
+    assert Report.objects.get(pk=queued.pk).status == "pending"
+    assert reports_redispatch_pending(now=timezone.now() + timedelta(minutes=16)) == 1
+    wait_for(lambda: Report.objects.get(pk=queued.pk).status == "ready", "the lost report to be rendered")
+    # and the worker reconnected: new work is done, nothing twice
     later = _request_report("test-quick", data="after the restart")
     wait_for(lambda: Report.objects.get(pk=later.pk).status == "ready", "a report asked for after the restart")
-    assert len(_pdf_files()) == 2 and len(smtp.messages) == 1
+    assert len(_pdf_files()) == 3 and len(smtp.messages) == 1
+    assert list(Report.objects.order_by("pk").values_list("attempts", flat=True)) == [1, 1, 1]
 
 
 # ---- One beat ---------------------------------------------------------------------------------
