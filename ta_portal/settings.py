@@ -132,6 +132,13 @@ else:
 # A new PostgreSQL connection costs ~20 ms; keep connections between requests.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A worker whose machine vanishes leaves its connection open on the server, and with it the
+    # locks that mark its work in progress (reports/services.py, followups/reminders.py): the server
+    # probes idle connections so that such locks go within two minutes rather than hours.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c tcp_keepalives_idle=60 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=6"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

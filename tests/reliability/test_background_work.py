@@ -342,6 +342,21 @@ def test_every_way_to_run_the_pdf_worker_recycles_its_processes():
     assert pdf_workers and all("--max-tasks-per-child" in line for line in pdf_workers)
 
 
+@pytest.mark.django_db
+def test_the_server_gives_up_on_a_vanished_worker_s_connection_and_its_locks_within_minutes(postgres):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, setting::int FROM pg_settings WHERE name LIKE 'tcp_keepalives_%%'")
+        keepalive = dict(cursor.fetchall())
+    # the connection's own settings (0 would mean the operating system's default: two hours)
+    assert all(keepalive[name] > 0 for name in ("tcp_keepalives_idle", "tcp_keepalives_interval"))
+    given_up_after = (
+        keepalive["tcp_keepalives_idle"] + keepalive["tcp_keepalives_interval"] * keepalive["tcp_keepalives_count"]
+    )
+    assert given_up_after <= 120
+
+
 # ---- A worker killed mid-task -----------------------------------------------------------------
 
 
