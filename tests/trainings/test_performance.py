@@ -53,7 +53,7 @@ def test_the_import_runs_a_constant_number_of_queries(world, session):
     assert large == small
 
 
-def test_2000_rows_import_in_under_5_seconds_and_reimport_updates(client, world, session):
+def test_2000_rows_import_and_a_reimport_updates_them(client, world, session):
     client.force_login(world.users["trainer"])
     url = reverse("trainings:import", args=[session.pk])
 
@@ -75,6 +75,6 @@ def test_2000_rows_import_in_under_5_seconds_and_reimport_updates(client, world,
     assert response.status_code == 302
     assert Enrolment.objects.filter(session=session).count() == 2000
     assert ScoreChange.objects.filter(enrolment__session=session).count() == 6000
+    # Speed is measured by `make bench` (README, "Performance"), not asserted here: a loaded CI
+    # machine would make a timed test fail for nothing. The figures are printed for a look.
     print(f"\n2000-row XLSX import through the page: first {first:.2f} s (creates people), re-import {second:.2f} s")
-    assert first < 5
-    assert second < 5
