@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from ta_portal.archives import check_archive
+
 
 @dataclass(frozen=True)
 class FileKind:
@@ -56,13 +58,20 @@ def max_bytes() -> int:
     return settings.FOLLOWUP_EVIDENCE_MAX_BYTES
 
 
+# A zip-based document is inflated (counting what really comes out) before any member is read:
+# an archive bomb renamed .docx is refused instead of filling memory.
+ARCHIVE_LIMITS = {"max_members": 5000, "max_total": 200 * 1024 * 1024, "max_ratio": 200}
+
+
 def _zip_kind(upload) -> FileKind | None:
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
+            check_archive(archive, **ARCHIVE_LIMITS)
             names = archive.namelist()
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(100).decode("ascii", "replace").strip()
                 return ODF_TYPES.get(mimetype)
             if "[Content_Types].xml" in names:
                 for prefix, kind in OOXML_PARTS.items():

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from ta_portal.archives import check_archive, damaged_error
+
 # Defaults, each overridable by a Django setting of the same name.
 NETWORK_UPLOAD_MAX_BYTES = 25 * 1024 * 1024
 NETWORK_UPLOAD_MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -179,7 +181,7 @@ def _detect_office(uploaded) -> FileType | None:
     try:
         archive = zipfile.ZipFile(uploaded)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise ValidationError(_("The file looks like an office document but is damaged."), code="damaged") from None
+        raise damaged_error() from None
     with archive:
         members = archive.infolist()
         _check_archive(archive, members)
@@ -196,35 +198,9 @@ def _detect_office(uploaded) -> FileType | None:
 
 
 def _check_archive(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
-    max_members = _setting("NETWORK_UPLOAD_MAX_ZIP_MEMBERS")
-    max_total = _setting("NETWORK_UPLOAD_MAX_UNCOMPRESSED")
-    max_ratio = _setting("NETWORK_UPLOAD_MAX_RATIO")
-    bomb = ValidationError(
-        _("The office document expands to far more data than it holds (a possible archive bomb); it was refused."),
-        code="bomb",
+    check_archive(
+        archive,
+        max_members=_setting("NETWORK_UPLOAD_MAX_ZIP_MEMBERS"),
+        max_total=_setting("NETWORK_UPLOAD_MAX_UNCOMPRESSED"),
+        max_ratio=_setting("NETWORK_UPLOAD_MAX_RATIO"),
     )
-    if len(members) > max_members:
-        raise bomb
-    for member in members:
-        path = PurePosixPath(member.filename)
-        if member.filename.startswith(("/", "\\")) or ".." in path.parts or "\\" in member.filename:
-            raise ValidationError(_("The office document contains unsafe file names."), code="unsafe")
-        if member.flag_bits & 0x1:
-            raise ValidationError(_("Encrypted office documents are not accepted."), code="encrypted")
-    if sum(member.file_size for member in members) > max_total:
-        raise bomb
-    # The declared sizes may lie: inflate every member and count what really comes out.
-    total = 0
-    try:
-        for member in members:
-            produced = 0
-            with archive.open(member) as stream:
-                for chunk in iter(lambda stream=stream: stream.read(_CHUNK), b""):
-                    produced += len(chunk)
-                    total += len(chunk)
-                    if total > max_total:
-                        raise bomb
-                    if produced > 1024 * 1024 and produced > max_ratio * max(member.compress_size, 1):
-                        raise bomb
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
-        raise ValidationError(_("The file looks like an office document but is damaged."), code="damaged") from None

@@ -14,8 +14,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from ta_portal.archives import check_archive
 
 from .models import Enrolment, TrainingSession
 from .results import MAX_ROWS, ResultInput
@@ -61,21 +64,48 @@ def _csv_rows(data: bytes):
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error:  # e.g. a cell longer than the csv module's field limit (128 KiB)
+        raise ImportFileError(
+            _("This file cannot be read as CSV (line %(line)s).") % {"line": reader.line_num}
+        ) from None
+
+
+# An XLSX is a ZIP archive: openpyxl reads some parts whole (shared strings), so the archive is
+# inflated and counted first; a small file that expands to gigabytes is refused.
+XLSX_LIMITS = {"max_members": 1000, "max_total": 100 * 1024 * 1024, "max_ratio": 200}
 
 
 def _xlsx_rows(data: bytes):
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    unreadable = ImportFileError(_("This file cannot be read as an XLSX workbook."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(archive, **XLSX_LIMITS)
+    except zipfile.BadZipFile:
+        raise unreadable from None
+    except ValidationError as exc:
+        raise ImportFileError(" ".join(exc.messages)) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        raise ImportFileError(_("This file cannot be read as an XLSX workbook."))
-    sheet = workbook.worksheets[0]
-    for values in sheet.iter_rows(values_only=True):
-        yield [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
-    workbook.close()
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, ParseError):
+        raise unreadable from None
+    try:
+        if not workbook.worksheets:
+            raise unreadable
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
+    except (KeyError, OSError, ValueError, TypeError, AttributeError, ParseError):
+        # A damaged sheet is only noticed while its rows are read.
+        raise unreadable from None
+    finally:
+        workbook.close()
 
 
 def read_results_file(upload) -> list[ResultInput]:

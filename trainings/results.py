@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import ProhibitNullCharactersValidator, validate_email
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -158,8 +158,20 @@ class _Context:
         return person.country_id in self.countries or person.pk in self.enrolments
 
 
+def _refuse_nul_characters(row: _Row) -> None:
+    """PostgreSQL cannot store or even compare text holding NUL: such a cell is a row error, and
+    the character is dropped so the lookups that follow never send it to the database."""
+    source = row.source
+    for name in ("person_id", "full_name", "email", "sex", "agency", "country", "pre_form", "post_form"):
+        value = getattr(source, name)
+        if isinstance(value, str) and "\x00" in value:
+            row.error("person" if name == "person_id" else name, str(ProhibitNullCharactersValidator.message))
+            setattr(source, name, value.replace("\x00", ""))
+
+
 def _parse_fields(row: _Row, ctx: _Context) -> None:
     source = row.source
+    _refuse_nul_characters(row)
     for phase in (Phase.PRE, Phase.POST):
         name = f"{phase}_score"
         raw = getattr(source, name)
