@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import MANAGING_ROLES
-from engagements.forms import DateInput
+from engagements.forms import DateBoundsMixin, DateInput
 from engagements.models import Agency, ControlledSubstance, Engagement, Person
 
 from .models import (
@@ -39,7 +39,7 @@ def _managers():
     return User.objects.filter(is_active=True, memberships__role__in=MANAGING_ROLES).distinct().order_by("username")
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = Assessment
         fields = [
@@ -156,7 +156,7 @@ class ScoresForm(forms.Form):
         ]
 
 
-class _AssessmentPartForm(forms.ModelForm):
+class _AssessmentPartForm(DateBoundsMixin, forms.ModelForm):
     def __init__(self, *args, assessment: Assessment, **kwargs):
         super().__init__(*args, **kwargs)
         self.assessment = assessment
@@ -218,7 +218,7 @@ class RecommendationForm(forms.ModelForm):
         self.fields["responsible_agency"].queryset = _country_agencies(finding.assessment.engagement.country_id)
 
 
-class RoundtableForm(forms.ModelForm):
+class RoundtableForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = Roundtable
         fields = [

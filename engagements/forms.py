@@ -1,4 +1,7 @@
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -18,6 +21,22 @@ def limit_country_choices(field, countries) -> None:
     field.error_messages["invalid_choice"] = OUT_OF_SCOPE_COUNTRY
 
 
+# Dates a form accepts. Near the ends of the calendar (year 1, year 9999) the date arithmetic of
+# schedules, reminders and calendar invitations overflows, and no record of the portal needs them.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
+class DateBoundsMixin:
+    """Put first in a form's bases: every date field of the form accepts only EARLIEST_DATE…LATEST_DATE."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.validators = [*field.validators, MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -25,7 +44,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class EngagementForm(forms.ModelForm):
+class EngagementForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = Engagement
         fields = [

@@ -4,7 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Recommendation, Roundtable
-from engagements.forms import DateInput
+from engagements.forms import DateBoundsMixin, DateInput
 from engagements.models import Agency, ControlledSubstance
 
 from .evidence import ACCEPTED_EXTENSIONS, MAX_FILES_PER_UPDATE
@@ -18,7 +18,7 @@ from .models import (
 )
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = Measure
         fields = [
@@ -48,7 +48,7 @@ class MeasureForm(forms.ModelForm):
         self.fields["recommendation"].label_from_instance = lambda rec: rec.text[:120]
 
 
-class RoundtableMeasureForm(forms.ModelForm):
+class RoundtableMeasureForm(DateBoundsMixin, forms.ModelForm):
     """A measure agreed at a roundtable: what, who, by when, and which recommendation it answers."""
 
     class Meta:
@@ -70,7 +70,7 @@ class RoundtableMeasureForm(forms.ModelForm):
         self.fields["recommendation"].label_from_instance = lambda rec: rec.text[:120]
 
 
-class ScheduleForm(forms.ModelForm):
+class ScheduleForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = FollowupSchedule
         fields = ["start_date", "cadence_months", "response_days", "end_date", "active"]
@@ -81,7 +81,7 @@ class ScheduleForm(forms.ModelForm):
         self.instance.engagement = engagement
 
 
-class RoundOpenForm(forms.Form):
+class RoundOpenForm(DateBoundsMixin, forms.Form):
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
 
     def clean_due_date(self):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import EVERY_ROLE, MANAGING_ROLES
 from accounts.scoping import has_role, is_admin
-from engagements.forms import DateInput
+from engagements.forms import DateBoundsMixin, DateInput
 from engagements.models import Agency, ControlledSubstance, Country, Engagement, Person
 from engagements.selectors import countries_editable_by
 
@@ -52,7 +52,7 @@ def _users():
 # Library
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(DateBoundsMixin, forms.ModelForm):
     """A library document's description and audience; on creation, its first file too."""
 
     file = forms.FileField(
@@ -203,7 +203,7 @@ class NetworkMemberForm(forms.Form):
 # Events
 
 
-class EventForm(forms.ModelForm):
+class EventForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = NetworkEvent
         fields = [
@@ -248,7 +248,7 @@ class EventForm(forms.ModelForm):
         return cleaned
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["day", "start_time", "end_time", "title", "speakers", "description"]
@@ -264,7 +264,7 @@ class AgendaItemForm(forms.ModelForm):
         self.instance.event = event
 
 
-class EventOutcomeForm(forms.ModelForm):
+class EventOutcomeForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = EventOutcome
         fields = ["kind", "number", "text", "adopted_on"]
@@ -398,7 +398,7 @@ class DirectoryFilterForm(SearchForm):
 # External recommendations
 
 
-class ExternalRecommendationForm(forms.ModelForm):
+class ExternalRecommendationForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = ExternalRecommendation
         fields = [

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from engagements.forms import DateInput, ListFilterForm
+from engagements.forms import DateBoundsMixin, DateInput, ListFilterForm
 from engagements.models import Agency, Engagement, Person
 from engagements.selectors import countries_editable_by
 
@@ -30,7 +30,7 @@ class CourseForm(forms.ModelForm):
         )
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(DateBoundsMixin, forms.ModelForm):
     """A session's details. Planning fields (engagement, countries, trainers) only for managers."""
 
     class Meta:
