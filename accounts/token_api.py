@@ -23,6 +23,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ta_portal.params import int_param
+
 from . import lockout
 from .apitokens import ApiToken, api_token_create, api_token_revoke
 from .otp import confirmed_device, role_requires_otp, verify_code
@@ -140,9 +142,9 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
         tokens = ApiToken.objects.active().visible_to(self.request.user).select_related("user")
         user_id = self.request.query_params.get("user")
         if user_id and is_admin(self.request.user):
-            if not user_id.isdigit():
+            if int_param(user_id) is None:
                 raise serializers.ValidationError({"user": [_("A user id is a number.")]})
-            tokens = tokens.filter(user_id=int(user_id))
+            tokens = tokens.filter(user_id=int_param(user_id))
         elif not is_admin(self.request.user):
             tokens = tokens.filter(user=self.request.user)
         return tokens

@@ -8,6 +8,7 @@ from accounts.models import User
 from accounts.roles import MANAGING_ROLES
 from engagements.forms import DateBoundsMixin, DateInput
 from engagements.models import Agency, ControlledSubstance, Engagement, Person
+from ta_portal.params import int_param
 
 from .models import (
     LEVELS,
@@ -79,8 +80,8 @@ class AssessmentForm(DateBoundsMixin, forms.ModelForm):
         if self.instance.pk:
             country = self.instance.engagement.country_id
         else:
-            engagement_id = self.data.get("engagement") or self.initial.get("engagement")
-            engagement = engagements.filter(pk=engagement_id).first() if str(engagement_id or "").isdigit() else None
+            engagement_id = int_param(self.data.get("engagement") or self.initial.get("engagement"))
+            engagement = engagements.filter(pk=engagement_id).first() if engagement_id is not None else None
             country = engagement.country_id if engagement else None
         # Agencies of the engagement's country; before one is chosen, every agency the user may pick.
         self.fields["agencies"].queryset = (
@@ -253,8 +254,8 @@ class RoundtableForm(DateBoundsMixin, forms.ModelForm):
             country = self.instance.engagement.country_id
             assessments = Assessment.objects.filter(engagement_id=self.instance.engagement_id)
         else:
-            engagement_id = self.data.get("engagement") or self.initial.get("engagement")
-            engagement = engagements.filter(pk=engagement_id).first() if str(engagement_id or "").isdigit() else None
+            engagement_id = int_param(self.data.get("engagement") or self.initial.get("engagement"))
+            engagement = engagements.filter(pk=engagement_id).first() if engagement_id is not None else None
             country = engagement.country_id if engagement else None
             assessments = (
                 Assessment.objects.filter(engagement=engagement) if engagement else Assessment.objects.editable_by(user)

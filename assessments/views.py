@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_visible_or_404, require_editable
 from engagements.selectors import countries_visible_to
 from reports.services import report_latest, report_request
+from ta_portal.params import int_param, text_param
 
 from . import report as assessment_report
 from . import selectors, services
@@ -146,8 +147,8 @@ def assessment_detail(request, pk: int):
 
 def _assessment_form(request, assessment: Assessment | None):
     initial = {}
-    if assessment is None and str(request.GET.get("engagement", "")).isdigit():
-        initial["engagement"] = int(request.GET["engagement"])
+    if assessment is None and int_param(request.GET.get("engagement")) is not None:
+        initial["engagement"] = int_param(request.GET.get("engagement"))
     form = AssessmentForm(request.POST or None, instance=assessment, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -302,7 +303,8 @@ def finding_form(request, pk: int | None = None, assessment_pk: int | None = Non
         return refused
     initial = {}
     if finding is None and request.GET.get("dimension"):
-        initial["dimension"] = assessment.framework.dimensions.filter(code=request.GET["dimension"]).first()
+        code = text_param(request.GET["dimension"])
+        initial["dimension"] = assessment.framework.dimensions.filter(code=code).first()
     form = FindingForm(
         request.POST or None,
         instance=finding or Finding(assessment=assessment),
@@ -426,9 +428,8 @@ def framework_detail(request, pk: int):
 @login_required
 def roundtable_list(request):
     _require_read_somewhere(request.user)
-    engagement = request.GET.get("engagement")
     roundtables = selectors.roundtable_list_for_user(
-        user=request.user, engagement=int(engagement) if str(engagement or "").isdigit() else None
+        user=request.user, engagement=int_param(request.GET.get("engagement"))
     )
     return render(
         request,
@@ -472,8 +473,8 @@ def _roundtable_form(request, roundtable: Roundtable | None):
     initial = {}
     if roundtable is None:
         for key in ("engagement", "assessment"):
-            if str(request.GET.get(key, "")).isdigit():
-                initial[key] = int(request.GET[key])
+            if int_param(request.GET.get(key)) is not None:
+                initial[key] = int_param(request.GET.get(key))
         if "assessment" in initial and "engagement" not in initial:
             found = Assessment.objects.editable_by(request.user).filter(pk=initial["assessment"]).first()
             if found:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.access import get_visible_or_404, require_editable
 from accounts.scoping import scope_for
 from ta_portal.navigation import engagement_links
+from ta_portal.params import int_param
 
 from . import selectors, services
 from .forms import AgencyFilterForm, AgencyForm, EngagementFilterForm, EngagementForm, ListFilterForm, PersonForm
@@ -19,8 +20,8 @@ PAGE_SIZES = (25, 50, 100)
 
 
 def _paginate(request, queryset):
-    size = request.GET.get("page_size", "")
-    size = int(size) if size.isdigit() and int(size) in PAGE_SIZES else PAGE_SIZE
+    size = int_param(request.GET.get("page_size"))
+    size = size if size in PAGE_SIZES else PAGE_SIZE
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 

@@ -13,6 +13,7 @@ from accounts.access import get_visible_or_404, require_editable
 from accounts.models import User
 from accounts.scoping import scope_for
 from engagements.models import Person
+from ta_portal.params import int_param
 
 from . import selectors, services
 from .forms import (
@@ -208,8 +209,8 @@ def document_create(request):
     if not selectors.may_upload(request.user):
         raise PermissionDenied
     initial = {}
-    event_id = request.GET.get("event", "")
-    if event_id.isdigit():
+    event_id = int_param(request.GET.get("event"))
+    if event_id is not None:
         initial["events"] = NetworkEvent.objects.visible_to(request.user).filter(pk=event_id)
     form = DocumentForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -17,6 +17,7 @@ from engagements.api import ScopedPrimaryKeyField
 from engagements.models import Country, Engagement
 from engagements.selectors import countries_editable_by
 from ta_portal.api import ScopedViewSetMixin
+from ta_portal.params import text_param
 
 from . import selectors, services
 from .files import outcome_csv
@@ -221,7 +222,7 @@ class TrainingSessionViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         sessions = super().get_queryset()
-        country = self.request.query_params.get("country")
+        country = text_param(self.request.query_params.get("country"))
         if country:
             sessions = sessions.filter(pk__in=TrainingSession.objects.filter(countries=country.upper()).values("pk"))
         return sessions

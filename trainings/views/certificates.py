@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ta_portal.params import text_param
+
 from .. import certificates
 from ..models import Certificate
 from .common import session_for_editing
@@ -61,7 +63,7 @@ def certificate_action(request, pk: int, certificate_pk: int, action: str):
 
 def verify_certificate(request, code: str = ""):
     """Public: confirms a certificate is genuine, showing only what is printed on it."""
-    code = (code or request.GET.get("code", "")).strip().upper().replace("-", "").replace(" ", "")
+    code = text_param(code or request.GET.get("code")).strip().upper().replace("-", "").replace(" ", "")
     if not code:
         return render(request, "trainings/verify.html", {"searched": False})
     if request.GET.get("code"):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scoping import scope_for
 from engagements.selectors import countries_visible_to
+from ta_portal.params import int_param, text_param
 
 from .. import charts, selectors, services
 from ..files import session_ics
@@ -140,7 +141,7 @@ def participants(request, pk: int):
         added = services.enrol_people(session=session, people=people)
         messages.success(request, _("%(n)s participants enrolled.") % {"n": added})
         return redirect("trainings:participants", pk=session.pk)
-    query = request.GET.get("q", "").strip()
+    query = text_param(request.GET.get("q")).strip()
     enrolled = set(session.enrolments.values_list("person_id", flat=True))
     candidates = Person.objects.none()
     if query:
@@ -238,7 +239,7 @@ def attendance(request, pk: int):
 @login_required
 def course_list(request):
     courses = Course.objects.visible_to(request.user).prefetch_related("dimensions")
-    dimension = request.GET.get("dimension", "").strip()
+    dimension = text_param(request.GET.get("dimension")).strip()
     if dimension:
         courses = courses.filter(dimensions__code=dimension).distinct()
     return render(
@@ -308,9 +309,9 @@ def course_edit(request, pk: int):
 def statistics_overview(request):
     """Pooled figures per country of the participants and per engagement, over the visible sessions."""
     sessions = TrainingSession.objects.visible_to(request.user)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        sessions = sessions.filter(start_date__year=int(year))
+    year = int_param(request.GET.get("year"))
+    if year is not None:
+        sessions = sessions.filter(start_date__year=year)
     by_country = selectors.outcome_by_country(sessions)
     years = TrainingSession.objects.visible_to(request.user).dates("start_date", "year", order="DESC")
     agencies = {agency for _code, _name, figures in by_country for agency in figures["by_agency"]}
@@ -323,6 +324,6 @@ def statistics_overview(request):
             "by_engagement": selectors.outcome_by_engagement(sessions),
             "overall": prepost_summary(selectors.result_rows_for_sessions(sessions)),
             "years": [d.year for d in years],
-            "year": int(year) if year.isdigit() else None,
+            "year": year,
         },
     )
