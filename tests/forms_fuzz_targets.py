@@ -18,8 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts import forms as accounts_forms
-from accounts import lockout
-from accounts import security_views
+from accounts import lockout, security_views
 from assessments import forms as assessments_forms
 from audit import forms as audit_forms
 from engagements import forms as engagements_forms
@@ -164,9 +163,7 @@ TARGETS = [
     # followups
     Target(followups_forms.MeasureForm, _u("followups:measure_create", "engagement"), user="manager"),
     Target(followups_forms.MeasureForm, _u("followups:measure_edit", "measure"), user="manager"),
-    Target(
-        followups_forms.RoundtableMeasureForm, _u("followups:roundtable_measures", "roundtable"), user="manager"
-    ),
+    Target(followups_forms.RoundtableMeasureForm, _u("followups:roundtable_measures", "roundtable"), user="manager"),
     Target(followups_forms.ScheduleForm, _u("followups:schedule_edit", "engagement"), user="manager"),
     Target(
         followups_forms.RoundOpenForm,
