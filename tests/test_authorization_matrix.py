@@ -1,9 +1,13 @@
 """Runs every app's authorization cases: each role × own / other country → expected status."""
 
+import re
 from importlib import import_module
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.urls import resolve
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from ta_portal import api
@@ -63,6 +67,16 @@ def test_no_credentials_are_refused(case, world):
     assert response.status_code == case.anonymous_status()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_each_case_requests_the_route_it_names(case, world):
+    """The completeness checks below go by ``case.route``: it must be the route actually requested."""
+    if case.setup:
+        case.setup(world)
+    for side in ("own", "other"):
+        assert resolve(urlsplit(case.url(world, side)).path).view_name == case.route, (case.name, side)
+
+
 def _named_routes(patterns, namespace=""):
     from django.urls import URLPattern, URLResolver
 
@@ -82,3 +96,24 @@ def test_every_portal_page_and_api_endpoint_has_a_case():
     covered = {case.route for case in CASES}
     exempt = set().union(*(getattr(module, "NOT_COUNTRY_DATA", set()) for module in CASE_MODULES))
     assert sorted(routes - covered - exempt) == []
+
+
+HTTP_METHODS = {"get", "put", "post", "patch", "delete"}
+
+
+def _operation_route(path: str) -> str:
+    """The route name of a schema path such as ``/api/v1/agencies/{id}/`` (placeholders filled in)."""
+    return resolve(re.sub(r"\{[^}/]+\}", "1", path)).view_name
+
+
+def test_every_openapi_operation_has_a_case():
+    """Each operation (path and method) of the served OpenAPI schema is in the matrix, with its
+    method: a new endpoint or a new method on an old one needs its role x country statuses."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = [
+        (method.upper(), path) for path, item in schema["paths"].items() for method in item if method in HTTP_METHODS
+    ]
+    assert len(operations) > 50  # the schema was generated in full
+    covered = {(case.route, case.method.upper()) for case in CASES if case.api}
+    missing = [f"{method} {path}" for method, path in operations if (_operation_route(path), method) not in covered]
+    assert missing == []

@@ -34,4 +34,13 @@ CASES = [
         anonymous=200,
         data=lambda w, s: {"username": w.users["viewer"].username, "password": PASSWORD},
     ),
+    # Signing out of the API revokes the token the request was made with; a session has none (400).
+    Case(
+        "API token revoked",
+        "api-token",
+        "DELETE",
+        lambda w, s: "/api/v1/auth/token/",
+        {role: same(400) for role in EVERYONE},
+        api=True,
+    ),
 ]
