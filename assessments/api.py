@@ -2,13 +2,13 @@
 the PDF report), roundtables. Scoped like the pages: 404 out of scope, 403 visible but read-only."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from engagements.api import CountryFilterSet, ScopedPrimaryKeyField
@@ -268,6 +268,7 @@ class AssessmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         return super().update(request, *args, **kwargs)
 
     def _visible(self, pk) -> Assessment:
+        # DRF's helper: a malformed id (the route takes any segment) is a 404 too, not a 500.
         return get_object_or_404(self.get_queryset(), pk=pk)
 
     def _open_or_400(self, assessment: Assessment) -> None:

@@ -5,6 +5,7 @@ app order, so later apps build on what earlier ones made. Every name here is fic
 """
 
 import random
+import unicodedata
 from datetime import date
 
 from django.db import transaction
@@ -197,9 +198,10 @@ def seed(out) -> None:
             if created:
                 people = _people_for(rng, agency, rng.randint(8, 14))
                 for person in people:
-                    person.email = (
-                        f"{person.full_name.split()[0].lower()}.{rng.randint(100, 999)}.{acronym.lower()}@example.org"
-                    )
+                    # ASCII only: an address such as andrés.1@… is not a valid e-mail address.
+                    first = unicodedata.normalize("NFKD", person.full_name.split()[0].lower())
+                    first = first.encode("ascii", "ignore").decode()
+                    person.email = f"{first}.{rng.randint(100, 999)}.{acronym.lower()}@example.org"
                 Person.objects.bulk_create(_unique_emails(people))
     users = {}
     for username, role, countries, first, last, language in DEMO_USERS:

@@ -24,6 +24,11 @@ class ReportDownloadView(APIView):
 
     renderer_classes = [JSONRenderer, PDFRenderer]
 
+    def handle_exception(self, exc):
+        # Refusals answer in JSON even to ``?format=pdf`` (the PDF renderer would send an empty body).
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().handle_exception(exc)
+
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         report = report_get_for_user(user=request.user, pk=pk)

@@ -19,6 +19,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", RedirectView.as_view(pattern_name="api-docs", permanent=False)),
 ]
+handler404 = "ta_portal.views.page_not_found"
+
 # Each portal app mounts its pages under its own prefix (engagements own the root-level lists).
 for module in portal_modules("urls"):
     urlpatterns.append(path(getattr(module, "prefix", ""), include(module)))

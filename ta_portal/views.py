@@ -5,7 +5,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
+from rest_framework.exceptions import NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -35,3 +37,11 @@ def healthz(request):
         checks["cache"] = "error"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception):
+    """404s of the API answer in JSON like the API's own (an id that cannot even match a route never
+    reaches DRF, e.g. ``/api/v1/agencies/1.5/``); pages get the HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)
