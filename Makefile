@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint messages catalogues lock clean-venv worker beat backup restore bench
+.PHONY: run test setup lint messages catalogues lock clean-venv worker beat backup restore bench fuzz-api
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,13 @@ lint: $(STAMP)
 # data sizes; tables on stdout and in bench/results.json. BENCH_ARGS=--quick for a short try.
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Schema fuzzing of the API (README, "Security"): the test `make test` runs with a few examples per
+# operation, here with many and every boundary case. FUZZ_EXAMPLES=… to change the budget.
+FUZZ_EXAMPLES ?= 200
+fuzz-api: $(STAMP)
+	SCHEMATHESIS_MAX_EXAMPLES=$(FUZZ_EXAMPLES) SCHEMATHESIS_PHASES=examples,coverage,fuzzing \
+	  $(PY) -m pytest tests/security/test_api_fuzz.py $(PYTEST_ARGS)
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A ta_portal worker -Q default,pdf -l info --max-tasks-per-child 50
