@@ -6,6 +6,7 @@ which checks access again on every request.
 """
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -425,9 +426,18 @@ class EventSerializer(serializers.ModelSerializer):
         )
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year a date can have (1 to 9999); 0, 1.5 or 10000 are a 400, not a 500."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=9999, **kwargs)
+
+
 class EventFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(method="filter_country")
-    year = django_filters.NumberFilter(method="filter_year")
+    year = YearFilter(method="filter_year")
 
     class Meta:
         model = NetworkEvent
@@ -573,7 +583,7 @@ class ExternalRecommendationSerializer(serializers.ModelSerializer):
 
 
 class ExternalRecommendationFilter(CountryFilterSet):
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year")
+    year = YearFilter(field_name="date", lookup_expr="year")
 
     class Meta:
         model = ExternalRecommendation

@@ -77,3 +77,13 @@ def test_every_demo_e_mail_address_is_valid():
     assert len(emails) > 100
     for email in emails:
         validate_email(email)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/events/", "/api/v1/external-recommendations/"])
+@pytest.mark.parametrize("year, status", [("0", 400), ("1.5", 400), ("10000", 400), ("2025", 200)])
+def test_a_year_filter_takes_only_a_year_a_date_can_have(admin_client, path, year, status):
+    assert admin_client.get(path, {"year": year}).status_code == status
+
+
+def test_the_training_statistics_page_ignores_year_zero(admin_client):
+    assert admin_client.get("/trainings/statistics/", {"year": "0"}).status_code == 200

@@ -310,7 +310,7 @@ def statistics_overview(request):
     """Pooled figures per country of the participants and per engagement, over the visible sessions."""
     sessions = TrainingSession.objects.visible_to(request.user)
     year = int_param(request.GET.get("year"))
-    if year is not None:
+    if year is not None and 1 <= year <= 9999:  # a year a date can have (0 would be a 500)
         sessions = sessions.filter(start_date__year=year)
     by_country = selectors.outcome_by_country(sessions)
     years = TrainingSession.objects.visible_to(request.user).dates("start_date", "year", order="DESC")
