@@ -137,3 +137,9 @@ def test_no_operation_answers_without_credentials(case):
     path = unquote(urlsplit(response.request.url).path)
     expected = (401, 403) if _names_an_endpoint(path, case.query or {}) else (404,)
     assert response.status_code in expected, f"{case.method} {path} {case.query}: {response.status_code}"
+
+
+def test_the_fuzzed_schema_is_the_one_served(client):
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    assert response.json() == schema.raw_schema
