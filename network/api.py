@@ -426,6 +426,7 @@ class EventSerializer(serializers.ModelSerializer):
         )
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
 class YearFilter(django_filters.NumberFilter):
     """A calendar year a date can have (1 to 9999); 0, 1.5 or 10000 are a 400, not a 500."""
 
