@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from engagements.api import CountryFilterSet, ScopedPrimaryKeyField
 from engagements.models import Agency, ControlledSubstance, Engagement, Person
 from reports.services import report_latest, report_request
-from ta_portal.api import ScopedViewSetMixin
+from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin
 
 from . import report as assessment_report
 from . import selectors, services
@@ -32,7 +32,7 @@ def _as_drf(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError({"non_field_errors": [str(m) for m in error.messages]})
 
 
-class DimensionSerializer(serializers.ModelSerializer):
+class DimensionSerializer(PortalModelSerializer):
     name = serializers.SerializerMethodField()
     description = serializers.SerializerMethodField()
     levels = serializers.SerializerMethodField()
@@ -51,7 +51,7 @@ class DimensionSerializer(serializers.ModelSerializer):
         return obj.local_levels()
 
 
-class FrameworkSerializer(serializers.ModelSerializer):
+class FrameworkSerializer(PortalModelSerializer):
     dimensions = DimensionSerializer(many=True, read_only=True)
     # Reference data: the texts in the request's language, as for the dimensions.
     name = serializers.CharField(source="local_name", read_only=True)
@@ -85,7 +85,7 @@ def _check_country(objects, country_code: str, field: str) -> None:
         )
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(PortalModelSerializer):
     engagement = EditableEngagementField()
     country = serializers.CharField(source="engagement.country_id", read_only=True)
     agencies = ScopedPrimaryKeyField(queryset=Agency.objects.all(), many=True, required=False)
@@ -187,7 +187,7 @@ class ScoreSerializer(serializers.Serializer):
         return value
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(PortalModelSerializer):
     dimension = serializers.SlugRelatedField(slug_field="code", queryset=Dimension.objects.none())
     agencies = ScopedPrimaryKeyField(queryset=Agency.objects.all(), many=True, required=False)
     substances = serializers.PrimaryKeyRelatedField(
@@ -211,7 +211,7 @@ class FindingSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class RecommendationSerializer(serializers.ModelSerializer):
+class RecommendationSerializer(PortalModelSerializer):
     finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.none())
     responsible_agency = ScopedPrimaryKeyField(queryset=Agency.objects.all(), required=False, allow_null=True)
 
@@ -424,7 +424,7 @@ class AttendeeSerializer(serializers.Serializer):
     attended = serializers.BooleanField(default=False)
 
 
-class RoundtableSerializer(serializers.ModelSerializer):
+class RoundtableSerializer(PortalModelSerializer):
     engagement = EditableEngagementField()
     assessment = ScopedPrimaryKeyField(queryset=Assessment.objects.all(), required=False, allow_null=True)
     agencies = ScopedPrimaryKeyField(queryset=Agency.objects.all(), many=True, required=False)

@@ -7,14 +7,14 @@ from rest_framework.response import Response
 
 from accounts.scoping import scope_for
 from ta_portal import datacache
-from ta_portal.api import ScopedViewSetMixin, check_country_writable
+from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin, check_country_writable
 
 from .forms import AGENCY_WITH_PEOPLE_CANNOT_MOVE, DUPLICATE_EMAIL
 from .models import Agency, Country, Engagement, Person, Programme
 from .selectors import person_email_taken
 
 
-class CountrySerializer(serializers.ModelSerializer):
+class CountrySerializer(PortalModelSerializer):
     # Reference data: the name in the request's language (Accept-Language, or the user's preference).
     name = serializers.CharField(source="local_name", read_only=True)
 
@@ -52,7 +52,7 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return super().get_queryset().visible_to(self.context["request"].user)
 
 
-class AgencySerializer(serializers.ModelSerializer):
+class AgencySerializer(PortalModelSerializer):
     country = CountryCodeField()
 
     class Meta:
@@ -87,7 +87,7 @@ class AgencyViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     filterset_class = AgencyFilter
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(PortalModelSerializer):
     country = CountryCodeField(required=False)
     agency = ScopedPrimaryKeyField(queryset=Agency.objects.all(), required=False, allow_null=True)
 
@@ -129,7 +129,7 @@ class PersonViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         return super().list(request, *args, **kwargs)
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(PortalModelSerializer):
     class Meta:
         model = Programme
         fields = ["id", "name", "code", "funder", "start_date", "end_date"]
@@ -140,7 +140,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgrammeSerializer
 
 
-class EngagementSerializer(serializers.ModelSerializer):
+class EngagementSerializer(PortalModelSerializer):
     country = CountryCodeField()
 
     class Meta:

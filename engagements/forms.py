@@ -1,11 +1,10 @@
-from datetime import date
-
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import MANAGING_ROLES
+from ta_portal.params import EARLIEST_DATE, LATEST_DATE
 
 from .models import Agency, Engagement, Person
 from .selectors import countries_editable_by, person_email_taken
@@ -19,12 +18,6 @@ def limit_country_choices(field, countries) -> None:
     """Offer only the countries the user may write to, and say so when another is posted."""
     field.queryset = countries
     field.error_messages["invalid_choice"] = OUT_OF_SCOPE_COUNTRY
-
-
-# Dates a form accepts. Near the ends of the calendar (year 1, year 9999) the date arithmetic of
-# schedules, reminders and calendar invitations overflows, and no record of the portal needs them.
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2199, 12, 31)
 
 
 class DateBoundsMixin:

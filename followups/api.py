@@ -27,7 +27,7 @@ from assessments.models import Recommendation, Roundtable
 from engagements.api import ScopedPrimaryKeyField
 from engagements.models import Agency, ControlledSubstance, Engagement
 from network.models import ExternalRecommendation
-from ta_portal.api import ScopedViewSetMixin, check_country_writable
+from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin, check_country_writable
 
 from . import selectors, services
 from .evidence import check_uploads
@@ -61,7 +61,7 @@ class CountryFilter(django_filters.FilterSet):
 # ---- Measures -------------------------------------------------------------------------------
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(PortalModelSerializer):
     engagement = ScopedPrimaryKeyField(queryset=Engagement.objects.all())
     country = serializers.CharField(source="engagement.country_id", read_only=True)
     recommendation = ScopedPrimaryKeyField(queryset=Recommendation.objects.all(), required=False, allow_null=True)
@@ -165,7 +165,7 @@ class MeasureViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 # ---- Rounds ---------------------------------------------------------------------------------
 
 
-class FollowupRoundSerializer(serializers.ModelSerializer):
+class FollowupRoundSerializer(PortalModelSerializer):
     engagement = ScopedPrimaryKeyField(queryset=Engagement.objects.all())
     status = serializers.SerializerMethodField()
     measures = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -248,7 +248,7 @@ class FollowupRoundViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 # ---- Status updates -------------------------------------------------------------------------
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(PortalModelSerializer):
     name = serializers.CharField(source="original_name")
     download_url = serializers.SerializerMethodField()
 
@@ -260,7 +260,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return reverse("followup-evidence-download", args=[obj.pk])
 
 
-class StatusUpdateSerializer(serializers.ModelSerializer):
+class StatusUpdateSerializer(PortalModelSerializer):
     measure = ScopedPrimaryKeyField(queryset=Measure.objects.all())
     round = ScopedPrimaryKeyField(queryset=FollowupRound.objects.all(), required=False, allow_null=True)
     status = serializers.ChoiceField(choices=MeasureStatus.choices)

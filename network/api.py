@@ -23,7 +23,7 @@ from accounts.roles import EVERY_ROLE, MANAGING_ROLES
 from accounts.scoping import has_role, is_admin
 from engagements.api import CountryCodeField, CountryFilterSet, ScopedPrimaryKeyField
 from engagements.models import ControlledSubstance, Country, Engagement, Person
-from ta_portal.api import ScopedViewSetMixin, check_country_writable
+from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin, check_country_writable
 
 from . import selectors, services
 from .models import (
@@ -52,7 +52,7 @@ def _download_url(request, document_pk: int, number: int | None = None) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-class DocumentVersionSerializer(serializers.ModelSerializer):
+class DocumentVersionSerializer(PortalModelSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -88,7 +88,7 @@ class AudienceCountryField(CountryCodeField):
         return _countries_for(self.context["request"].user)
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(PortalModelSerializer):
     audience_network = _UserScopedField(queryset_for=_networks_for, required=False, allow_null=True)
     audience_event = _UserScopedField(queryset_for=NetworkEvent.objects.editable_by, required=False, allow_null=True)
     audience_country = AudienceCountryField(required=False, allow_null=True)
@@ -295,7 +295,7 @@ class DocumentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 # Events
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(PortalModelSerializer):
     full_name = serializers.CharField(source="person.full_name", read_only=True)
     sex = serializers.CharField(source="person.sex", read_only=True)
     country = serializers.CharField(source="person.country_id", read_only=True)
@@ -350,7 +350,7 @@ class ParticipationSerializer(serializers.Serializer):
     )
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(PortalModelSerializer):
     network = _UserScopedField(queryset_for=_networks_for, required=False, allow_null=True)
     host_country = CountryCodeField(required=False, allow_null=True)
     countries = CountryCodeField(many=True, required=False)
@@ -531,7 +531,7 @@ class EventViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 # External recommendations
 
 
-class ExternalRecommendationSerializer(serializers.ModelSerializer):
+class ExternalRecommendationSerializer(PortalModelSerializer):
     country = CountryCodeField()
     topic = serializers.PrimaryKeyRelatedField(queryset=selectors.topic_choices(), required=False, allow_null=True)
     event = _UserScopedField(queryset_for=NetworkEvent.objects.visible_to, required=False, allow_null=True)
@@ -673,7 +673,7 @@ class ExpertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 # Networks
 
 
-class NetworkSerializer(serializers.ModelSerializer):
+class NetworkSerializer(PortalModelSerializer):
     countries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     is_member = serializers.SerializerMethodField()
 

@@ -4,6 +4,8 @@ Each portal app may have an ``api.py`` with ``register(router)`` for viewsets an
 ``urlpatterns`` list for other endpoints; both are gathered here in app order.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -12,6 +14,24 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import DefaultRouter
 
 from .discovery import portal_modules
+from .params import EARLIEST_DATE, LATEST_DATE
+
+
+class BoundedDateField(serializers.DateField):
+    """A date between EARLIEST_DATE and LATEST_DATE, as the forms accept (ta_portal/params.py)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [*self.validators, MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
+
+
+class PortalModelSerializer(serializers.ModelSerializer):
+    """The base of the portal's model serializers: model date fields become BoundedDateField."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: BoundedDateField,
+    }
 
 
 class Pagination(PageNumberPagination):

@@ -4,6 +4,13 @@
 any text holding a NUL character: either would turn a hand-edited URL into a server error.
 """
 
+from datetime import date
+
+# Dates a form or the API accepts. Near the ends of the calendar (year 1, year 9999) the date
+# arithmetic of schedules, reminders and calendar invitations overflows, and no record needs them.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
 
 def int_param(value) -> int | None:
     """A whole number written in ASCII digits, else None."""

@@ -16,7 +16,7 @@ from accounts.roles import Role
 from engagements.api import ScopedPrimaryKeyField
 from engagements.models import Country, Engagement
 from engagements.selectors import countries_editable_by
-from ta_portal.api import ScopedViewSetMixin
+from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin
 from ta_portal.params import text_param
 
 from . import selectors, services
@@ -42,7 +42,7 @@ class CSVRenderer(renderers.BaseRenderer):
 # Courses ----------------------------------------------------------------------------------------
 
 
-class CourseSerializer(serializers.ModelSerializer):
+class CourseSerializer(PortalModelSerializer):
     dimensions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     # Reference data: the texts in the request's language (Accept-Language, or the user's preference).
     title = serializers.CharField(source="local_title", read_only=True)
@@ -66,7 +66,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
 # Training sessions ------------------------------------------------------------------------------
 
 
-class TrainingSessionSerializer(serializers.ModelSerializer):
+class TrainingSessionSerializer(PortalModelSerializer):
     engagement = ScopedPrimaryKeyField(queryset=Engagement.objects.all(), required=False, allow_null=True)
     countries = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Country.objects.all(), required=False

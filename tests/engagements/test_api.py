@@ -218,6 +218,8 @@ def test_a_person_takes_the_country_of_their_agency(api):
         ({"phase": "finished"}, "phase", '"finished" is not a valid choice.'),
         ({"title": ""}, "title", "This field may not be blank."),
         ({"programme": 999999}, "programme", 'Invalid pk "999999" - object does not exist.'),
+        ({"end_date": "9999-12-31"}, "end_date", "Ensure this value is less than or equal to 2199-12-31."),
+        ({"start_date": "0001-01-01"}, "start_date", "Ensure this value is greater than or equal to 1900-01-01."),
     ],
 )
 def test_bad_engagement_input_is_400_and_saves_nothing(api, body, field, message):
