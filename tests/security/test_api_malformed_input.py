@@ -2,6 +2,7 @@
 are JSON, dates stay ISO 8601, times match the schema, and demo data is valid."""
 
 import re
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.validators import validate_email
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from engagements.models import Person
+from engagements.models import Engagement, Person
 from ta_portal.schema import LOCAL_TIME
 
 pytestmark = pytest.mark.django_db
@@ -50,9 +51,10 @@ def test_a_page_url_that_matches_no_route_keeps_the_html_404(admin_client):
 
 
 def test_a_date_before_year_1000_is_answered_in_iso_8601(admin_client, world):
-    response = admin_client.patch(
-        f"/api/v1/engagements/{world.engagement.pk}/", {"start_date": "0126-04-28"}, format="json"
-    )
+    # The API and the forms accept 1900-2199 only (tests/test_api_dates.py); a row stored otherwise
+    # (older data, the admin's raw SQL) is still answered in ISO 8601.
+    Engagement.objects.filter(pk=world.engagement.pk).update(start_date=date(126, 4, 28))
+    response = admin_client.get(f"/api/v1/engagements/{world.engagement.pk}/")
     assert response.status_code == 200
     assert response.json()["start_date"] == "0126-04-28"
 
