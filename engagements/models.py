@@ -46,6 +46,13 @@ class ScopedQuerySet(models.QuerySet):
     def editable_by(self, user):
         return self.filter(scope_for(user, self.write_roles).q(self.country_path))
 
+    def creatable_by(self, user, country=None) -> bool:
+        """Whether the user may create such a row: in ``country`` when given, else in some country."""
+        scope = scope_for(user, self.write_roles)
+        if country is None:
+            return not scope.empty
+        return scope.allows(getattr(country, "pk", country))
+
 
 class ScopedManager(models.Manager):
     """Exposes the queryset's roles, so callers can ask ``Model.objects.write_roles``."""

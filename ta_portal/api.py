@@ -4,6 +4,8 @@ Each portal app may have an ``api.py`` with ``register(router)`` for viewsets an
 ``urlpatterns`` list for other endpoints; both are gathered here in app order.
 """
 
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import include, path
@@ -12,6 +14,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from .discovery import portal_modules
 from .params import EARLIEST_DATE, LATEST_DATE
@@ -32,6 +36,21 @@ class PortalModelSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateField: BoundedDateField,
     }
+
+
+def exception_handler(exc, context):
+    """DRF's handler, also for Django's ``ValidationError``.
+
+    Business rules live once, in a model's ``clean()`` or a service, and raise Django's
+    ``ValidationError``; the API answers it as a 400 with field errors (``__all__`` becomes
+    ``non_field_errors``), exactly as a serializer's own validation would.
+    """
+    if isinstance(exc, DjangoValidationError):
+        errors = serializers.as_serializer_error(exc)
+        if NON_FIELD_ERRORS in errors:
+            errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+        exc = serializers.ValidationError(errors)
+    return drf_exception_handler(exc, context)
 
 
 class Pagination(PageNumberPagination):
@@ -65,9 +84,7 @@ class ScopedViewSetMixin:
         return self.base_queryset().visible_to(self.request.user)
 
     def _may_write_somewhere(self) -> bool:
-        from accounts.scoping import scope_for
-
-        return not scope_for(self.request.user, self.base_queryset().model.objects.write_roles).empty
+        return self.base_queryset().model.objects.creatable_by(self.request.user)
 
     def create(self, request, *args, **kwargs):
         # Refuse before validating, so someone who may not write learns nothing from field errors.
