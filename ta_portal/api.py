@@ -4,6 +4,8 @@ Each portal app may have an ``api.py`` with ``register(router)`` for viewsets an
 ``urlpatterns`` list for other endpoints; both are gathered here in app order.
 """
 
+import copy
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -30,12 +32,39 @@ class BoundedDateField(serializers.DateField):
 
 
 class PortalModelSerializer(serializers.ModelSerializer):
-    """The base of the portal's model serializers: model date fields become BoundedDateField."""
+    """The base of the portal's model serializers: model date fields become BoundedDateField, and
+    the model's own rules (``clean()``) judge the object as it would be saved.
+
+    Business rules live once, in the model's ``clean()`` or in the service that writes; a
+    serializer only checks the shape of its input and never restates a rule. A serializer whose
+    model's ``clean()`` needs more than its fields (related rows not yet saved) sets
+    ``validate_with_model_clean = False`` and leaves the rule to its service.
+    """
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateField: BoundedDateField,
     }
+    validate_with_model_clean = True
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.validate_with_model_clean:
+            try:
+                self.instance_as_saved(attrs).clean()
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(api_errors(exc)) from exc
+        return attrs
+
+    def instance_as_saved(self, attrs):
+        """The instance with the validated input applied (a copy: nothing is changed before saving)."""
+        model = self.Meta.model
+        candidate = copy.copy(self.instance) if self.instance is not None else model()
+        many_to_many = {field.name for field in model._meta.many_to_many}
+        for name, value in attrs.items():
+            if name not in many_to_many:
+                setattr(candidate, name, value)
+        return candidate
 
 
 def exception_handler(exc, context):
@@ -46,11 +75,16 @@ def exception_handler(exc, context):
     ``non_field_errors``), exactly as a serializer's own validation would.
     """
     if isinstance(exc, DjangoValidationError):
-        errors = serializers.as_serializer_error(exc)
-        if NON_FIELD_ERRORS in errors:
-            errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
-        exc = serializers.ValidationError(errors)
+        exc = serializers.ValidationError(api_errors(exc))
     return drf_exception_handler(exc, context)
+
+
+def api_errors(exc: DjangoValidationError) -> dict:
+    """Django's ValidationError as DRF field errors, ``__all__`` named as DRF names it."""
+    errors = serializers.as_serializer_error(exc)
+    if NON_FIELD_ERRORS in errors:
+        errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+    return errors
 
 
 class Pagination(PageNumberPagination):
