@@ -1,38 +1,15 @@
 """vCard 3.0 (RFC 2426) export of directory entries.
 
-Written by hand (no library is installed for it): text values are escaped (backslash, comma,
-semicolon, newline), lines end in CRLF and are folded at 75 octets without splitting a UTF-8
-character. Only the fields of an ``ExpertEntry`` are used, so contact details an expert hides
-(blank in the entry) can never appear.
+vobject writes the text: it escapes values (backslash, comma, semicolon, newline), ends lines in
+CRLF and folds them at 75 octets without splitting a UTF-8 character. Only the fields of an
+``ExpertEntry`` are used, so contact details an expert hides (blank in the entry) can never appear.
 """
 
 from collections.abc import Iterable
 
+import vobject
+
 from .selectors import ExpertEntry
-
-_MAX_OCTETS = 75
-
-
-def escape(value: str) -> str:
-    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
-
-
-def fold(line: str) -> str:
-    """Fold a content line: CRLF + one space before each 75-octet piece after the first."""
-    pieces: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        # Continuation lines start with a space, which counts towards their 75 octets.
-        limit = _MAX_OCTETS if not pieces else _MAX_OCTETS - 1
-        if size + width > limit:
-            pieces.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    pieces.append(current)
-    return "\r\n ".join(pieces)
 
 
 def _name_parts(full_name: str) -> tuple[str, str]:
@@ -44,30 +21,29 @@ def _name_parts(full_name: str) -> tuple[str, str]:
 
 
 def entry_vcard(entry: ExpertEntry) -> str:
+    card = vobject.vCard()
     family, given = _name_parts(entry.full_name)
-    lines = [
-        "BEGIN:VCARD",
-        "VERSION:3.0",
-        f"N:{escape(family)};{escape(given)};;;",
-        f"FN:{escape(entry.full_name)}",
-    ]
+    card.add("n").value = vobject.vcard.Name(family=family, given=given)
+    card.add("fn").value = entry.full_name
     if entry.agency:
-        lines.append(f"ORG:{escape(entry.agency)}")
+        card.add("org").value = [entry.agency]
     if entry.position:
-        lines.append(f"TITLE:{escape(entry.position)}")
+        card.add("title").value = entry.position
     if entry.show_contact and entry.email:
-        lines.append(f"EMAIL;TYPE=INTERNET,WORK:{escape(entry.email)}")
+        email = card.add("email")
+        email.value, email.type_param = entry.email, ["INTERNET", "WORK"]
     if entry.show_contact and entry.phone:
-        lines.append(f"TEL;TYPE=WORK,VOICE:{escape(entry.phone)}")
-    lines.append(f"ADR;TYPE=WORK:;;;;;;{escape(entry.country_name)}")
+        tel = card.add("tel")
+        tel.value, tel.type_param = entry.phone, ["WORK", "VOICE"]
+    address = card.add("adr")
+    address.value, address.type_param = vobject.vcard.Address(country=entry.country_name), "WORK"
     categories = [*entry.expertise_list, *entry.topics]
     if categories:
-        lines.append("CATEGORIES:" + ",".join(escape(item) for item in categories))
+        card.add("categories").value = categories
     if entry.languages:
-        lines.append(f"NOTE:{escape(entry.languages)}")
-    lines.append(f"UID:urn:ta-portal:expert:{entry.id}")
-    lines.append("END:VCARD")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        card.add("note").value = entry.languages
+    card.add("uid").value = f"urn:ta-portal:expert:{entry.id}"
+    return card.serialize()
 
 
 def vcards(entries: Iterable[ExpertEntry]) -> str:

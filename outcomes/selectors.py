@@ -6,12 +6,9 @@ so its number of queries never depends on the amount of data.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from functools import wraps
 
 from django.db.models import Q
 from django.http import Http404
@@ -22,28 +19,6 @@ from ta_portal.multilingual import translated
 from . import facts as f
 from . import figures
 from .targets import Evaluation, evaluate_activity, evaluate_all, evaluate_outcome
-
-
-@contextmanager
-def collector_paused():
-    """Building tens of thousands of small tuples makes Python's cycle collector walk the whole heap
-    again and again; these tuples hold no cycles, so it can wait until they are built."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def paused_collector(function):
-    @wraps(function)
-    def wrapper(*args, **kwargs):
-        with collector_paused():
-            return function(*args, **kwargs)
-
-    return wrapper
 
 
 def fetch(where: f.Slice, parts: set[str], *, today: date, as_of: tuple[date, ...] = ()) -> f.Facts:
@@ -85,7 +60,6 @@ def engagement_get_for_user(*, user, pk: int) -> Engagement:
     return engagement
 
 
-@paused_collector
 def engagement_outcome(*, user, engagement: Engagement, today: date) -> dict:
     """API.md's blocks for one engagement: training over all its sessions (participants pooled),
     its measures, its follow-up rounds, and its maturity baseline against latest."""
@@ -101,7 +75,6 @@ def engagement_outcome(*, user, engagement: Engagement, today: date) -> dict:
     }
 
 
-@paused_collector
 def country_outcomes(*, user, today: date, year: int | None = None, programme: Programme | None = None) -> list[dict]:
     """API.md's blocks per country the user reaches. With ``year``: training in sessions that
     started that year; measures agreed by its end, with the status reported by then; rounds due
@@ -245,7 +218,6 @@ def _mean(values) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-@paused_collector
 def programme_dashboard(*, scope, programme: Programme, year: int, today: date) -> ProgrammeDashboard:
     """Everything the programme dashboard and the annual report show, for the countries of ``scope``."""
     years = programme_years(programme, today)
@@ -425,7 +397,6 @@ def country_get_for_user(*, user, code: str) -> Country:
     return country
 
 
-@paused_collector
 def country_dashboard(
     *, scope, country: Country, today: date, year: int | None = None, programme: Programme | None = None
 ) -> CountryDashboard:

@@ -7,7 +7,8 @@ from django.urls import reverse
 from accounts.roles import Role
 from engagements.models import Agency
 from network.models import ExpertProfile
-from network.vcard import entry_vcard, escape, fold
+from network.selectors import ExpertEntry
+from network.vcard import entry_vcard
 from tests.factories import AgencyFactory, PersonFactory, make_user
 from tests.network.factories import ExpertProfileFactory, NetworkFactory
 
@@ -175,13 +176,31 @@ def test_the_directory_filters_by_country_agency_kind_and_expertise(client, hidd
 
 
 def test_vcard_text_is_escaped_and_folded_at_75_octets():
-    assert escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    line = "NOTE:" + "ñ" * 100
-    folded = fold(line)
-    pieces = folded.split("\r\n")
+    entry = ExpertEntry(
+        id=7,
+        full_name="Ana María; Pérez, Jr",
+        position="a,b;c\\d\ne",
+        country_code="PE",
+        country_name="Perú",
+        agency="",
+        agency_acronym="",
+        agency_kind="regulatory",
+        expertise="",
+        languages="ñ" * 100,
+        bio="",
+        show_contact=False,
+        email="",
+        phone="",
+    )
+    card = entry_vcard(entry)
+    assert "\r\nTITLE:a\\,b\\;c\\\\d\\ne\r\n" in card
+    assert "\r\nFN:Ana María\\; Pérez\\, Jr\r\n" in card
+    pieces = card.split("\r\n")
     assert all(len(piece.encode()) <= 75 for piece in pieces)
-    assert all(piece.startswith(" ") for piece in pieces[1:])
-    assert "".join(p[1:] if i else p for i, p in enumerate(pieces)) == line
+    note = card[card.index("NOTE:") :].split("\r\n")
+    continued = [piece for piece in note[1:] if piece.startswith(" ")]
+    assert len(continued) >= 2
+    assert note[0] + "".join(piece[1:] for piece in continued) == "NOTE:" + "ñ" * 100
 
 
 def test_a_vcard_is_well_formed_version_3(client, open_expert):
