@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engagements.models import Agency, Person
+from ta_portal import datacache
 
 from .models import (
     Assessment,
@@ -189,6 +190,7 @@ def scores_replace(*, assessment: Assessment, entries: list[ScoreEntry], by, par
     if removed:
         assessment.scores.filter(dimension__code__in=removed).delete()
     Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
+    datacache.changed(Assessment)
 
 
 @transaction.atomic

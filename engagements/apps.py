@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ta_portal import datacache
+
 
 class EngagementsConfig(AppConfig):
     name = "engagements"
@@ -8,6 +10,4 @@ class EngagementsConfig(AppConfig):
 
     def ready(self):
         # Every write to the programme's data moves its cache versions (ta_portal/datacache.py).
-        from ta_portal import datacache
-
-        datacache.install()
+        datacache.watch()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import MANAGING_ROLES
 from accounts.scoping import scope_for
 from engagements.models import Engagement
+from ta_portal import datacache
 
 from .evidence import CheckedFile, check_uploads
 from .models import (
@@ -130,6 +131,7 @@ def round_open(
     )
     measure_ids = list(Measure.objects.filter(engagement=engagement).open().values_list("pk", flat=True))
     RoundMeasure.objects.bulk_create([RoundMeasure(round=round_, measure_id=pk) for pk in measure_ids])
+    datacache.changed(FollowupRound, RoundMeasure)
     if not measure_ids:
         # Nothing to ask about: the round is complete as it opens.
         round_.submitted_at = now
@@ -147,6 +149,7 @@ def round_close(*, round_: FollowupRound, by) -> FollowupRound:
     if not _is_manager(by, round_.engagement):
         raise PermissionDenied
     closed = FollowupRound.objects.filter(pk=round_.pk, closed_at__isnull=True).update(closed_at=timezone.now())
+    datacache.changed(FollowupRound)
     if not closed:
         raise ValidationError(_("This round is already closed."))
     round_.refresh_from_db(fields=["closed_at"])
@@ -197,6 +200,7 @@ def round_refresh_submission(round_: FollowupRound) -> bool:
         return False
     now = timezone.now()
     FollowupRound.objects.filter(pk=round_.pk, submitted_at__isnull=True).update(submitted_at=now)
+    datacache.changed(FollowupRound)
     round_.submitted_at = now
     return True
 

@@ -5,9 +5,9 @@ The dashboards and the outcome API aggregate a programme's whole history: after 
 (see facts.py), but the work on the rows grows with the data. Cached, a dashboard costs the same on
 the first day and the last; the first request after a change pays the computation once.
 
-They are stored under the version of all programme data (``ta_portal.datacache``: any write to
-the tables of engagements, assessments, trainings or follow-up, by any path through Django, moves
-it), with the reader's countries, the parameters and the language in the key, so nothing stale or
+They are stored under the version of all programme data (``ta_portal.datacache``: every save or
+delete of a model of engagements, assessments, trainings or follow-up moves it, and so does every
+bulk write, which says so), with the reader's countries, the parameters and the language in the key, so nothing stale or
 out of scope is ever served.
 """
 

@@ -1,13 +1,14 @@
 """Data versions: counters in the shared cache (Redis) that move whenever the portal's data is
 written, so what is computed from that data can be cached and is never served stale.
 
-- An execute wrapper on every database connection (installed by the engagements app, the root of
-  all programme data) sees each statement. One that writes a table of ``DATA_TABLES`` (``INSERT
-  INTO``, ``UPDATE``, ``DELETE FROM``, ``TRUNCATE``, ``COPY``, or such a table in a ``WITH``
-  statement that modifies data) bumps the version of that table and the version of all data.
-  Every path through Django is seen: ``save()``, ``queryset.update()``, ``bulk_create()``, raw SQL,
-  data migrations, Celery workers, management commands.
-- The versions move when the statement runs (the writing transaction then reads fresh results) and
+- Who moves them is explicit. ``watch()`` (called by the engagements app, the root of all programme
+  data) connects ``post_save``, ``post_delete`` and ``m2m_changed`` of every model of ``DATA_APPS``
+  to ``changed()``: every ``save()`` and ``delete()``, through a service, the admin, a form, a
+  worker or a management command, moves the version of that model's table and of all data.
+- Writes that send no signal (``queryset.update()``, ``bulk_create()``, ``bulk_update()``, raw SQL)
+  call ``changed(Model, ...)`` themselves, right after they write: the services that write in bulk
+  do, and so must any new one.
+- The versions move when the write happens (the writing transaction then reads fresh results) and
   again once its transaction commits, so what a concurrent reader computed from the data just
   before the commit is filed under a version nobody asks for any more. A rolled-back write moves
   them once more than needed, which costs a recomputation, never a stale answer.
@@ -24,45 +25,25 @@ off (the default under tests, whose transactions roll back instead of committing
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Iterable
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
 # The apps whose tables hold the programme's data.
-DATA_TABLES = ("engagements_", "assessments_", "trainings_", "followups_")
+DATA_APPS = ("engagements", "assessments", "trainings", "followups")
 ALL = "*"  # the version of all data tables
-UNKNOWN = "?"  # bumped by a write whose table could not be told (per-table readers depend on it too)
-
-_TABLE = r'"?([A-Za-z0-9_]+)"?'
-_WRITE = re.compile(
-    rf"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|COPY)\s+(?:ONLY\s+)?{_TABLE}", re.IGNORECASE
-)
-_WITH = re.compile(r"^\s*WITH\b", re.IGNORECASE)
-_MODIFIES = re.compile(r"\b(insert|update|delete)\b", re.IGNORECASE)
 
 
 def enabled() -> bool:
     return bool(getattr(settings, "DATA_CACHE_SECONDS", 0)) and bool(getattr(settings, "REDIS_URL", ""))
-
-
-def written_table(sql: str) -> str | None:
-    """The data table a statement writes, ``UNKNOWN`` when it writes one that cannot be told, else None."""
-    match = _WRITE.match(sql)
-    if match:
-        table = match.group(1).lower()
-        return table if table.startswith(DATA_TABLES) else None
-    if _WITH.match(sql):  # a data-modifying CTE names its table somewhere inside
-        lowered = sql.lower()
-        if any(f'"{prefix}' in lowered or f" {prefix}" in lowered for prefix in DATA_TABLES) and _MODIFIES.search(sql):
-            return UNKNOWN
-    return None
 
 
 def _prefix() -> str:
@@ -76,7 +57,7 @@ def version_key(name: str = ALL) -> str:
 
 def versions(*tables: str) -> str:
     """The current versions of these tables (of all data when none are named), as one string."""
-    names = [*tables, UNKNOWN] if tables else [ALL]
+    names = list(tables) if tables else [ALL]
     keys = [version_key(name) for name in names]
     found = cache.get_many(keys)
     for key in keys:
@@ -110,42 +91,47 @@ class _AfterCommit:
         bump(self.tables)
 
 
-def _bump_when_committed(connection, table: str) -> None:
+def _bump_when_committed(connection, tables: set[str]) -> None:
     for entry in connection.run_on_commit:
         if isinstance(entry[1], _AfterCommit):
-            entry[1].tables.add(table)
+            entry[1].tables.update(tables)
             return
     callback = _AfterCommit()
-    callback.tables.add(table)
+    callback.tables.update(tables)
     # Registered on the outermost transaction: discarded with it if it rolls back.
     transaction.on_commit(callback, using=connection.alias)
 
 
-def execute_wrapper(execute, sql, params, many, context):
-    result = execute(sql, params, many, context)
-    if enabled() and isinstance(sql, str):
-        table = written_table(sql)
-        if table is not None:
-            bump([table])
-            connection = context["connection"]
-            if connection.in_atomic_block:
-                _bump_when_committed(connection, table)
-    return result
+def changed(*models, using: str | None = None) -> None:
+    """The rows of these models were written: what was computed from them is forgotten, now and at the commit."""
+    if not enabled():
+        return
+    tables = {model._meta.db_table for model in models}
+    bump(tables)
+    connection = connections[using or DEFAULT_DB_ALIAS]
+    if connection.in_atomic_block:
+        _bump_when_committed(connection, tables)
 
 
-def install_wrapper(connection, **kwargs) -> None:
-    """``connection_created`` receiver: add the wrapper once per connection object."""
-    if execute_wrapper not in connection.execute_wrappers:
-        connection.execute_wrappers.append(execute_wrapper)
+def _on_write(sender, using=None, **kwargs) -> None:
+    changed(sender, using=using)
 
 
-def install() -> None:
-    """Watch every connection, those open now and those opened later."""
-    from django.db.backends.signals import connection_created
+def _on_m2m(sender, action, using=None, **kwargs) -> None:
+    if action.startswith("post_"):
+        changed(sender, using=using)
 
-    connection_created.connect(install_wrapper, dispatch_uid="ta_portal_datacache_wrapper")
-    for connection in connections.all(initialized_only=True):
-        install_wrapper(connection)
+
+def watch() -> None:
+    """Connect the write signals of every data model (and of its many-to-many tables) to ``changed()``."""
+    for label in DATA_APPS:
+        for model in apps.get_app_config(label).get_models():
+            uid = f"datacache-{model._meta.label_lower}"
+            post_save.connect(_on_write, sender=model, dispatch_uid=uid)
+            post_delete.connect(_on_write, sender=model, dispatch_uid=uid)
+            for field in model._meta.local_many_to_many:
+                through = field.remote_field.through
+                m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"datacache-{through._meta.label_lower}")
 
 
 def scope_key(scope) -> str:

@@ -364,7 +364,7 @@ OTP_TOTP_ISSUER = "TA Portal"
 # models hold no country of their own but must be covered too.
 AUDITED_MODELS = ["trainings.ItemScore", "assessments.RoundtableAttendance"]
 # Outcome figures, dashboards and the API engagement list are cached in Redis until the data they come
-# from changes (ta_portal/datacache.py); this bounds how long writes made outside Django can go unseen.
+# from changes (ta_portal/datacache.py); this bounds how long a write that nobody announced can go unseen.
 # 0 turns it off, as under tests, whose transactions roll back instead of committing.
 DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=0 if TESTING else 3600)
 # API tokens (accounts/apitokens.py) expire this long after they are issued.

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from reports import registry
 from reports.services import fingerprint, report_request
+from ta_portal import datacache
 
 from . import services
 from .models import Certificate, Enrolment, TrainingSession
@@ -88,6 +89,7 @@ def certificates_request_missing_pdfs(*, session: TrainingSession, by) -> int:
 
 def certificate_revoke(*, certificate: Certificate) -> None:
     Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    datacache.changed(Certificate)
 
 
 def certificate_rows(session: TrainingSession) -> list[dict]:

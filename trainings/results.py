@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engagements.models import Agency, Person
+from ta_portal import datacache
 
 from .models import Enrolment, Phase, ScoreChange, TrainingSession
 
@@ -396,6 +397,7 @@ def _apply(rows: list[_Row], ctx: _Context, new_people: list[Person], *, by, sou
     Enrolment.objects.bulk_create(created)
     _update_enrolments(updated)
     ScoreChange.objects.bulk_create(changes)
+    datacache.changed(Person, Enrolment, ScoreChange)
     summary.enrolled = len(created)
     summary.updated = len(updated)
     summary.score_changes = len(changes)

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from engagements.models import Person
+from ta_portal import datacache
 
 from .models import AttendanceDay, Certificate, Enrolment, ExamForm, ItemScore, ScoreChange, TrainingSession
 from .results import InvalidResultsError, ResultInput, parse_score, results_upsert
@@ -48,6 +49,7 @@ def enrol_people(*, session: TrainingSession, people: Iterable[Person]) -> int:
     enrolled = set(session.enrolments.values_list("person_id", flat=True))
     new = [Enrolment(session=session, person=p, agency_id=p.agency_id) for p in people if p.pk not in enrolled]
     Enrolment.objects.bulk_create(new)
+    datacache.changed(Enrolment)
     return len(new)
 
 
@@ -109,6 +111,7 @@ def attendance_save(*, session: TrainingSession, entries: dict[int, dict]) -> No
         if "completed" in entries[pk]:
             enrolment.completed = entries[pk]["completed"]
     Enrolment.objects.bulk_update(list(enrolments.values()), ["days_attended", "completed"])
+    datacache.changed(AttendanceDay, Enrolment)
 
 
 def item_scores_save(*, session: TrainingSession, phase: str, form: ExamForm, entries: dict[int, dict], by):
@@ -144,6 +147,7 @@ def item_scores_save(*, session: TrainingSession, phase: str, form: ExamForm, en
             for q, points in cells.items()
             if points is not None
         )
+        datacache.changed(ItemScore)
         totals = {}
         for enrolment_id, cells in parsed.items():
             if questions and all(cells.get(q) is not None for q in questions):
@@ -175,4 +179,5 @@ def certificates_issue(*, session: TrainingSession, by) -> list[Certificate]:
     )
     issued = [Certificate(enrolment=e, issued_by=by) for e in enrolments if certificate_eligible(e, session)]
     Certificate.objects.bulk_create(issued)
+    datacache.changed(Certificate)
     return issued

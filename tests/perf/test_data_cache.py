@@ -5,13 +5,18 @@ import re
 from datetime import date
 
 import pytest
+from django.apps import apps
 from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.test.utils import CaptureQueriesContext
 
 from engagements.models import Engagement, Programme
 from followups.models import Measure
 from ta_portal import datacache
-from tests.factories import make_user
+from tests.factories import PersonFactory, make_user
+from tests.trainings.factories import SessionFactory
+from trainings.models import Enrolment
+from trainings.services import enrol_people
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +55,12 @@ def test_figures_are_served_from_the_cache_until_the_data_changes(client, world,
     "change",
     [
         "create",
+        "save",
         "queryset update",
         "bulk create",
         "raw SQL",
         "delete",
+        "queryset delete",
     ],
 )
 def test_any_write_to_the_data_shows_at_once(client, world, cached, change):
@@ -63,24 +70,33 @@ def test_any_write_to_the_data_shows_at_once(client, world, cached, change):
     assert before["measures"]["by_status"]["implemented"] == 0
 
     # when: the data changes by one of the ways code writes
+    # (writes that send no signal say what they changed, as the services that write in bulk do)
     if change == "create":
         measure(world.engagement, "implemented")
+    elif change == "save":
+        first.status = "implemented"
+        first.save()
     elif change == "queryset update":
         Measure.objects.filter(pk=first.pk).update(status="implemented")
+        datacache.changed(Measure)
     elif change == "bulk create":
         Measure.objects.bulk_create([Measure(engagement=world.engagement, title="Bulk", status="implemented")])
+        datacache.changed(Measure)
     elif change == "raw SQL":
         with connection.cursor() as cursor:
             cursor.execute(
                 f'UPDATE "{Measure._meta.db_table}" SET status = %s WHERE id = %s', ["implemented", first.pk]
             )
+        datacache.changed(Measure)
+    elif change == "delete":
+        first.delete()
     else:
         Measure.objects.filter(pk=first.pk).delete()
 
     after, _queries = outcome(client, world.engagement)
 
     # then: the next answer has it
-    if change == "delete":
+    if change in ("delete", "queryset delete"):
         assert after["measures"]["total"] == 0
     else:
         assert after["measures"]["by_status"]["implemented"] == 1
@@ -92,8 +108,9 @@ def test_a_committed_write_forgets_the_figures_again_after_the_commit(
     # given: a write inside a transaction
     start = int(datacache.versions())
     with django_capture_on_commit_callbacks(execute=True):
-        measure(world.engagement, "implemented")
-        Measure.objects.filter(engagement=world.engagement).update(priority="high")
+        written = measure(world.engagement, "implemented")
+        written.priority = "high"
+        written.save()
         during = int(datacache.versions())
 
     # then: moved by each write (the transaction reads fresh figures) and once more at the commit
@@ -127,23 +144,46 @@ def test_each_reader_gets_the_figures_of_their_own_countries(client, world, cach
     assert [row["country"] for row in other_rows] == ["CO"]
 
 
+def _watched(signal, model) -> bool:
+    sync_receivers, async_receivers = signal._live_receivers(model)
+    return datacache._on_write in [*sync_receivers, *async_receivers]
+
+
+@pytest.mark.parametrize("label", datacache.DATA_APPS)
+def test_every_model_of_the_data_moves_the_versions_when_written(label):
+    for model in apps.get_app_config(label).get_models():
+        assert _watched(post_save, model), model
+        assert _watched(post_delete, model), model
+        for field in model._meta.local_many_to_many:
+            assert m2m_changed.has_listeners(field.remote_field.through), field
+
+
 @pytest.mark.parametrize(
-    ("sql", "writes"),
+    ("model", "watched"),
     [
-        ('INSERT INTO "followups_measure" ("title") VALUES (%s) RETURNING "id"', True),
-        ('UPDATE "trainings_enrolment" AS e SET pre_score = v.pre FROM (VALUES (1, 2)) AS v(id, pre)', True),
-        ('DELETE FROM "assessments_finding" WHERE id = 1', True),
-        ("update engagements_engagement set phase = 'closed'", True),
-        ('TRUNCATE "followups_statusupdate"', True),
-        ('WITH moved AS (UPDATE "followups_measure" SET status = %s RETURNING id) SELECT count(*) FROM moved', True),
-        ('SELECT * FROM "followups_measure" FOR UPDATE', False),
-        ('UPDATE "django_session" SET "session_data" = %s', False),
-        ('INSERT INTO "audit_auditentry" ("model") VALUES (%s)', False),
-        ('UPDATE "accounts_user" SET "last_login" = %s', False),
+        ("followups.measure", True),
+        ("trainings.enrolment", True),
+        ("assessments.finding", True),
+        ("engagements.engagement", True),
+        ("sessions.session", False),
+        ("audit.auditentry", False),
+        ("accounts.user", False),
+        ("network.network", False),
     ],
 )
-def test_which_statements_change_the_figures(sql, writes):
-    assert (datacache.written_table(sql) is not None) is writes
+def test_which_writes_change_the_figures(model, watched):
+    assert _watched(post_save, apps.get_model(model)) is watched
+
+
+def test_a_bulk_write_by_a_service_moves_the_version_of_its_table(world, cached):
+    # given: a training session, and people enrolled in it by the service (one bulk_create)
+    session = SessionFactory(engagement=world.engagement)
+    person = PersonFactory()
+    start = datacache.versions(Enrolment._meta.db_table)
+
+    enrol_people(session=session, people=[person])
+
+    assert datacache.versions(Enrolment._meta.db_table) != start
 
 
 def test_nothing_is_cached_without_a_shared_cache(settings):
@@ -212,7 +252,8 @@ def test_the_api_engagement_list_changes_only_with_the_engagements(client, world
     assert not any('FROM "engagements_engagement"' in q["sql"] for q in queries.captured_queries)
 
     # when: an engagement changes, the next answer has it
-    Engagement.objects.filter(pk=world.engagement.pk).update(title="Renamed")
+    world.engagement.title = "Renamed"
+    world.engagement.save()
     titles = [row["title"] for row in client.get(url).json()["results"]]
     assert "Renamed" in titles
 
