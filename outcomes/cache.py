@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from ta_portal import datacache
 
+from . import selectors
+from .facts import outcome_scope
+
 
 def key_for(name: str, parts: tuple, scope) -> str | None:
     """The key of a page fragment for the current data (None when caching is off)."""
@@ -29,8 +32,6 @@ def cached(name: str, parts: tuple, scope, compute):
 
 
 def programme_dashboard(*, scope, programme, year: int, today):
-    from . import selectors
-
     return cached(
         "programme",
         (programme.pk, year, today),
@@ -40,8 +41,6 @@ def programme_dashboard(*, scope, programme, year: int, today):
 
 
 def country_dashboard(*, scope, country, today, year=None, programme=None):
-    from . import selectors
-
     return cached(
         "country",
         (country.pk, today, year, getattr(programme, "pk", None)),
@@ -51,9 +50,6 @@ def country_dashboard(*, scope, country, today, year=None, programme=None):
 
 
 def engagement_outcome(*, user, engagement, today) -> dict:
-    from . import selectors
-    from .facts import outcome_scope
-
     return cached(
         "engagement",
         (engagement.pk, today),
@@ -63,9 +59,6 @@ def engagement_outcome(*, user, engagement, today) -> dict:
 
 
 def country_outcomes(*, user, today, year=None, programme=None) -> list[dict]:
-    from . import selectors
-    from .facts import outcome_scope
-
     return cached(
         "countries",
         (today, year, getattr(programme, "pk", None)),
