@@ -20,8 +20,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.apitokens import api_token_create
 from accounts.models import User
+from bench.scale_data import SCALE_PROGRAMME
 from followups.models import StatusUpdate
-from outcomes.management.commands.generate_scale_data import SCALE_PROGRAMME
 from ta_portal import datacache
 from trainings.models import Enrolment
 
