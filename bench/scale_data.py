@@ -60,17 +60,7 @@ from assessments.models import (
 )
 from audit.context import acting_as
 from audit.triggers import TRIGGER_NAME, tables_with_trigger
-from engagements.models import (
-    ActivityTarget,
-    Agency,
-    Country,
-    Engagement,
-    OutcomeTarget,
-    Person,
-    PhaseChange,
-    Programme,
-    ProgrammeObjective,
-)
+from engagements.models import Agency, Country, Engagement, Person, PhaseChange, Programme
 from followups.models import (
     CoordinationResponse,
     FollowupRound,
@@ -82,6 +72,7 @@ from followups.models import (
     StatusUpdate,
     add_months,
 )
+from outcomes.models import ActivityTarget, OutcomeTarget, ProgrammeObjective
 from ta_portal import datacache
 from trainings.models import Course, Enrolment, TrainingSession
 

@@ -6,7 +6,9 @@ from datetime import date
 
 from django.db import transaction
 
-from engagements.models import ActivityTarget, OutcomeTarget, Programme, ProgrammeObjective
+from engagements.models import Programme
+
+from .models import ActivityTarget, OutcomeTarget, ProgrammeObjective
 
 PROGRAMME = "cicad-precursors"
 

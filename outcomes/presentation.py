@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from engagements.models import ActivityTarget, Engagement, OutcomeTarget
+from engagements.models import Engagement
 from reports.charts import Series, bar_chart, line_chart, paired_dot_plot, radar_chart
 
 from . import figures
 from .charts import Progress, TimelineBar, TimelineRow, progress_chart, timeline_chart
 from .exports import Column, Table
+from .models import ActivityTarget, OutcomeTarget
 from .selectors import CountryDashboard, ProgrammeDashboard
 
 SEX_LABELS = {

@@ -13,11 +13,12 @@ from datetime import date
 from django.db.models import Q
 from django.http import Http404
 
-from engagements.models import ActivityTarget, Country, Engagement, OutcomeTarget, Programme
+from engagements.models import Country, Engagement, Programme
 from ta_portal.multilingual import translated
 
 from . import facts as f
 from . import figures
+from .models import ActivityTarget, OutcomeTarget
 from .targets import Evaluation, evaluate_activity, evaluate_all, evaluate_outcome
 
 

@@ -15,10 +15,11 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from engagements.models import ActivityTarget, Engagement, OutcomeTarget
+from engagements.models import Engagement
 
 from . import figures
 from .facts import Facts
+from .models import ActivityTarget, OutcomeTarget
 
 PHASE_ORDER = [value for value, _label in Engagement.Phase.choices]
 

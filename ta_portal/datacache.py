@@ -37,8 +37,8 @@ from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
-# The apps whose tables hold the programme's data.
-DATA_APPS = ("engagements", "assessments", "trainings", "followups")
+# The apps whose tables hold the programme's data (outcomes: the programme's objectives and targets).
+DATA_APPS = ("engagements", "assessments", "trainings", "followups", "outcomes")
 ALL = "*"  # the version of all data tables
 
 

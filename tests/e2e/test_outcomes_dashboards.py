@@ -9,8 +9,9 @@ from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from engagements.models import Country, OutcomeTarget
+from engagements.models import Country
 from engagements.reference_data import load_countries
+from outcomes.models import OutcomeTarget
 from tests.factories import PASSWORD, make_user
 from tests.outcomes.factories import generate
 

@@ -10,9 +10,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.scoping import EVERYWHERE
-from engagements.models import ActivityTarget, OutcomeTarget
 from outcomes import services
-from outcomes.models import AnnualProgressReport
+from outcomes.models import ActivityTarget, AnnualProgressReport, OutcomeTarget
 from reports.models import Report
 from tests.factories import make_user
 from tests.outcomes.factories import generate

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.scoping import EVERYWHERE
-from engagements.models import ActivityTarget, OutcomeTarget
 from outcomes import selectors
+from outcomes.models import ActivityTarget, OutcomeTarget
 from tests.factories import make_user
 from tests.outcomes import expected
 from tests.outcomes.factories import generate
