@@ -8,8 +8,7 @@ the first day and the last; the first request after a change pays the computatio
 They are stored under the version of all programme data (``ta_portal.datacache``: every save or
 delete of a model of engagements, assessments, trainings, follow-up or the targets moves it, and
 so does every bulk write, which says so), with the reader's countries, the parameters and the
-language in the key, so nothing stale or
-out of scope is ever served.
+language in the key, so nothing stale or out of scope is ever served.
 """
 
 from __future__ import annotations
