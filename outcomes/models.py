@@ -16,6 +16,8 @@ from accounts.scoping import Scope, scope_for
 from engagements.models import Country, Engagement, Programme
 from trainings.models import TrainingSession
 
+from .facts import outcome_scope
+
 EVERYWHERE_KEY = "*"
 
 
@@ -33,8 +35,6 @@ def scope_of_key(key: str) -> Scope:
 class AnnualReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Global readers see every annual report; others those made for exactly their countries."""
-        from .facts import outcome_scope
-
         scope = outcome_scope(user)
         if scope.everywhere:
             return self.all()
