@@ -14,6 +14,8 @@ from ta_portal import api
 from ta_portal.discovery import portal_modules
 from tests.authz import ROLES
 
+pytestmark = pytest.mark.clock_sensitive
+
 
 def _case_modules():
     modules = []

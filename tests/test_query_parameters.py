@@ -5,6 +5,8 @@ any other unknown value, never with a server error."""
 import pytest
 from rest_framework.test import APIClient
 
+pytestmark = pytest.mark.clock_sensitive
+
 
 @pytest.fixture
 def portal(world):
