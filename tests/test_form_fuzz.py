@@ -26,8 +26,6 @@ from rest_framework.test import APIClient
 
 from tests.forms_fuzz_targets import BASES, TARGETS, discover_form_classes
 
-pytestmark = pytest.mark.clock_sensitive
-
 EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "10"))
 
 

@@ -5,8 +5,6 @@ any other unknown value, never with a server error."""
 import pytest
 from rest_framework.test import APIClient
 
-pytestmark = pytest.mark.clock_sensitive
-
 
 @pytest.fixture
 def portal(world):

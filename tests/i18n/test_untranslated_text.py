@@ -9,8 +9,6 @@ from django.conf import settings
 
 from .untranslated_text import untranslated_python_strings, untranslated_template_text
 
-pytestmark = pytest.mark.clock_sensitive
-
 ROOT = Path(settings.BASE_DIR)
 TEMPLATES = sorted(path for path in (ROOT / "templates").rglob("*") if path.suffix in (".html", ".txt"))
 # Demo and load-test data are content, like what users type in, not interface text.
