@@ -410,7 +410,8 @@ def test_country_dashboard_figures_match_independent_computation():
                 if any(i["round_id"] == r["id"] for i in data.indicators if i["indicator_id"] == indicator)
             )
             if engagement["country"] == "PE":
-                assert series[indicator] == values
+                # An indicator with no value in the year has no series.
+                assert series.get(indicator, []) == values
         # The timeline dates each engagement's phases by its records.
         for timeline in dashboard.timelines:
             spans = {s.phase: (s.start, s.end) for s in timeline.spans}
