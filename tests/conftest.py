@@ -8,6 +8,7 @@ import shutil
 import pytest
 import time_machine
 from django.conf import settings
+from django.utils import translation
 
 # Tests that use Playwright's `page` call the ORM from the browser's event loop thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -95,6 +96,13 @@ def browser_type_launch_args(browser_type_launch_args):
 def _throwaway_media(settings, tmp_path_factory):
     """Every test stores uploads in a directory of its own, never in the working tree's media/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request through the middleware activates the
+    user's own language in this thread, and it would otherwise stay on for the tests that follow."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 DATABASE_FIXTURES = ("db", "transactional_db", "live_server", "celery_worker", "django_db_serialized_rollback")
