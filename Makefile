@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint messages catalogues lock clean-venv worker beat backup restore bench fuzz-api
+.PHONY: run test setup lint messages catalogues lock clean-venv worker beat backup restore bench fuzz-api test-clocks
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory messages
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The tests that build data from today or read the clock, run as if today were each of these days
+# (README, "Testing"): a leap day, a New Year's Day and a day years ahead. CLOCKS=… to choose others.
+CLOCKS ?= 2028-02-29 2027-01-01 2034-07-15
+test-clocks: $(STAMP)
+	set -e; for day in $(CLOCKS); do \
+	  $(PY) -m pytest -m clock_sensitive --clock=$$day $(PYTEST_ARGS); \
+	done
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,23 +1,62 @@
 """Shared fixtures: which real services the run uses, the Chromium launch, a real Celery worker,
 and a small world of two countries with one user per role in each."""
 
+import datetime as dt
 import os
 import shutil
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.utils import translation
 
 # Tests that use Playwright's `page` call the ORM from the browser's event loop thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
+CLOCK_KEY = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        metavar="YYYY-MM-DD",
+        type=dt.date.fromisoformat,
+        help="run the whole session as if today were this date (the clock still ticks); "
+        "`make test-clocks` runs the clock_sensitive tests on several dates with it",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    day = config.getoption("clock")
+    if day is None:
+        return
+    # Noon UTC is the same calendar day in the time zones the portal is configured for, and far
+    # enough from midnight that a long session does not tick into the next day.
+    traveller = time_machine.travel(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC), tick=True)
+    traveller.start()
+    config.stash[CLOCK_KEY] = traveller
+
+
+def pytest_unconfigure(config):
+    traveller = config.stash.get(CLOCK_KEY, None)
+    if traveller is not None:
+        traveller.stop()
+
 
 def pytest_report_header(config):
+    clock = config.getoption("clock")
     database = settings.DATABASES["default"]
     where = f"{database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}:{database.get('PORT') or ''}"
     redis = settings.REDIS_URL or "none (Celery eager, local-memory cache)"
-    return [f"database: {where} ({database['NAME']})", f"redis: {redis}", f"REQUIRE_SERVICES={int(REQUIRE_SERVICES)}"]
+    return [
+        f"database: {where} ({database['NAME']})",
+        f"redis: {redis}",
+        f"REQUIRE_SERVICES={int(REQUIRE_SERVICES)}",
+        f"clock: {clock.isoformat() + ' (travelled)' if clock else 'real'}",
+    ]
 
 
 def need(condition: bool, what: str) -> None:
@@ -57,6 +96,13 @@ def browser_type_launch_args(browser_type_launch_args):
 def _throwaway_media(settings, tmp_path_factory):
     """Every test stores uploads in a directory of its own, never in the working tree's media/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request through the middleware activates the
+    user's own language in this thread, and it would otherwise stay on for the tests that follow."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 DATABASE_FIXTURES = ("db", "transactional_db", "live_server", "celery_worker", "django_db_serialized_rollback")

@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from outcomes.listings import DATASETS
 
+pytestmark = pytest.mark.clock_sensitive
+
 PAYLOADS = ["=cmd|' /C calc'!A0", "+SUM(1,1)", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from accounts.tasks import clear_expired_sessions
 
+pytestmark = pytest.mark.clock_sensitive
+
 
 @pytest.mark.services
 def test_a_real_worker_clears_expired_sessions(celery_worker):

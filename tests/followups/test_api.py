@@ -12,6 +12,8 @@ from followups.models import FollowupRound, Measure, StatusUpdate
 from tests.factories import AgencyFactory, make_user
 from tests.followups.factories import make_measure, open_round, other_engagement, report
 
+pytestmark = pytest.mark.clock_sensitive
+
 
 @pytest.fixture
 def api(db):

@@ -4,6 +4,7 @@ returned and waiting, real evidence files, indicators and coordination scores.""
 import io
 from datetime import date
 
+import pytest
 from django.utils import timezone
 
 from assessments.models import Roundtable
@@ -11,6 +12,8 @@ from engagements import demo as engagements_demo
 from followups import demo, selectors
 from followups.evidence import detect_kind
 from followups.models import Evidence, FollowupRound, Indicator, Measure, StatusUpdate
+
+pytestmark = pytest.mark.clock_sensitive
 
 
 def seed():

@@ -19,6 +19,8 @@ from tests.followups.factories import (
     png_upload,
 )
 
+pytestmark = pytest.mark.clock_sensitive
+
 
 @pytest.fixture
 def scene(db):

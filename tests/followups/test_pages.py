@@ -24,6 +24,8 @@ from followups.models import (
 from tests.factories import AgencyFactory, make_user
 from tests.followups.factories import make_measure, open_round, other_engagement, pdf_upload, report
 
+pytestmark = pytest.mark.clock_sensitive
+
 
 @pytest.fixture
 def scene(db):

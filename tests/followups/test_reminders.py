@@ -22,6 +22,8 @@ from followups.models import FollowupRound, ReminderLog
 from tests.factories import make_user
 from tests.followups.factories import make_measure, open_round, other_engagement, report
 
+pytestmark = pytest.mark.clock_sensitive
+
 DAY0 = date(2026, 3, 2)  # the round opens
 DUE = DAY0 + timedelta(days=30)  # 1 April 2026
 

@@ -21,6 +21,8 @@ from followups.models import (
 from tests.factories import make_user
 from tests.followups.factories import make_measure, open_round, other_engagement, report
 
+pytestmark = pytest.mark.clock_sensitive
+
 
 @pytest.fixture
 def cast(db):

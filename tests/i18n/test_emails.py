@@ -11,7 +11,7 @@ from followups import reminders
 from tests.factories import make_user
 from tests.followups.factories import make_measure, open_round, other_engagement
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 DAY0 = date(2026, 3, 2)
 DUE = DAY0 + timedelta(days=30)  # 1 April 2026

@@ -19,7 +19,7 @@ from tests.trainings.factories import CourseFactory, EnrolmentFactory, SessionFa
 from trainings import certificates
 from trainings.services import certificates_issue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 
 @pytest.fixture(autouse=True)

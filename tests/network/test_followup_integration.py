@@ -14,7 +14,7 @@ from tests.factories import EngagementFactory, make_user
 from tests.followups.factories import make_measure, open_round, report
 from tests.network.factories import ExternalRecommendationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 OPENS = date(2026, 3, 2)
 DUE = OPENS + timedelta(days=30)

@@ -16,6 +16,8 @@ from reports.models import Report
 from tests.factories import make_user
 from tests.outcomes.factories import generate
 
+pytestmark = pytest.mark.clock_sensitive
+
 
 def _targets(programme):
     ActivityTarget.objects.create(

@@ -11,7 +11,7 @@ from tests.factories import make_user
 from tests.outcomes import expected
 from tests.outcomes.factories import generate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 
 def _client(user) -> APIClient:

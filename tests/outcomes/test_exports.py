@@ -15,7 +15,7 @@ from outcomes.exports import Column, Table, csv_text, neutralise, xlsx_bytes
 from tests.factories import make_user
 from tests.outcomes.factories import generate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 DANGEROUS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1"]
 

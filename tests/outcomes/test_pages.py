@@ -12,7 +12,7 @@ from tests.factories import make_user
 from tests.outcomes.factories import generate
 from tests.outcomes.test_dashboards import _targets
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 
 def _table_rows(html: str, name: str) -> list[list[str]]:

@@ -13,6 +13,7 @@ transaction) is not counted: only statements that read or write data.
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
@@ -24,6 +25,8 @@ from bench.scale_data import SCALE_PROGRAMME
 from followups.models import StatusUpdate
 from ta_portal import datacache
 from trainings.models import Enrolment
+
+pytestmark = pytest.mark.clock_sensitive
 
 PAGE_LIMIT, API_LIMIT = 12, 6
 # Computed anew (the first request after a change): one query per kind of fact on top of the page's own.

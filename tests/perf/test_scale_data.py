@@ -13,7 +13,7 @@ from followups.models import REPORTED_STATES, FollowupRound, Measure, RoundMeasu
 from tests.perf.conftest import generate
 from trainings.models import Enrolment, TrainingSession
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 
 def test_the_data_comes_in_the_proportions_of_the_factor(postgres):

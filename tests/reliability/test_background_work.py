@@ -40,6 +40,8 @@ from tests.factories import EngagementFactory, make_user
 from tests.followups.factories import make_measure, open_round, other_engagement
 from tests.reliability import worker_hooks  # noqa: F401 (the slow report kinds, known here as in the workers)
 
+pytestmark = pytest.mark.clock_sensitive
+
 BASE_DIR = Path(settings.BASE_DIR)
 DAY0 = date(2026, 3, 2)
 DUE = DAY0 + timedelta(days=30)

@@ -17,6 +17,8 @@ from reports.registry import RenderSpec, ReportKind
 from reports.services import fingerprint, report_render, report_request, reports_redispatch_pending
 from tests.factories import EngagementFactory, make_user
 
+pytestmark = pytest.mark.clock_sensitive
+
 
 def _build(engagement, language):
     return RenderSpec(template="reports/base_print.html", context={}, filename=f"engagement-{engagement.pk}.pdf")

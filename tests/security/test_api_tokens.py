@@ -12,6 +12,8 @@ from rest_framework.test import APIClient
 from accounts.apitokens import ApiToken, api_token_create
 from tests.factories import PASSWORD, make_user
 
+pytestmark = pytest.mark.clock_sensitive
+
 
 @pytest.fixture
 def viewer(db):

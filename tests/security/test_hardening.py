@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from tests.factories import make_user
 
+pytestmark = pytest.mark.clock_sensitive
+
 ROOT = Path(settings.BASE_DIR)
 
 

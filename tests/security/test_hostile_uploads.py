@@ -18,6 +18,8 @@ from tests.factories import make_user
 from tests.followups.factories import make_measure, open_round, other_engagement
 from tests.network.factories import pdf_bytes
 
+pytestmark = pytest.mark.clock_sensitive
+
 BOUNDARY = "hostile-upload-boundary"
 
 HOSTILE_NAMES = [
