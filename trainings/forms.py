@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from assessments.models import Dimension, Framework
 from engagements.forms import DateBoundsMixin, DateInput, ListFilterForm
 from engagements.models import Agency, Engagement, Person
 from engagements.selectors import countries_editable_by
@@ -22,8 +23,6 @@ class CourseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from assessments.models import Dimension, Framework
-
         latest = Framework.objects.latest_versions()
         self.fields["dimensions"].queryset = (
             Dimension.objects.filter(framework__in=latest).select_related("framework").order_by("order", "code")
@@ -78,8 +77,10 @@ class SessionForm(DateBoundsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if "countries" in self.fields and not cleaned.get("engagement") and not cleaned.get("countries"):
-            self.add_error("countries", _("Choose the session's countries, or an engagement."))
+        if "countries" in self.fields:
+            place = {"engagement": cleaned.get("engagement"), "countries": cleaned.get("countries")}
+            for field, message in TrainingSession.place_errors(**place).items():
+                self.add_error(field, message)
         return cleaned
 
 
@@ -150,8 +151,6 @@ class QuestionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from assessments.models import Dimension, Framework
-
         self.fields["dimension"].queryset = Dimension.objects.filter(
             framework__in=Framework.objects.latest_versions()
         ).order_by("order", "code")

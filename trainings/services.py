@@ -29,14 +29,16 @@ def session_save(*, session: TrainingSession, by, countries=None, trainers=None)
                     % {"top": f"{top.normalize():f}"}
                 }
             )
+    planned = countries if countries is not None else (list(session.countries.all()) if session.pk else [])
+    place_errors = TrainingSession.place_errors(engagement=session.engagement, countries=planned)
+    if place_errors:
+        raise ValidationError(place_errors)
     session.full_clean()
     session.save()
     if countries is not None:
         session.countries.set(countries)
     if session.engagement_id:
         session.countries.add(session.engagement.country_id)
-    if not session.countries.exists():
-        raise ValidationError({"countries": _("Choose the session's countries, or an engagement.")})
     if trainers is not None:
         session.trainers.set(trainers)
     return session
