@@ -10,8 +10,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
-from accounts.roles import Role
 from engagements.api import ScopedPrimaryKeyField
 from engagements.models import Country, Engagement
 from engagements.selectors import countries_editable_by
@@ -71,11 +69,7 @@ class TrainingSessionSerializer(PortalModelSerializer):
     countries = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Country.objects.all(), required=False
     )
-    trainers = serializers.PrimaryKeyRelatedField(
-        many=True,
-        required=False,
-        queryset=User.objects.filter(is_active=True, memberships__role=Role.TRAINER).distinct(),
-    )
+    trainers = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=selectors.trainer_choices())
     max_score = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False, required=False)
     pass_mark = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False, required=False)
 

@@ -2,8 +2,6 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from accounts.roles import Role
 from assessments.models import Dimension, Framework
 from engagements.forms import DateBoundsMixin, DateInput, ListFilterForm
 from engagements.models import Agency, Engagement, Person
@@ -11,6 +9,7 @@ from engagements.selectors import countries_editable_by
 
 from .files import IMPORT_MAX_BYTES
 from .models import Course, ExamForm, Question, TrainingSession
+from .selectors import trainer_choices
 
 PLANNING_FIELDS = ("engagement", "countries", "trainers")
 
@@ -71,9 +70,7 @@ class SessionForm(DateBoundsMixin, forms.ModelForm):
         self.fields["engagement"].queryset = Engagement.objects.editable_by(user).select_related("country")
         self.fields["countries"].queryset = countries_editable_by(user)
         self.fields["countries"].required = False
-        self.fields["trainers"].queryset = (
-            User.objects.filter(is_active=True, memberships__role=Role.TRAINER).distinct().order_by("username")
-        )
+        self.fields["trainers"].queryset = trainer_choices()
 
     def clean(self):
         cleaned = super().clean()

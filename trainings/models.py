@@ -243,6 +243,12 @@ class TrainingSession(models.Model):
     def dates(self) -> list[date]:
         return [self.start_date + timedelta(days=i) for i in range(self.days)]
 
+    def days_attended_error(self, days_attended) -> str | None:
+        """Why a participant's days attended cannot be recorded for this session, if it cannot."""
+        if days_attended is not None and not 0 <= days_attended <= self.days:
+            return _("Days attended must lie between 0 and %(days)s.") % {"days": self.days}
+        return None
+
 
 class ExamFormQuerySet(TrainingSessionQuerySet):
     country_path = "session__countries"

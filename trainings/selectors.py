@@ -8,6 +8,8 @@ import numpy as np
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.access import get_visible_or_404
+from accounts.models import User
+from accounts.roles import Role
 from engagements.models import Agency, Engagement
 
 from . import statistics
@@ -26,6 +28,11 @@ def session_get_for_user(*, user, pk: int) -> TrainingSession:
 
 def course_get_for_user(*, user, pk: int) -> Course:
     return get_visible_or_404(Course.objects.all(), user, pk=pk)
+
+
+def trainer_choices() -> QuerySet[User]:
+    """The users who can be assigned to run a session: active, with a trainer role."""
+    return User.objects.filter(is_active=True, memberships__role=Role.TRAINER).distinct().order_by("username")
 
 
 def session_list_for_user(

@@ -104,8 +104,9 @@ def attendance_save(*, session: TrainingSession, entries: dict[int, dict]) -> No
     AttendanceDay.objects.bulk_create(new_days)
     for pk in total_ids:
         value = entries[pk]["days_attended"]
-        if value is not None and not 0 <= value <= session.days:
-            raise ValidationError(_("Days attended must lie between 0 and %(days)s.") % {"days": session.days})
+        error = session.days_attended_error(value)
+        if error:
+            raise ValidationError(error)
         enrolments[pk].days_attended = value
     for pk, enrolment in enrolments.items():
         if "completed" in entries[pk]:

@@ -211,8 +211,9 @@ def attendance(request, pk: int):
                 except InvalidOperation:
                     errors[enrolment.pk] = _("Enter a number of days.")
                     continue
-                if entry["days_attended"] is not None and not 0 <= entry["days_attended"] <= session.days:
-                    errors[enrolment.pk] = _("Between 0 and %(days)s days.") % {"days": session.days}
+                error = session.days_attended_error(entry["days_attended"])
+                if error:
+                    errors[enrolment.pk] = error
             entries[enrolment.pk] = entry
         if not errors:
             services.attendance_save(session=session, entries=entries)
