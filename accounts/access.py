@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from .scoping import is_admin
+
 
 def get_visible_or_404(queryset, user, **lookup):
     try:
@@ -19,3 +21,8 @@ def get_visible_or_404(queryset, user, **lookup):
 def require_editable(queryset, user, obj) -> None:
     if not queryset.editable_by(user).filter(pk=obj.pk).exists():
         raise PermissionDenied
+
+
+def can_see_others_tokens(user) -> bool:
+    """Administrators list (and revoke) anyone's API tokens; everyone else only their own."""
+    return is_admin(user)

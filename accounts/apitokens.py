@@ -17,6 +17,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .scoping import is_admin
+
 # Seconds between two writes of ``last_used_at`` for one token: a client polling the API must not
 # turn every read into a write.
 LAST_USED_PRECISION = 300
@@ -32,8 +34,6 @@ class ApiTokenQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """A user's own tokens; an administrator's view reaches everyone's."""
-        from .scoping import is_admin
-
         if is_admin(user):
             return self.all()
         if not user.is_authenticated:

@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import lockout, otp  # noqa: F401 (connect their sign-in signal receivers)
+        # Importing them connects their sign-in signal receivers; they use the auth forms and models,
+        # so they load once the app registry is ready.
+        from . import lockout, otp  # noqa: F401, PLC0415 (needs the app registry)

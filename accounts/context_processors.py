@@ -1,3 +1,5 @@
+from ta_portal.navigation import nav_items
+
 from .roles import Role
 from .scoping import role_countries
 
@@ -9,8 +11,6 @@ def navigation(request):
         # Password given, second factor not yet: show nothing of what the account reaches.
         return {"user_roles": [], "is_portal_admin": False, "nav_items": []}
     roles = role_countries(user) if user is not None else {}
-    from ta_portal.navigation import nav_items  # the project package may know every app
-
     return {
         "user_roles": [(Role(role).label, scope) for role, scope in roles.items()],
         "is_portal_admin": Role.ADMIN in roles,

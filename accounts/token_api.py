@@ -26,9 +26,9 @@ from rest_framework.views import APIView
 from ta_portal.params import int_param
 
 from . import lockout
+from .access import can_see_others_tokens
 from .apitokens import ApiToken, api_token_create, api_token_revoke
 from .otp import confirmed_device, role_requires_otp, verify_code
-from .scoping import is_admin
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -141,11 +141,11 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
     def get_queryset(self):
         tokens = ApiToken.objects.active().visible_to(self.request.user).select_related("user")
         user_id = self.request.query_params.get("user")
-        if user_id and is_admin(self.request.user):
+        if user_id and can_see_others_tokens(self.request.user):
             if int_param(user_id) is None:
                 raise serializers.ValidationError({"user": [_("A user id is a number.")]})
             tokens = tokens.filter(user_id=int_param(user_id))
-        elif not is_admin(self.request.user):
+        elif not can_see_others_tokens(self.request.user):
             tokens = tokens.filter(user=self.request.user)
         return tokens
 

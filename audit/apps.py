@@ -1,5 +1,12 @@
+from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_login_failed
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
+
+from .context import install_on_open_connections, install_wrapper
+from .registry import register
 
 
 class AuditConfig(AppConfig):
@@ -7,15 +14,9 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
-        from celery.signals import before_task_publish, task_postrun, task_prerun
-        from django.contrib.auth.signals import user_login_failed
-        from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
-
-        from . import receivers
-        from .context import install_on_open_connections, install_wrapper
-        from .registry import register
-        from .triggers import post_migrate_install
+        # These two import the models (the trail, users): importable only once the app registry is ready.
+        from . import receivers  # noqa: PLC0415 (needs the app registry)
+        from .triggers import post_migrate_install  # noqa: PLC0415 (needs the app registry)
 
         # Accounts: who holds which role where, and who may call the API, are audited like data.
         # Password hashes and token digests never enter the trail; sign-ins alone leave no entry.

@@ -1,5 +1,7 @@
 import logging
 
+from accounts.lockout import client_ip
+
 from .context import reset_actor, set_actor
 
 security_log = logging.getLogger("ta_portal.security")
@@ -26,8 +28,6 @@ class AuditMiddleware:
         if response.status_code in (403, 404):
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
-                from accounts.lockout import client_ip
-
                 security_log.warning(
                     "access refused status=%s user=%s method=%s path=%s ip=%s",
                     response.status_code,

@@ -2,13 +2,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
+from accounts.scoping import is_admin, scope_for
+
 
 class AuditEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Administrators see every entry; managers those of their countries; nobody else any."""
-        from accounts.roles import Role
-        from accounts.scoping import is_admin, scope_for
-
         if is_admin(user):
             return self.all()
         scope = scope_for(user, (Role.MANAGER,))

@@ -5,23 +5,25 @@ Connected in ``AuditConfig.ready()``.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from accounts.lockout import client_ip
+from accounts.models import User
+
 from .context import Actor, current_actor, reset_actor, set_actor
+from .models import AuditEntry, FailedLogin
+from .registry import is_audited, options_for
 
 security_log = logging.getLogger("ta_portal.security")
 
 
 def record_failed_login(sender, credentials, request=None, **kwargs):
     """Keep every refused sign-in (after accounts.lockout has counted it)."""
-    from accounts.lockout import client_ip
-
-    from .models import FailedLogin
-
     username = str(credentials.get("username") or "")[:150]
     failure = getattr(request, "login_failure", None) if request is not None else None
     if failure is not None and failure.locked:
@@ -72,8 +74,6 @@ def task_actor_end(sender=None, task_id=None, **kwargs):
 # Without PostgreSQL there are no triggers: model signals write the trail instead. They miss
 # queryset.update(), bulk_create() and raw SQL; development only, production runs PostgreSQL.
 def _row(instance) -> dict:
-    import json
-
     # The values as the database stores them (a file's name, not the file), like to_jsonb(row).
     values = {
         field.column: field.get_prep_value(field.value_from_object(instance))
@@ -83,9 +83,6 @@ def _row(instance) -> dict:
 
 
 def _write_entry(model, instance, action, before, after):
-    from .models import AuditEntry
-    from .registry import options_for
-
     options = options_for(model)
     if options is None:
         return
@@ -136,8 +133,6 @@ def _countries(obj, parts) -> set[str]:
 
 
 def _username(user_id):
-    from accounts.models import User
-
     return User.objects.filter(pk=user_id).values_list("username", flat=True).first()
 
 
@@ -148,8 +143,6 @@ def _uses_signals(using) -> bool:
 def signal_pre_save(sender, instance, raw=False, using=None, **kwargs):
     if raw or not _uses_signals(using) or instance.pk is None:
         return
-    from .registry import is_audited
-
     if not is_audited(sender):
         return
     old = sender._base_manager.using(using).filter(pk=instance.pk).first()
@@ -159,8 +152,6 @@ def signal_pre_save(sender, instance, raw=False, using=None, **kwargs):
 def signal_post_save(sender, instance, created, raw=False, using=None, **kwargs):
     if raw or not _uses_signals(using):
         return
-    from .registry import is_audited
-
     if not is_audited(sender):
         return
     before = None if created else getattr(instance, "_audit_before", None)
@@ -170,7 +161,5 @@ def signal_post_save(sender, instance, created, raw=False, using=None, **kwargs)
 def signal_post_delete(sender, instance, using=None, **kwargs):
     if not _uses_signals(using):
         return
-    from .registry import is_audited
-
     if is_audited(sender):
         _write_entry(sender, instance, "delete", _row(instance), None)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 
 
@@ -105,8 +106,6 @@ def infer_country_path(model, path: str | None, depth: int = 3) -> str | None:
 
 
 def _resolve() -> dict[type[models.Model], Audited]:
-    from django.conf import settings
-
     for label in getattr(settings, "AUDITED_MODELS", ()):
         if label.lower() not in _registered:
             register(label)

@@ -1,15 +1,9 @@
 from django.apps import apps
 from django.db.models import QuerySet
 
-from accounts.roles import Role
-from accounts.scoping import has_role, is_admin
-
+from .access import can_read_failed_logins
 from .models import AuditEntry, FailedLogin
 from .registry import audited_models
-
-
-def may_read_audit(user) -> bool:
-    return has_role(user, Role.ADMIN, Role.MANAGER)
 
 
 def model_choices() -> list[tuple[str, str]]:
@@ -53,7 +47,7 @@ def audit_entries_for_user(
 
 
 def failed_logins_for_user(*, user, username: str = "") -> QuerySet[FailedLogin]:
-    logins = FailedLogin.objects.all() if is_admin(user) else FailedLogin.objects.none()
+    logins = FailedLogin.objects.all() if can_read_failed_logins(user) else FailedLogin.objects.none()
     if username:
         logins = logins.filter(username__iexact=username)
     return logins

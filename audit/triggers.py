@@ -16,6 +16,9 @@ import logging
 
 from django.db import connections
 
+from accounts.models import User
+
+from .models import AuditEntry
 from .registry import Audited, audited_models
 
 logger = logging.getLogger("ta_portal.audit")
@@ -191,10 +194,6 @@ def trigger_sql(model, options: Audited, connection) -> str:
 
 def install(using: str = "default") -> list[str]:
     """Create or refresh the function and one trigger per covered table; returns the tables."""
-    from accounts.models import User
-
-    from .models import AuditEntry
-
     connection = connections[using]
     if connection.vendor != "postgresql":
         return []

@@ -3,9 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from accounts.scoping import is_admin
-
 from . import selectors
+from .access import can_read_audit, can_read_failed_logins
 from .forms import AuditFilterForm, FailedLoginFilterForm
 from .models import AuditEntry
 
@@ -13,7 +12,7 @@ PAGE_SIZE = 50
 
 
 def _require_audit_reader(user) -> None:
-    if not selectors.may_read_audit(user):
+    if not can_read_audit(user):
         raise PermissionDenied
 
 
@@ -39,7 +38,12 @@ def entry_list(request):
     return render(
         request,
         "audit/entry_list.html",
-        {"filters": filters, "page": page, "rows": rows, "is_admin": is_admin(request.user)},
+        {
+            "filters": filters,
+            "page": page,
+            "rows": rows,
+            "can_read_failed_logins": can_read_failed_logins(request.user),
+        },
     )
 
 
@@ -57,7 +61,7 @@ def entry_detail(request, pk: int):
 @login_required
 def failed_logins(request):
     """Refused sign-ins (administrators only: they are not tied to a country)."""
-    if not is_admin(request.user):
+    if not can_read_failed_logins(request.user):
         raise PermissionDenied
     filters = FailedLoginFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}

@@ -76,9 +76,6 @@ class Report(models.Model):
     def get_download_url(self) -> str:
         return reverse("reports:download", args=[self.pk])
 
-    def get_status_url(self) -> str:
-        return reverse("reports:status", args=[self.pk])
-
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.READY

@@ -43,7 +43,3 @@ def get(kind: str) -> ReportKind:
         return _KINDS[kind]
     except KeyError:
         raise LookupError(f"No renderer is registered for report kind {kind!r}.") from None
-
-
-def registered_kinds() -> list[str]:
-    return sorted(_KINDS)

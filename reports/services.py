@@ -93,7 +93,7 @@ def report_request(*, owner, kind: str, language: str, fingerprint: str, by) -> 
 
 def report_dispatch(*, report_id: int) -> bool:
     """Send the rendering to the queue; on a broker failure leave the report pending for the sweep."""
-    from .tasks import render_report
+    from .tasks import render_report  # noqa: PLC0415 (cycle: reports.services -> reports.tasks -> reports.services)
 
     try:
         # A short retry rides out a blip; a real outage is the sweep's business, not the request's.
@@ -187,8 +187,9 @@ def _claim(report_id: int, *, lock: bool | None) -> bool:
 
 def html_to_pdf(html: str, *, stylesheets: list[str] = ()) -> bytes:
     """Render HTML (with static stylesheets, by their static path) to PDF bytes."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    # WeasyPrint loads native libraries (Pango, HarfBuzz): only the processes that render pay for it.
+    from weasyprint import CSS, HTML  # noqa: PLC0415 (heavy, loaded on first render)
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 (as above)
 
     font_config = FontConfiguration()
     sheets = []

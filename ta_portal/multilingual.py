@@ -45,13 +45,6 @@ def translated(obj, field: str, language: str | None = None) -> str:
     return text or base
 
 
-def translated_values(model, keys, *, field: str, key: str = "pk") -> dict:
-    """``{key: field in the active language}`` for the rows with these keys, in one query (for code
-    that reads ``values()`` and so holds only the English text)."""
-    rows = model.objects.filter(**{f"{key}__in": list(keys)}).only(key, field, "translations")
-    return {getattr(row, key): translated(row, field) for row in rows}
-
-
 def localized(field: str) -> property:
     """A read-only attribute with ``field`` in the active language: ``local_name = localized("name")``."""
     return property(lambda obj: translated(obj, field), doc=f"{field} in the active language")

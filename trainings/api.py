@@ -1,6 +1,5 @@
 """REST API of the trainings (API.md): training sessions, their results (bulk upsert) and outcomes."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +10,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
-from accounts.roles import Role
 from engagements.api import ScopedPrimaryKeyField
 from engagements.models import Country, Engagement
 from engagements.selectors import countries_editable_by
@@ -20,6 +17,7 @@ from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin
 from ta_portal.params import text_param
 
 from . import selectors, services
+from .access import can_edit_session, can_plan_session
 from .files import outcome_csv
 from .models import Course, Enrolment, ScoreChange, TrainingSession
 from .results import MAX_ROWS, MISSING, InvalidResultsError, ResultInput, results_upsert
@@ -71,11 +69,7 @@ class TrainingSessionSerializer(PortalModelSerializer):
     countries = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Country.objects.all(), required=False
     )
-    trainers = serializers.PrimaryKeyRelatedField(
-        many=True,
-        required=False,
-        queryset=User.objects.filter(is_active=True, memberships__role=Role.TRAINER).distinct(),
-    )
+    trainers = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=selectors.trainer_choices())
     max_score = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False, required=False)
     pass_mark = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False, required=False)
 
@@ -103,7 +97,7 @@ class TrainingSessionSerializer(PortalModelSerializer):
         user = self.context["request"].user
         instance = self.instance
         planning = {name for name in ("engagement", "countries", "trainers") if name in attrs}
-        if planning and instance is not None and not selectors.session_is_manageable(user=user, session=instance):
+        if planning and instance is not None and not can_plan_session(user, instance):
             raise serializers.ValidationError(
                 {name: [_("Only managers of the session's countries can change this.")] for name in sorted(planning)}
             )
@@ -118,13 +112,9 @@ class TrainingSessionSerializer(PortalModelSerializer):
                 raise serializers.ValidationError(
                     {"countries": [_("You cannot plan sessions in %(codes)s.") % {"codes": ", ".join(outside)}]}
                 )
-        if instance is None and engagement is None and not attrs.get("countries"):
-            raise serializers.ValidationError({"countries": [_("Give the session's countries, or an engagement.")]})
-        start = attrs.get("start_date", getattr(instance, "start_date", None))
-        end = attrs.get("end_date", getattr(instance, "end_date", None))
-        if start and end and end < start:
-            raise serializers.ValidationError({"end_date": [_("The end date must not be before the start date.")]})
-        return attrs
+        # The model's rules (clean()); where the session takes place is the service's to judge, as it
+        # knows the countries the session already has.
+        return super().validate(attrs)
 
     def save_session(self, session: TrainingSession) -> TrainingSession:
         data = dict(self.validated_data)
@@ -132,12 +122,9 @@ class TrainingSessionSerializer(PortalModelSerializer):
         trainers = data.pop("trainers", None)
         for name, value in data.items():
             setattr(session, name, value)
-        try:
-            return services.session_save(
-                session=session, by=self.context["request"].user, countries=countries, trainers=trainers
-            )
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        return services.session_save(
+            session=session, by=self.context["request"].user, countries=countries, trainers=trainers
+        )
 
 
 class ResultPersonSerializer(serializers.Serializer):
@@ -260,7 +247,7 @@ class TrainingSessionViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["get", "post"], url_path="results")
     def results(self, request, pk=None):
         session = self.get_object()  # 404 out of scope; a POST by someone who may not change it is 403
-        if not selectors.session_is_editable(user=request.user, session=session):
+        if not can_edit_session(request.user, session):
             raise PermissionDenied  # names and scores are for those who run the session
         if request.method == "GET":
             enrolments = selectors.enrolments_of(session)

@@ -7,6 +7,6 @@ class TrainingsConfig(AppConfig):
     verbose_name = _("Trainings")
 
     def ready(self) -> None:
-        from .certificates import register
+        from .certificates import register  # noqa: PLC0415 (reads the models: needs the app registry)
 
         register()  # the certificate PDF kind, known to web processes and workers alike

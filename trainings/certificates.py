@@ -7,10 +7,12 @@ run the session (the PDF names the participant).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
 from reports import registry
+from reports.models import Report
 from reports.services import fingerprint, report_request
 from ta_portal import datacache
 
@@ -39,8 +41,6 @@ def _certificate_data(certificate: Certificate) -> dict:
 
 
 def build_certificate(certificate: Certificate, language: str) -> registry.RenderSpec:
-    from django.conf import settings
-
     data = _certificate_data(certificate)
     return registry.RenderSpec(
         template="trainings/certificate_pdf.html",
@@ -94,8 +94,6 @@ def certificate_revoke(*, certificate: Certificate) -> None:
 
 def certificate_rows(session: TrainingSession) -> list[dict]:
     """Each participant: eligible or not (and why), their certificate and its latest PDF."""
-    from reports.models import Report
-
     enrolments = list(
         Enrolment.objects.filter(session=session).select_related("person", "certificate").order_by("person__full_name")
     )

@@ -4,6 +4,7 @@ pre/post scores; one session with parallel exam forms and question scores. The d
 runs every session but one. Idempotent: a course or session with the same title is skipped.
 """
 
+import math
 import random
 from datetime import date
 from decimal import Decimal
@@ -11,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import User
+from assessments.models import Dimension, Framework
 from engagements.models import Engagement, Person
 
 from . import services
@@ -210,8 +212,6 @@ ITEM_DIFFICULTY = [-0.8, -0.5, 0.2, 0.0, 0.3, 0.6, 1.8, 0.4]
 
 
 def _logistic(x: float) -> float:
-    import math
-
     return 1 / (1 + math.exp(-x))
 
 
@@ -276,8 +276,6 @@ def _item_scores(rng: random.Random, session: TrainingSession, trainer: User, di
 @transaction.atomic
 def seed(out) -> None:
     rng = random.Random(2024)
-    from assessments.models import Dimension, Framework
-
     dimensions = {d.code: d for d in Dimension.objects.filter(framework__in=Framework.objects.latest_versions())}
     courses = {}
     for code, title, dimension_codes, hours, description in COURSES:

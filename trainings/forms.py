@@ -2,14 +2,14 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from accounts.roles import Role
+from assessments.models import Dimension, Framework
 from engagements.forms import DateBoundsMixin, DateInput, ListFilterForm
 from engagements.models import Agency, Engagement, Person
 from engagements.selectors import countries_editable_by
 
 from .files import IMPORT_MAX_BYTES
 from .models import Course, ExamForm, Question, TrainingSession
+from .selectors import trainer_choices
 
 PLANNING_FIELDS = ("engagement", "countries", "trainers")
 
@@ -22,8 +22,6 @@ class CourseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from assessments.models import Dimension, Framework
-
         latest = Framework.objects.latest_versions()
         self.fields["dimensions"].queryset = (
             Dimension.objects.filter(framework__in=latest).select_related("framework").order_by("order", "code")
@@ -72,14 +70,14 @@ class SessionForm(DateBoundsMixin, forms.ModelForm):
         self.fields["engagement"].queryset = Engagement.objects.editable_by(user).select_related("country")
         self.fields["countries"].queryset = countries_editable_by(user)
         self.fields["countries"].required = False
-        self.fields["trainers"].queryset = (
-            User.objects.filter(is_active=True, memberships__role=Role.TRAINER).distinct().order_by("username")
-        )
+        self.fields["trainers"].queryset = trainer_choices()
 
     def clean(self):
         cleaned = super().clean()
-        if "countries" in self.fields and not cleaned.get("engagement") and not cleaned.get("countries"):
-            self.add_error("countries", _("Choose the session's countries, or an engagement."))
+        if "countries" in self.fields:
+            place = {"engagement": cleaned.get("engagement"), "countries": cleaned.get("countries")}
+            for field, message in TrainingSession.place_errors(**place).items():
+                self.add_error(field, message)
         return cleaned
 
 
@@ -150,8 +148,6 @@ class QuestionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from assessments.models import Dimension, Framework
-
         self.fields["dimension"].queryset = Dimension.objects.filter(
             framework__in=Framework.objects.latest_versions()
         ).order_by("order", "code")

@@ -32,6 +32,7 @@ from accounts.roles import EVERY_ROLE, MANAGING_ROLES, Role
 from accounts.scoping import has_role, scope_for
 from engagements.models import Agency, Country, Engagement, Person, ScopedQuerySet, scoped_manager
 from ta_portal.multilingual import localized, translations_field
+from ta_portal.validation import date_order_errors
 
 SCORE_DIGITS = {"max_digits": 7, "decimal_places": 2}
 
@@ -46,7 +47,11 @@ class CourseQuerySet(models.QuerySet):
         return self.none() if scope_for(user, self.read_roles).empty else self.all()
 
     def editable_by(self, user):
-        return self.none() if scope_for(user, self.write_roles).empty else self.all()
+        return self.all() if self.creatable_by(user) else self.none()
+
+    def creatable_by(self, user, country=None) -> bool:
+        """Managers and admins anywhere add to the catalogue (a course has no country)."""
+        return not scope_for(user, self.write_roles).empty
 
 
 class Course(models.Model):
@@ -213,13 +218,22 @@ class TrainingSession(models.Model):
         return reverse("trainings:session_detail", args=[self.pk])
 
     def clean(self) -> None:
-        errors = {}
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("The end date must not be before the start date.")
+        errors = date_order_errors(self.start_date, self.end_date)
         if self.max_score is not None and self.pass_mark is not None and not 0 <= self.pass_mark <= self.max_score:
             errors["pass_mark"] = _("The pass mark must lie between 0 and the maximum score.")
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def place_errors(*, engagement, countries) -> dict:
+        """A session takes place somewhere: in its engagement's country, or in the countries named.
+
+        Not part of ``clean()``: the countries are a many-to-many, known only once the form or the
+        serializer has them; both, and the service that saves, call this.
+        """
+        if engagement is None and not countries:
+            return {"countries": _("Choose the session's countries, or an engagement.")}
+        return {}
 
     @property
     def days(self) -> int:
@@ -228,6 +242,12 @@ class TrainingSession(models.Model):
 
     def dates(self) -> list[date]:
         return [self.start_date + timedelta(days=i) for i in range(self.days)]
+
+    def days_attended_error(self, days_attended) -> str | None:
+        """Why a participant's days attended cannot be recorded for this session, if it cannot."""
+        if days_attended is not None and not 0 <= days_attended <= self.days:
+            return _("Days attended must lie between 0 and %(days)s.") % {"days": self.days}
+        return None
 
 
 class ExamFormQuerySet(TrainingSessionQuerySet):

@@ -1,13 +1,13 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.roles import EVERY_ROLE
-from accounts.scoping import scope_for
 from ta_portal.navigation import NavItem
+
+from .access import can_see_trainings
 
 
 def nav_items(request) -> list[NavItem]:
-    if scope_for(request.user, EVERY_ROLE).empty:
+    if not can_see_trainings(request.user):
         return []
     return [NavItem(_("Trainings"), reverse("trainings:session_list"), "/trainings/")]
 

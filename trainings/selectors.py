@@ -8,7 +8,9 @@ import numpy as np
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.access import get_visible_or_404
-from engagements.models import Agency
+from accounts.models import User
+from accounts.roles import Role
+from engagements.models import Agency, Engagement
 
 from . import statistics
 from .models import Course, Enrolment, ExamForm, ItemScore, Phase, Question, TrainingSession
@@ -28,12 +30,9 @@ def course_get_for_user(*, user, pk: int) -> Course:
     return get_visible_or_404(Course.objects.all(), user, pk=pk)
 
 
-def session_is_editable(*, user, session: TrainingSession) -> bool:
-    return TrainingSession.objects.editable_by(user).filter(pk=session.pk).exists()
-
-
-def session_is_manageable(*, user, session: TrainingSession) -> bool:
-    return TrainingSession.objects.manageable_by(user).filter(pk=session.pk).exists()
+def trainer_choices() -> QuerySet[User]:
+    """The users who can be assigned to run a session: active, with a trainer role."""
+    return User.objects.filter(is_active=True, memberships__role=Role.TRAINER).distinct().order_by("username")
 
 
 def session_list_for_user(
@@ -180,8 +179,6 @@ def _item_figures(question: Question, sheets: list[dict]) -> dict:
 
 def outcome_by_engagement(sessions: QuerySet[TrainingSession]) -> list[tuple[object, dict]]:
     """Figures per engagement (its sessions pooled); regional sessions without one are left out."""
-    from engagements.models import Engagement
-
     rows_by_engagement = defaultdict(list)
     enrolments = Enrolment.objects.filter(
         session__in=sessions.order_by().values("pk"), session__engagement__isnull=False

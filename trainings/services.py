@@ -30,14 +30,16 @@ def session_save(*, session: TrainingSession, by, countries=None, trainers=None)
                     % {"top": f"{top.normalize():f}"}
                 }
             )
+    planned = countries if countries is not None else (list(session.countries.all()) if session.pk else [])
+    place_errors = TrainingSession.place_errors(engagement=session.engagement, countries=planned)
+    if place_errors:
+        raise ValidationError(place_errors)
     session.full_clean()
     session.save()
     if countries is not None:
         session.countries.set(countries)
     if session.engagement_id:
         session.countries.add(session.engagement.country_id)
-    if not session.countries.exists():
-        raise ValidationError({"countries": _("Choose the session's countries, or an engagement.")})
     if trainers is not None:
         session.trainers.set(trainers)
     return session
@@ -104,8 +106,9 @@ def attendance_save(*, session: TrainingSession, entries: dict[int, dict]) -> No
     AttendanceDay.objects.bulk_create(new_days)
     for pk in total_ids:
         value = entries[pk]["days_attended"]
-        if value is not None and not 0 <= value <= session.days:
-            raise ValidationError(_("Days attended must lie between 0 and %(days)s.") % {"days": session.days})
+        error = session.days_attended_error(value)
+        if error:
+            raise ValidationError(error)
         enrolments[pk].days_attended = value
     for pk, enrolment in enrolments.items():
         if "completed" in entries[pk]:

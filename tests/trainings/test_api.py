@@ -235,6 +235,23 @@ def test_bad_session_values_are_clear_400s_and_save_nothing(world, payload, fiel
     assert not TrainingSession.objects.filter(title="Bad").exists()
 
 
+def test_emptying_a_regional_sessions_countries_is_refused_with_the_pages_message(world):
+    # given a regional session (no engagement) in Peru
+    session = SessionFactory(engagement=None, title="Regional")
+    session.countries.set(["PE"])
+
+    # when its planner takes every country away
+    response = api(world.users["manager"]).patch(
+        f"/api/v1/training-sessions/{session.pk}/", {"countries": []}, format="json"
+    )
+
+    # then the rule the form shows answers, and the session keeps its country
+    assert response.status_code == 400
+    message = TrainingSession.place_errors(engagement=None, countries=[])["countries"]
+    assert response.json() == {"countries": [str(message)]}
+    assert list(session.countries.values_list("code", flat=True)) == ["PE"]
+
+
 def test_lowering_the_maximum_below_a_recorded_score_is_refused(world, session):
     EnrolmentFactory(session=session, person=world.person, post_score=Decimal(45))
 

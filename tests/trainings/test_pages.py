@@ -275,7 +275,7 @@ def test_attendance_in_total_replaces_the_days_and_refuses_too_many(trainer, ses
     trainer.post(url, {"mode": "day", f"day-{e.pk}-2025-05-05": "on"})
 
     bad = trainer.post(url, {"mode": "total", f"total-{e.pk}": "6"})
-    assert bad.status_code == 200 and "Between 0 and 5 days." in bad.content.decode()
+    assert bad.status_code == 200 and "Days attended must lie between 0 and 5." in bad.content.decode()
 
     trainer.post(url, {"mode": "total", f"total-{e.pk}": "4,5"})
     e.refresh_from_db()

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 
 from .. import selectors
+from ..access import can_edit_session
 from ..models import TrainingSession
 
 PAGE_SIZE = 25
@@ -12,7 +13,7 @@ PAGE_SIZE = 25
 def session_for_editing(request, pk: int) -> TrainingSession:
     """The session, if the user runs it: 404 out of scope, 403 visible but not theirs to change."""
     session = selectors.session_get_for_user(user=request.user, pk=pk)
-    if not selectors.session_is_editable(user=request.user, session=session):
+    if not can_edit_session(request.user, session):
         raise PermissionDenied
     return session
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import charts, selectors, services
+from ..access import can_edit_session
 from ..files import ImportFileError, read_results_file, results_sheet, write_csv, write_xlsx
 from ..forms import (
     ExamFormForm,
@@ -283,7 +284,7 @@ def item_scores(request, pk: int, phase: str, form_pk: int):
 @login_required
 def session_results(request, pk: int):
     session = selectors.session_get_for_user(user=request.user, pk=pk)
-    can_edit = selectors.session_is_editable(user=request.user, session=session)
+    can_edit = can_edit_session(request.user, session)
     outcome = selectors.session_outcome(session)
     enrolments = list(selectors.enrolments_of(session))
     return render(

@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.scoping import scope_for
-from engagements.selectors import countries_visible_to
+from engagements.models import Person
+from engagements.selectors import countries_visible_to, engagement_get_for_user
 from ta_portal.params import int_param, text_param
 
 from .. import charts, selectors, services
+from ..access import can_edit_course, can_edit_session, can_plan_session
 from ..files import session_ics
 from ..forms import (
     CourseForm,
@@ -36,8 +37,6 @@ def session_list(request):
     data = filters.cleaned_data if filters.is_valid() else {}
     engagement = None
     if data.get("engagement"):
-        from engagements.selectors import engagement_get_for_user
-
         engagement = engagement_get_for_user(user=request.user, pk=data["engagement"])
     sessions = selectors.session_list_for_user(
         user=request.user,
@@ -56,7 +55,7 @@ def session_list(request):
         {
             "filters": filters,
             "page": Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page")),
-            "can_create": not scope_for(request.user, TrainingSession.objects.write_roles).empty,
+            "can_create": TrainingSession.objects.creatable_by(request.user),
             "engagement": engagement,
             "pooled": pooled,
             "agency_names": selectors.agency_names(pooled["by_agency"]) if pooled else {},
@@ -67,11 +66,11 @@ def session_list(request):
 @login_required
 def session_detail(request, pk: int):
     session = selectors.session_get_for_user(user=request.user, pk=pk)
-    can_edit = selectors.session_is_editable(user=request.user, session=session)
+    can_edit = can_edit_session(request.user, session)
     context = {
         "session": session,
         "can_edit": can_edit,
-        "can_plan": selectors.session_is_manageable(user=request.user, session=session),
+        "can_plan": can_plan_session(request.user, session),
         "countries": session.countries.all(),
         "trainers": session.trainers.all(),
         "outcome": selectors.session_outcome(session),
@@ -106,7 +105,7 @@ def _session_form(request, session: TrainingSession | None, *, can_plan: bool):
 
 @login_required
 def session_create(request):
-    if scope_for(request.user, TrainingSession.objects.write_roles).empty:
+    if not TrainingSession.objects.creatable_by(request.user):
         raise PermissionDenied
     return _session_form(request, None, can_plan=True)
 
@@ -114,7 +113,7 @@ def session_create(request):
 @login_required
 def session_edit(request, pk: int):
     session = session_for_editing(request, pk)
-    return _session_form(request, session, can_plan=selectors.session_is_manageable(user=request.user, session=session))
+    return _session_form(request, session, can_plan=can_plan_session(request.user, session))
 
 
 @login_required
@@ -133,8 +132,6 @@ def session_invitation(request, pk: int):
 def participants(request, pk: int):
     """Find people of the session's countries in the register and enrol them."""
     session = session_for_editing(request, pk)
-    from engagements.models import Person
-
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("person") if v.isdigit()]
         people = Person.objects.filter(pk__in=ids, country__in=session.countries.all())
@@ -214,8 +211,9 @@ def attendance(request, pk: int):
                 except InvalidOperation:
                     errors[enrolment.pk] = _("Enter a number of days.")
                     continue
-                if entry["days_attended"] is not None and not 0 <= entry["days_attended"] <= session.days:
-                    errors[enrolment.pk] = _("Between 0 and %(days)s days.") % {"days": session.days}
+                error = session.days_attended_error(entry["days_attended"])
+                if error:
+                    errors[enrolment.pk] = error
             entries[enrolment.pk] = entry
         if not errors:
             services.attendance_save(session=session, entries=entries)
@@ -248,7 +246,7 @@ def course_list(request):
         {
             "courses": courses,
             "dimension": dimension,
-            "can_create": not scope_for(request.user, Course.objects.write_roles).empty,
+            "can_create": Course.objects.creatable_by(request.user),
         },
     )
 
@@ -273,7 +271,7 @@ def course_detail(request, pk: int):
             "pooled": pooled,
             "agency_names": selectors.agency_names(pooled["by_agency"]),
             "chart": charts.sessions_chart(compared) if compared else None,
-            "can_edit": Course.objects.editable_by(request.user).filter(pk=course.pk).exists(),
+            "can_edit": can_edit_course(request.user, course),
         },
     )
 
@@ -289,7 +287,7 @@ def _course_form(request, course):
 
 @login_required
 def course_create(request):
-    if scope_for(request.user, Course.objects.write_roles).empty:
+    if not Course.objects.creatable_by(request.user):
         raise PermissionDenied
     return _course_form(request, None)
 
@@ -297,7 +295,7 @@ def course_create(request):
 @login_required
 def course_edit(request, pk: int):
     course = selectors.course_get_for_user(user=request.user, pk=pk)
-    if not Course.objects.editable_by(request.user).filter(pk=pk).exists():
+    if not can_edit_course(request.user, course):
         raise PermissionDenied
     return _course_form(request, course)
 

@@ -1,25 +1,20 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from audit.backup import BackupError, create
+from audit.backup import create
+
+from ._backup_directory import BackupDirectoryCommand
 
 
-class Command(BaseCommand):
+class Command(BackupDirectoryCommand):
     help = _("Back up the database and the uploaded files into a new directory (see scripts/backup.sh).")
-    requires_system_checks = []
+    directory_help = _("Where to write the backup (created; must be empty).")
 
-    def add_arguments(self, parser):
-        parser.add_argument("directory", help=_("Where to write the backup (created; must be empty)."))
+    def run(self, directory):
+        return create(directory)
 
-    def handle(self, *args, directory: str, **options):
-        try:
-            manifest = create(Path(directory))
-        except BackupError as exc:
-            raise CommandError(str(exc)) from exc
+    def summary(self, manifest):
         total = manifest["summary"]
-        self.stdout.write(
-            _("Backed up %(rows)d rows in %(tables)d tables and %(files)d files (fingerprint %(sha)s).")
-            % {**total, "sha": total["sha256"][:16]}
-        )
+        return _("Backed up %(rows)d rows in %(tables)d tables and %(files)d files (fingerprint %(sha)s).") % {
+            **total,
+            "sha": total["sha256"][:16],
+        }
