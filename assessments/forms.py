@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,7 @@ from .models import (
     Roundtable,
 )
 from .selectors import frameworks_offered
+from .services import ScoreEntry
 
 
 class TimeInput(forms.TimeInput):
@@ -93,17 +95,6 @@ class AssessmentForm(DateBoundsMixin, forms.ModelForm):
         self.fields["lead_assessors"].queryset = _managers()
         self.fields["lead_assessors"].required = False
 
-    def clean(self):
-        cleaned = super().clean()
-        engagement = cleaned.get("engagement")
-        strangers = [a for a in cleaned.get("agencies") or [] if engagement and a.country_id != engagement.country_id]
-        if strangers:
-            self.add_error(
-                "agencies",
-                _("These agencies belong to another country: %(names)s") % {"names": ", ".join(map(str, strangers))},
-            )
-        return cleaned
-
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=Assessment.Status.choices)
@@ -145,8 +136,6 @@ class ScoresForm(forms.Form):
             yield dimension, self[f"level_{dimension.code}"], self[f"rationale_{dimension.code}"]
 
     def entries(self):
-        from .services import ScoreEntry
-
         return [
             ScoreEntry(
                 dimension=d.code,
@@ -280,16 +269,6 @@ class RoundtableForm(DateBoundsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        engagement = cleaned.get("engagement") or getattr(self.instance, "engagement", None)
-        assessment = cleaned.get("assessment")
-        if engagement and assessment and assessment.engagement_id != engagement.pk:
-            self.add_error("assessment", _("The assessment belongs to another engagement."))
-        strangers = [a for a in cleaned.get("agencies") or [] if engagement and a.country_id != engagement.country_id]
-        if strangers:
-            self.add_error(
-                "agencies",
-                _("These agencies belong to another country: %(names)s") % {"names": ", ".join(map(str, strangers))},
-            )
         if not cleaned.get("online") and not cleaned.get("venue"):
             self.add_error("venue", _("Give the venue, or tick “online” and give the meeting link."))
         return cleaned
@@ -357,8 +336,6 @@ class ReportRequestForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from django.conf import settings
-
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", _("My language")), *settings.LANGUAGES]
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.access import get_visible_or_404
-from accounts.scoping import scope_for
+from reports.charts import Series, radar_chart
 
 from .models import (
     Assessment,
@@ -22,14 +22,6 @@ from .models import (
 )
 
 Status = Assessment.Status
-
-
-def may_read_assessments(user) -> bool:
-    return not scope_for(user, Assessment.objects.read_roles).empty
-
-
-def may_write_assessments(user) -> bool:
-    return not scope_for(user, Assessment.objects.write_roles).empty
 
 
 def assessment_list_for_user(
@@ -59,10 +51,6 @@ def assessment_list_for_user(
 
 def assessment_get_for_user(*, user, pk: int) -> Assessment:
     return get_visible_or_404(Assessment.objects.select_related("engagement__country", "framework"), user, pk=pk)
-
-
-def assessment_is_editable_by(assessment: Assessment, user) -> bool:
-    return Assessment.objects.editable_by(user).filter(pk=assessment.pk).exists()
 
 
 def baseline_for(assessment: Assessment) -> Assessment | None:
@@ -144,8 +132,6 @@ def comparison_for(assessment: Assessment) -> Comparison:
 
 def radar_for(comparison: Comparison):
     """The maturity radar of an assessment, with its baseline when there is one (page and PDF)."""
-    from reports.charts import Series, radar_chart
-
     axes = [row.dimension.local_name() for row in comparison.rows]
     series = [
         Series(

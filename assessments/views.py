@@ -21,8 +21,8 @@ from engagements.selectors import countries_visible_to
 from reports.services import report_latest, report_request
 from ta_portal.params import int_param, text_param
 
+from . import access, selectors, services
 from . import report as assessment_report
-from . import selectors, services
 from .forms import (
     AssessmentFilterForm,
     AssessmentForm,
@@ -56,12 +56,12 @@ def _paginate(request, queryset):
 
 
 def _require_read_somewhere(user) -> None:
-    if not selectors.may_read_assessments(user):
+    if not access.can_read_assessments(user):
         raise PermissionDenied
 
 
-def _require_write_somewhere(user) -> None:
-    if not selectors.may_write_assessments(user):
+def _require_create_somewhere(user, model) -> None:
+    if not model.objects.creatable_by(user):
         raise PermissionDenied
 
 
@@ -109,7 +109,7 @@ def assessment_list(request):
         {
             "filters": filters,
             "page": _paginate(request, assessments),
-            "can_create": selectors.may_write_assessments(request.user),
+            "can_create": Assessment.objects.creatable_by(request.user),
         },
     )
 
@@ -126,7 +126,7 @@ def assessment_detail(request, pk: int):
         "assessments/assessment_detail.html",
         {
             "assessment": assessment,
-            "can_edit": selectors.assessment_is_editable_by(assessment, request.user),
+            "can_edit": access.can_edit_assessment(request.user, assessment),
             "comparison": comparison,
             "radar": selectors.radar_for(comparison),
             "meetings": selectors.meetings_of(assessment),
@@ -168,7 +168,7 @@ def _assessment_form(request, assessment: Assessment | None):
 
 @login_required
 def assessment_create(request):
-    _require_write_somewhere(request.user)
+    _require_create_somewhere(request.user, Assessment)
     return _assessment_form(request, None)
 
 
@@ -436,7 +436,7 @@ def roundtable_list(request):
         "assessments/roundtable_list.html",
         {
             "page": _paginate(request, roundtables),
-            "can_create": selectors.may_write_assessments(request.user),
+            "can_create": Roundtable.objects.creatable_by(request.user),
         },
     )
 
@@ -457,14 +457,13 @@ def roundtable_detail(request, pk: int):
         "assessments/roundtable_detail.html",
         {
             "roundtable": roundtable,
-            "can_edit": Roundtable.objects.editable_by(request.user).filter(pk=pk).exists(),
+            "can_edit": access.can_edit_roundtable(request.user, roundtable),
             "attendance": selectors.attendance_of(roundtable),
             "agencies": roundtable.agencies.all(),
             "measures": selectors.agreed_measures(roundtable),
             "measures_installed": hasattr(Roundtable, "measures"),
             "measures_entry_url": _measures_entry_url(roundtable),
-            "assessment_visible": roundtable.assessment_id is not None
-            and Assessment.objects.visible_to(request.user).filter(pk=roundtable.assessment_id).exists(),
+            "assessment_visible": access.can_read_assessment(request.user, roundtable.assessment_id),
         },
     )
 
@@ -495,7 +494,7 @@ def _roundtable_form(request, roundtable: Roundtable | None):
 
 @login_required
 def roundtable_create(request):
-    _require_write_somewhere(request.user)
+    _require_create_somewhere(request.user, Roundtable)
     return _roundtable_form(request, None)
 
 
