@@ -96,19 +96,8 @@ class AssessmentSerializer(PortalModelSerializer):
         ]
 
     def get_baseline(self, obj) -> int | None:
-        # The baseline is the country's earliest final assessment when it started before this one
-        # (see selectors.baseline_for); looked up once per country, so a list does not grow in queries.
-        earliest = self.context.setdefault("_earliest_final", {})
-        country = obj.engagement.country_id
-        if country not in earliest:
-            earliest[country] = (
-                Assessment.objects.filter(engagement__country_id=country, status=Assessment.Status.FINAL)
-                .order_by("start_date", "pk")
-                .values_list("pk", "start_date")
-                .first()
-            )
-        first = earliest[country]
-        return first[0] if first and first[1] < obj.start_date and first[0] != obj.pk else None
+        # Looked up once per country, so a list does not grow in queries.
+        return selectors.baseline_pk_for(obj, earliest_finals=self.context.setdefault("_earliest_final", {}))
 
     def get_fields(self):
         fields = super().get_fields()

@@ -53,20 +53,33 @@ def assessment_get_for_user(*, user, pk: int) -> Assessment:
     return get_visible_or_404(Assessment.objects.select_related("engagement__country", "framework"), user, pk=pk)
 
 
+def _finals_of(country_code: str) -> QuerySet[Assessment]:
+    """The country's final assessments, earliest first (by start date, then id)."""
+    return Assessment.objects.filter(engagement__country_id=country_code.upper(), status=Status.FINAL).order_by(
+        "start_date", "pk"
+    )
+
+
 def baseline_for(assessment: Assessment) -> Assessment | None:
     """The assessment this one is compared with: the country's earliest *final* assessment that
     started before it. None when this is the first assessment of the country (it is the baseline)."""
     return (
-        Assessment.objects.filter(
-            engagement__country_id=assessment.engagement.country_id,
-            status=Status.FINAL,
-            start_date__lt=assessment.start_date,
-        )
+        _finals_of(assessment.engagement.country_id)
+        .filter(start_date__lt=assessment.start_date)
         .exclude(pk=assessment.pk)
         .select_related("framework")
-        .order_by("start_date", "pk")
         .first()
     )
+
+
+def baseline_pk_for(assessment: Assessment, *, earliest_finals: dict) -> int | None:
+    """``baseline_for(assessment).pk``, asking once per country for a whole list: ``earliest_finals``
+    keeps each country's earliest final assessment, and only that one can be a baseline."""
+    country = assessment.engagement.country_id
+    if country not in earliest_finals:
+        earliest_finals[country] = _finals_of(country).values_list("pk", "start_date").first()
+    first = earliest_finals[country]
+    return first[0] if first and first[1] < assessment.start_date and first[0] != assessment.pk else None
 
 
 def _levels_by_code(assessment: Assessment | None) -> dict[str, int]:
@@ -166,7 +179,7 @@ def maturity_comparison(*, country_code: str, engagement_id: int | None = None) 
     versions compare. With no final assessment all three are empty dicts. Not scoped: the caller
     decides who may see the country.
     """
-    finals = Assessment.objects.filter(engagement__country_id=country_code.upper(), status=Status.FINAL)
+    finals = _finals_of(country_code)
     if engagement_id is not None:
         finals = finals.filter(engagement_id=engagement_id)
     first = finals.order_by("start_date", "pk").first()
