@@ -2,12 +2,10 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from accounts.roles import MANAGING_ROLES
 from ta_portal.params import EARLIEST_DATE, LATEST_DATE
 
 from .models import Agency, Engagement, Person
-from .selectors import countries_editable_by
+from .selectors import countries_editable_by, managing_users
 
 OUT_OF_SCOPE_COUNTRY = _("You cannot add or move records to this country.")
 
@@ -54,9 +52,7 @@ class EngagementForm(DateBoundsMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         limit_country_choices(self.fields["country"], countries_editable_by(user))
-        self.fields["managers"].queryset = (
-            User.objects.filter(is_active=True, memberships__role__in=MANAGING_ROLES).distinct().order_by("username")
-        )
+        self.fields["managers"].queryset = managing_users()
         self.fields["managers"].required = False
         self.fields["focal_points"].queryset = Person.objects.visible_to(user).select_related("agency")
         self.fields["focal_points"].required = False

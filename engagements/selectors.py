@@ -1,6 +1,7 @@
 from django.db.models import Q, QuerySet
 
 from accounts.access import get_visible_or_404
+from accounts.models import User
 from accounts.roles import EVERY_ROLE, MANAGING_ROLES
 from accounts.scoping import scope_for
 
@@ -60,3 +61,8 @@ def person_list_for_user(*, user, search: str = "", country: str = "", agency: s
         country=country,
         agency_id=agency,
     )
+
+
+def managing_users() -> QuerySet[User]:
+    """Active users with a managing role somewhere: who may manage an engagement or lead an assessment."""
+    return User.objects.filter(is_active=True, memberships__role__in=MANAGING_ROLES).distinct().order_by("username")
