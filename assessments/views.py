@@ -74,6 +74,20 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _form_page(request, form, *, save, success, template, context, redirect_to=None):
+    """A page whose valid POST is written by ``save(form)`` (a service call): a refusal shows on the
+    form, success goes to ``redirect_to`` or else to what ``save`` returned."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(redirect_to or saved)
+    return render(request, template, {"form": form, **context})
+
+
 def _editable_assessment(request, pk: int) -> Assessment:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     require_editable(Assessment.objects, request.user, assessment)
@@ -150,20 +164,19 @@ def _assessment_form(request, assessment: Assessment | None):
     if assessment is None and int_param(request.GET.get("engagement")) is not None:
         initial["engagement"] = int_param(request.GET.get("engagement"))
     form = AssessmentForm(request.POST or None, instance=assessment, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.assessment_save(
-                assessment=form.save(commit=False),
-                by=request.user,
-                agencies=form.cleaned_data["agencies"],
-                lead_assessors=form.cleaned_data["lead_assessors"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The assessment was saved."))
-            return redirect(saved)
-    return render(request, "assessments/assessment_form.html", {"form": form, "assessment": assessment})
+    return _form_page(
+        request,
+        form,
+        save=lambda form: services.assessment_save(
+            assessment=form.save(commit=False),
+            by=request.user,
+            agencies=form.cleaned_data["agencies"],
+            lead_assessors=form.cleaned_data["lead_assessors"],
+        ),
+        success=_("The assessment was saved."),
+        template="assessments/assessment_form.html",
+        context={"assessment": assessment},
+    )
 
 
 @login_required
@@ -212,33 +225,29 @@ def assessment_scores(request, pk: int):
     dimensions = list(assessment.framework.dimensions.all())
     scores = {score.dimension_id: score for score in assessment.scores.all()}
     form = ScoresForm(request.POST or None, dimensions=dimensions, scores=scores)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.scores_replace(assessment=assessment, entries=form.entries(), by=request.user)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The scores were saved."))
-            return redirect(reverse("assessments:detail", args=[assessment.pk]) + "#maturity")
-    return render(request, "assessments/scores_form.html", {"assessment": assessment, "form": form})
+    return _form_page(
+        request,
+        form,
+        save=lambda form: services.scores_replace(assessment=assessment, entries=form.entries(), by=request.user),
+        success=_("The scores were saved."),
+        template="assessments/scores_form.html",
+        context={"assessment": assessment},
+        redirect_to=reverse("assessments:detail", args=[assessment.pk]) + "#maturity",
+    )
 
 
 # Evidence, findings and recommendations: one pattern for each kind of part.
 
 
 def _part_page(request, *, assessment, form, save, title, cancel_url, success):
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(cancel_url)
-    return render(
+    return _form_page(
         request,
-        "assessments/part_form.html",
-        {"assessment": assessment, "form": form, "title": title, "cancel_url": cancel_url},
+        form,
+        save=save,
+        success=success,
+        template="assessments/part_form.html",
+        context={"assessment": assessment, "title": title, "cancel_url": cancel_url},
+        redirect_to=cancel_url,
     )
 
 
@@ -479,17 +488,16 @@ def _roundtable_form(request, roundtable: Roundtable | None):
             if found:
                 initial["engagement"] = found.engagement_id
     form = RoundtableForm(request.POST or None, instance=roundtable, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.roundtable_save(
-                roundtable=form.save(commit=False), agencies=form.cleaned_data["agencies"], by=request.user
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The roundtable was saved."))
-            return redirect(saved)
-    return render(request, "assessments/roundtable_form.html", {"form": form, "roundtable": roundtable})
+    return _form_page(
+        request,
+        form,
+        save=lambda form: services.roundtable_save(
+            roundtable=form.save(commit=False), agencies=form.cleaned_data["agencies"], by=request.user
+        ),
+        success=_("The roundtable was saved."),
+        template="assessments/roundtable_form.html",
+        context={"roundtable": roundtable},
+    )
 
 
 @login_required
