@@ -1,7 +1,8 @@
 """REST endpoints of API.md: frameworks, assessments (with scores, findings, recommendations and
 the PDF report), roundtables. Scoped like the pages: 404 out of scope, 403 visible but read-only."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,17 +20,6 @@ from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin
 from . import report as assessment_report
 from . import selectors, services
 from .models import Assessment, Dimension, Finding, Framework, Recommendation, Roundtable
-
-
-def _as_drf(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(
-            {
-                (field if field != "__all__" else "non_field_errors"): [str(m) for e in errors for m in e.messages]
-                for field, errors in error.error_dict.items()
-            }
-        )
-    return serializers.ValidationError({"non_field_errors": [str(m) for m in error.messages]})
 
 
 class DimensionSerializer(PortalModelSerializer):
@@ -77,14 +67,6 @@ class EditableEngagementField(serializers.PrimaryKeyRelatedField):
         return Engagement.objects.editable_by(self.context["request"].user)
 
 
-def _check_country(objects, country_code: str, field: str) -> None:
-    strangers = [str(o) for o in objects if o is not None and o.country_id != country_code]
-    if strangers:
-        raise serializers.ValidationError(
-            {field: [_("These belong to another country: %(names)s") % {"names": ", ".join(strangers)}]}
-        )
-
-
 class AssessmentSerializer(PortalModelSerializer):
     engagement = EditableEngagementField()
     country = serializers.CharField(source="engagement.country_id", read_only=True)
@@ -114,19 +96,8 @@ class AssessmentSerializer(PortalModelSerializer):
         ]
 
     def get_baseline(self, obj) -> int | None:
-        # The baseline is the country's earliest final assessment when it started before this one
-        # (see selectors.baseline_for); looked up once per country, so a list does not grow in queries.
-        earliest = self.context.setdefault("_earliest_final", {})
-        country = obj.engagement.country_id
-        if country not in earliest:
-            earliest[country] = (
-                Assessment.objects.filter(engagement__country_id=country, status=Assessment.Status.FINAL)
-                .order_by("start_date", "pk")
-                .values_list("pk", "start_date")
-                .first()
-            )
-        first = earliest[country]
-        return first[0] if first and first[1] < obj.start_date and first[0] != obj.pk else None
+        # Looked up once per country, so a list does not grow in queries.
+        return selectors.baseline_pk_for(obj, earliest_finals=self.context.setdefault("_earliest_final", {}))
 
     def get_fields(self):
         fields = super().get_fields()
@@ -135,44 +106,30 @@ class AssessmentSerializer(PortalModelSerializer):
         return fields
 
     def validate(self, attrs):
-        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
-        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
-        if start and end and end < start:
-            raise serializers.ValidationError({"end_date": [_("The end date must not be before the start date.")]})
-        engagement = attrs.get("engagement") or getattr(self.instance, "engagement", None)
-        if engagement is not None and "agencies" in attrs:
-            _check_country(attrs["agencies"], engagement.country_id, "agencies")
         if self.instance is None and attrs.get("status", Assessment.Status.DRAFT) != Assessment.Status.DRAFT:
             raise serializers.ValidationError({"status": [_("A new assessment starts as a draft.")]})
-        return attrs
+        return super().validate(attrs)
 
     def create(self, validated_data):
         validated_data.pop("status", None)
         validated_data.pop("reason", None)
         agencies = validated_data.pop("agencies", None)
-        try:
-            return services.assessment_save(
-                assessment=Assessment(**validated_data), by=self.context["request"].user, agencies=agencies
-            )
-        except DjangoValidationError as error:
-            raise _as_drf(error) from error
+        return services.assessment_save(
+            assessment=Assessment(**validated_data), by=self.context["request"].user, agencies=agencies
+        )
 
+    @transaction.atomic  # the fields and the status change together or not at all
     def update(self, instance, validated_data):
         to_status = validated_data.pop("status", None)
         reason = validated_data.pop("reason", "")
         agencies = validated_data.pop("agencies", None)
         user = self.context["request"].user
-        try:
-            if validated_data or agencies is not None:
-                for field, value in validated_data.items():
-                    setattr(instance, field, value)
-                services.assessment_save(assessment=instance, by=user, agencies=agencies)
-            if to_status is not None:
-                instance = services.assessment_set_status(
-                    assessment=instance, to_status=to_status, by=user, reason=reason
-                )
-        except DjangoValidationError as error:
-            raise _as_drf(error) from error
+        if validated_data or agencies is not None:
+            for field, value in validated_data.items():
+                setattr(instance, field, value)
+            services.assessment_save(assessment=instance, by=user, agencies=agencies)
+        if to_status is not None:
+            instance = services.assessment_set_status(assessment=instance, to_status=to_status, by=user, reason=reason)
         return instance
 
 
@@ -206,10 +163,6 @@ class FindingSerializer(PortalModelSerializer):
             fields["dimension"].queryset = assessment.framework.dimensions.all()
         return fields
 
-    def validate(self, attrs):
-        _check_country(attrs.get("agencies", []), self.context["assessment"].engagement.country_id, "agencies")
-        return attrs
-
 
 class RecommendationSerializer(PortalModelSerializer):
     finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.none())
@@ -225,12 +178,6 @@ class RecommendationSerializer(PortalModelSerializer):
         if assessment is not None:
             fields["finding"].queryset = assessment.findings.all()
         return fields
-
-    def validate(self, attrs):
-        _check_country(
-            [attrs.get("responsible_agency")], self.context["assessment"].engagement.country_id, "responsible_agency"
-        )
-        return attrs
 
 
 REPORT_STATUS = inline_serializer(
@@ -271,12 +218,6 @@ class AssessmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         # DRF's helper: a malformed id (the route takes any segment) is a 404 too, not a 500.
         return get_object_or_404(self.get_queryset(), pk=pk)
 
-    def _open_or_400(self, assessment: Assessment) -> None:
-        try:
-            services.assessment_require_open(assessment)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"status": error.messages}) from error
-
     @extend_schema(request=ScoreSerializer(many=True), responses=ScoreSerializer(many=True))
     @action(detail=True, methods=["get", "put"], url_path="scores")
     def scores(self, request, pk=None):
@@ -286,7 +227,7 @@ class AssessmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         and nothing is saved. A dimension left out of a PUT loses its score."""
         assessment = self.get_object()
         if request.method == "PUT":
-            self._open_or_400(assessment)
+            services.assessment_require_open(assessment)
             if not isinstance(request.data, list):
                 raise serializers.ValidationError({"scores": [_("Send a list of scores.")]})
             codes = set(assessment.framework.dimensions.values_list("code", flat=True))
@@ -304,14 +245,11 @@ class AssessmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
                 seen[row["dimension"]] = index
             if errors:
                 raise serializers.ValidationError({"scores": errors})
-            try:
-                services.scores_replace(
-                    assessment=assessment,
-                    entries=[services.ScoreEntry(r["dimension"], r["level"], r.get("rationale", "")) for r in rows],
-                    by=request.user,
-                )
-            except DjangoValidationError as error:
-                raise _as_drf(error) from error
+            services.scores_replace(
+                assessment=assessment,
+                entries=[services.ScoreEntry(r["dimension"], r["level"], r.get("rationale", "")) for r in rows],
+                by=request.user,
+            )
         data = [
             {"dimension": s.dimension.code, "level": s.level, "rationale": s.rationale}
             for s in selectors.scores_of(assessment)
@@ -324,20 +262,17 @@ class AssessmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         assessment = self.get_object()
         context = {**self.get_serializer_context(), "assessment": assessment}
         if request.method == "POST":
-            self._open_or_400(assessment)
+            services.assessment_require_open(assessment)
             serializer = FindingSerializer(data=request.data, context=context)
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
             agencies, substances = data.pop("agencies", []), data.pop("substances", [])
-            try:
-                finding = services.finding_save(
-                    finding=Finding(assessment=assessment, **data),
-                    agencies=agencies,
-                    substances=substances,
-                    by=request.user,
-                )
-            except DjangoValidationError as error:
-                raise _as_drf(error) from error
+            finding = services.finding_save(
+                finding=Finding(assessment=assessment, **data),
+                agencies=agencies,
+                substances=substances,
+                by=request.user,
+            )
             return Response(FindingSerializer(finding, context=context).data, status=status.HTTP_201_CREATED)
         findings = selectors.findings_with_recommendations(assessment)
         page = self.paginate_queryset(findings)
@@ -349,15 +284,12 @@ class AssessmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         assessment = self.get_object()
         context = {**self.get_serializer_context(), "assessment": assessment}
         if request.method == "POST":
-            self._open_or_400(assessment)
+            services.assessment_require_open(assessment)
             serializer = RecommendationSerializer(data=request.data, context=context)
             serializer.is_valid(raise_exception=True)
-            try:
-                recommendation = services.recommendation_save(
-                    recommendation=Recommendation(**serializer.validated_data), by=request.user
-                )
-            except DjangoValidationError as error:
-                raise _as_drf(error) from error
+            recommendation = services.recommendation_save(
+                recommendation=Recommendation(**serializer.validated_data), by=request.user
+            )
             return Response(
                 RecommendationSerializer(recommendation, context=context).data, status=status.HTTP_201_CREATED
             )
@@ -370,8 +302,6 @@ class AssessmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         return self.get_paginated_response(RecommendationSerializer(page, many=True, context=context).data)
 
     def _report_language(self, request) -> str:
-        from django.conf import settings
-
         wanted = request.data.get("language") if request.method == "POST" else request.query_params.get("language")
         languages = dict(settings.LANGUAGES)
         if wanted:
@@ -460,39 +390,27 @@ class RoundtableSerializer(PortalModelSerializer):
         data["attendees"] = [{"person": row.person_id, "attended": row.attended} for row in instance.attendance.all()]
         return data
 
-    def validate(self, attrs):
-        engagement = attrs.get("engagement") or getattr(self.instance, "engagement", None)
-        assessment = attrs.get("assessment", getattr(self.instance, "assessment", None))
-        if engagement is not None and assessment is not None and assessment.engagement_id != engagement.pk:
-            raise serializers.ValidationError({"assessment": [_("The assessment belongs to another engagement.")]})
-        start = attrs.get("start_time", getattr(self.instance, "start_time", None))
-        end = attrs.get("end_time", getattr(self.instance, "end_time", None))
-        if start and end and end <= start:
-            raise serializers.ValidationError({"end_time": [_("The end time must be after the start time.")]})
-        if engagement is not None:
-            _check_country(attrs.get("agencies", []), engagement.country_id, "agencies")
-            _check_country([row["person"] for row in attrs.get("attendance", [])], engagement.country_id, "attendees")
-        return attrs
+    def instance_as_saved(self, attrs):
+        # The attendance is rows of their own, checked by the service that writes them.
+        return super().instance_as_saved({name: value for name, value in attrs.items() if name != "attendance"})
 
+    @transaction.atomic  # the roundtable and its attendance are saved together or not at all
     def _save(self, instance, validated_data):
         agencies = validated_data.pop("agencies", None)
         attendance = validated_data.pop("attendance", None)
         for field, value in validated_data.items():
             setattr(instance, field, value)
         user = self.context["request"].user
-        try:
-            services.roundtable_save(roundtable=instance, agencies=agencies, by=user)
-            if attendance is not None:
-                wanted = {row["person"].pk: row for row in attendance}
-                services.roundtable_set_attendance(
-                    roundtable=instance,
-                    attended={pk: row["attended"] for pk, row in wanted.items()},
-                    add=[row["person"] for row in attendance],
-                    remove=instance.attendance.exclude(person_id__in=wanted).values_list("person_id", flat=True),
-                    by=user,
-                )
-        except DjangoValidationError as error:
-            raise _as_drf(error) from error
+        services.roundtable_save(roundtable=instance, agencies=agencies, by=user)
+        if attendance is not None:
+            wanted = {row["person"].pk: row for row in attendance}
+            services.roundtable_set_attendance(
+                roundtable=instance,
+                attended={pk: row["attended"] for pk, row in wanted.items()},
+                add=[row["person"] for row in attendance],
+                remove=instance.attendance.exclude(person_id__in=wanted).values_list("person_id", flat=True),
+                by=user,
+            )
         return instance
 
     def create(self, validated_data):

@@ -1,13 +1,13 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from accounts.roles import MANAGING_ROLES
 from engagements.forms import DateBoundsMixin, DateInput
 from engagements.models import Agency, ControlledSubstance, Engagement, Person
+from engagements.selectors import managing_users
 from ta_portal.params import int_param
 
 from .models import (
@@ -22,6 +22,7 @@ from .models import (
     Roundtable,
 )
 from .selectors import frameworks_offered
+from .services import ScoreEntry
 
 
 class TimeInput(forms.TimeInput):
@@ -36,8 +37,25 @@ def _country_agencies(country_code: str | None):
     return agencies.filter(country_id=country_code) if country_code else agencies.none()
 
 
-def _managers():
-    return User.objects.filter(is_active=True, memberships__role__in=MANAGING_ROLES).distinct().order_by("username")
+def _offer_engagements(form, user) -> Engagement | None:
+    """Offer the engagements the user may change (fixed once the row is saved) and the agencies of
+    the chosen one's country (before one is chosen, every agency the user may pick); return the
+    engagement chosen, if any."""
+    engagements = Engagement.objects.editable_by(user).select_related("country").order_by("country__name", "title")
+    form.fields["engagement"].queryset = engagements
+    if form.instance.pk:
+        form.fields["engagement"].disabled = True
+        engagement = form.instance.engagement
+    else:
+        engagement_id = int_param(form.data.get("engagement") or form.initial.get("engagement"))
+        engagement = engagements.filter(pk=engagement_id).first() if engagement_id is not None else None
+    form.fields["agencies"].queryset = (
+        _country_agencies(engagement.country_id)
+        if engagement
+        else Agency.objects.filter(country__in=engagements.values("country")).select_related("country")
+    )
+    form.fields["agencies"].required = False
+    return engagement
 
 
 class AssessmentForm(DateBoundsMixin, forms.ModelForm):
@@ -64,45 +82,18 @@ class AssessmentForm(DateBoundsMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        engagements = Engagement.objects.editable_by(user).select_related("country").order_by("country__name", "title")
-        self.fields["engagement"].queryset = engagements
+        _offer_engagements(self, user)
         offered = frameworks_offered()
         if self.instance.pk:
             # An assessment keeps its framework version; newer versions are offered only while unscored.
-            self.fields["engagement"].disabled = True
             offered = Framework.objects.filter(Q(pk__in=offered.values("pk")) | Q(pk=self.instance.framework_id))
             if self.instance.scores.exists():
                 self.fields["framework"].disabled = True
         self.fields["framework"].queryset = offered.order_by("name", "-version")
         if not self.instance.pk and not self.initial.get("framework"):
             self.initial["framework"] = self.fields["framework"].queryset.values_list("pk", flat=True).first()
-        country = None
-        if self.instance.pk:
-            country = self.instance.engagement.country_id
-        else:
-            engagement_id = int_param(self.data.get("engagement") or self.initial.get("engagement"))
-            engagement = engagements.filter(pk=engagement_id).first() if engagement_id is not None else None
-            country = engagement.country_id if engagement else None
-        # Agencies of the engagement's country; before one is chosen, every agency the user may pick.
-        self.fields["agencies"].queryset = (
-            _country_agencies(country)
-            if country
-            else Agency.objects.filter(country__in=engagements.values("country")).select_related("country")
-        )
-        self.fields["agencies"].required = False
-        self.fields["lead_assessors"].queryset = _managers()
+        self.fields["lead_assessors"].queryset = managing_users()
         self.fields["lead_assessors"].required = False
-
-    def clean(self):
-        cleaned = super().clean()
-        engagement = cleaned.get("engagement")
-        strangers = [a for a in cleaned.get("agencies") or [] if engagement and a.country_id != engagement.country_id]
-        if strangers:
-            self.add_error(
-                "agencies",
-                _("These agencies belong to another country: %(names)s") % {"names": ", ".join(map(str, strangers))},
-            )
-        return cleaned
 
 
 class StatusForm(forms.Form):
@@ -145,8 +136,6 @@ class ScoresForm(forms.Form):
             yield dimension, self[f"level_{dimension.code}"], self[f"rationale_{dimension.code}"]
 
     def entries(self):
-        from .services import ScoreEntry
-
         return [
             ScoreEntry(
                 dimension=d.code,
@@ -247,26 +236,11 @@ class RoundtableForm(DateBoundsMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        engagements = Engagement.objects.editable_by(user).select_related("country").order_by("country__name", "title")
-        self.fields["engagement"].queryset = engagements
-        if self.instance.pk:
-            self.fields["engagement"].disabled = True
-            country = self.instance.engagement.country_id
-            assessments = Assessment.objects.filter(engagement_id=self.instance.engagement_id)
-        else:
-            engagement_id = int_param(self.data.get("engagement") or self.initial.get("engagement"))
-            engagement = engagements.filter(pk=engagement_id).first() if engagement_id is not None else None
-            country = engagement.country_id if engagement else None
-            assessments = (
-                Assessment.objects.filter(engagement=engagement) if engagement else Assessment.objects.editable_by(user)
-            )
-        self.fields["assessment"].queryset = assessments.select_related("engagement")
-        self.fields["agencies"].queryset = (
-            _country_agencies(country)
-            if country
-            else Agency.objects.filter(country__in=engagements.values("country")).select_related("country")
+        engagement = _offer_engagements(self, user)
+        assessments = (
+            Assessment.objects.filter(engagement=engagement) if engagement else Assessment.objects.editable_by(user)
         )
-        self.fields["agencies"].required = False
+        self.fields["assessment"].queryset = assessments.select_related("engagement")
         self.fields["time_zone"] = forms.ChoiceField(
             label=self.fields["time_zone"].label,
             help_text=self.fields["time_zone"].help_text,
@@ -280,16 +254,6 @@ class RoundtableForm(DateBoundsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        engagement = cleaned.get("engagement") or getattr(self.instance, "engagement", None)
-        assessment = cleaned.get("assessment")
-        if engagement and assessment and assessment.engagement_id != engagement.pk:
-            self.add_error("assessment", _("The assessment belongs to another engagement."))
-        strangers = [a for a in cleaned.get("agencies") or [] if engagement and a.country_id != engagement.country_id]
-        if strangers:
-            self.add_error(
-                "agencies",
-                _("These agencies belong to another country: %(names)s") % {"names": ", ".join(map(str, strangers))},
-            )
         if not cleaned.get("online") and not cleaned.get("venue"):
             self.add_error("venue", _("Give the venue, or tick “online” and give the meeting link."))
         return cleaned
@@ -357,8 +321,6 @@ class ReportRequestForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from django.conf import settings
-
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", _("My language")), *settings.LANGUAGES]
 

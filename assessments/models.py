@@ -19,6 +19,7 @@ from accounts.roles import Role
 from accounts.scoping import scope_for
 from engagements.models import Agency, ControlledSubstance, Engagement, Person, ScopedQuerySet, scoped_manager
 from ta_portal.multilingual import localized, translated, translations_field
+from ta_portal.validation import date_order_errors
 
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -213,8 +214,8 @@ class Assessment(models.Model):
         return reverse("assessments:detail", args=[self.pk])
 
     def clean(self) -> None:
-        if self.end_date and self.start_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The end date must not be before the start date.")})
+        if errors := date_order_errors(self.start_date, self.end_date):
+            raise ValidationError(errors)
 
     @property
     def is_final(self) -> bool:

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.access import get_visible_or_404
-from accounts.scoping import scope_for
+from reports.charts import Series, radar_chart
 
 from .models import (
     Assessment,
@@ -22,14 +22,6 @@ from .models import (
 )
 
 Status = Assessment.Status
-
-
-def may_read_assessments(user) -> bool:
-    return not scope_for(user, Assessment.objects.read_roles).empty
-
-
-def may_write_assessments(user) -> bool:
-    return not scope_for(user, Assessment.objects.write_roles).empty
 
 
 def assessment_list_for_user(
@@ -61,24 +53,33 @@ def assessment_get_for_user(*, user, pk: int) -> Assessment:
     return get_visible_or_404(Assessment.objects.select_related("engagement__country", "framework"), user, pk=pk)
 
 
-def assessment_is_editable_by(assessment: Assessment, user) -> bool:
-    return Assessment.objects.editable_by(user).filter(pk=assessment.pk).exists()
+def _finals_of(country_code: str) -> QuerySet[Assessment]:
+    """The country's final assessments, earliest first (by start date, then id)."""
+    return Assessment.objects.filter(engagement__country_id=country_code.upper(), status=Status.FINAL).order_by(
+        "start_date", "pk"
+    )
 
 
 def baseline_for(assessment: Assessment) -> Assessment | None:
     """The assessment this one is compared with: the country's earliest *final* assessment that
     started before it. None when this is the first assessment of the country (it is the baseline)."""
     return (
-        Assessment.objects.filter(
-            engagement__country_id=assessment.engagement.country_id,
-            status=Status.FINAL,
-            start_date__lt=assessment.start_date,
-        )
+        _finals_of(assessment.engagement.country_id)
+        .filter(start_date__lt=assessment.start_date)
         .exclude(pk=assessment.pk)
         .select_related("framework")
-        .order_by("start_date", "pk")
         .first()
     )
+
+
+def baseline_pk_for(assessment: Assessment, *, earliest_finals: dict) -> int | None:
+    """``baseline_for(assessment).pk``, asking once per country for a whole list: ``earliest_finals``
+    keeps each country's earliest final assessment, and only that one can be a baseline."""
+    country = assessment.engagement.country_id
+    if country not in earliest_finals:
+        earliest_finals[country] = _finals_of(country).values_list("pk", "start_date").first()
+    first = earliest_finals[country]
+    return first[0] if first and first[1] < assessment.start_date and first[0] != assessment.pk else None
 
 
 def _levels_by_code(assessment: Assessment | None) -> dict[str, int]:
@@ -144,8 +145,6 @@ def comparison_for(assessment: Assessment) -> Comparison:
 
 def radar_for(comparison: Comparison):
     """The maturity radar of an assessment, with its baseline when there is one (page and PDF)."""
-    from reports.charts import Series, radar_chart
-
     axes = [row.dimension.local_name() for row in comparison.rows]
     series = [
         Series(
@@ -180,7 +179,7 @@ def maturity_comparison(*, country_code: str, engagement_id: int | None = None) 
     versions compare. With no final assessment all three are empty dicts. Not scoped: the caller
     decides who may see the country.
     """
-    finals = Assessment.objects.filter(engagement__country_id=country_code.upper(), status=Status.FINAL)
+    finals = _finals_of(country_code)
     if engagement_id is not None:
         finals = finals.filter(engagement_id=engagement_id)
     first = finals.order_by("start_date", "pk").first()

@@ -40,9 +40,16 @@ TRANSITIONS = {
 
 
 class AssessmentFinalError(ValidationError):
+    """Raised on the ``status`` field: it is the assessment's status that refuses the change."""
+
     def __init__(self):
         super().__init__(
-            _("This assessment is final and can no longer be changed; reopen it first."), code="assessment_final"
+            {
+                "status": ValidationError(
+                    _("This assessment is final and can no longer be changed; reopen it first."),
+                    code="assessment_final",
+                )
+            }
         )
 
 
@@ -66,6 +73,15 @@ def _check_agencies(agencies: Iterable[Agency], country_code: str, field: str = 
         )
 
 
+def _save_with_agencies(row, agencies, country_code: str) -> None:
+    """Save a validated row and set its agencies, which must be of ``country_code`` (None: left as they are)."""
+    if agencies is not None:
+        _check_agencies(agencies, country_code)
+    row.save()
+    if agencies is not None:
+        row.agencies.set(agencies)
+
+
 @transaction.atomic
 def assessment_save(*, assessment: Assessment, by, agencies=None, lead_assessors=None) -> Assessment:
     """Create or update an assessment (not its status: see ``assessment_set_status``)."""
@@ -79,11 +95,7 @@ def assessment_save(*, assessment: Assessment, by, agencies=None, lead_assessors
     else:
         assessment.status = Status.DRAFT
     assessment.full_clean()
-    if agencies is not None:
-        _check_agencies(agencies, assessment.engagement.country_id)
-    assessment.save()
-    if agencies is not None:
-        assessment.agencies.set(agencies)
+    _save_with_agencies(assessment, agencies, assessment.engagement.country_id)
     if lead_assessors is not None:
         assessment.lead_assessors.set(lead_assessors)
     if creating:
@@ -223,11 +235,7 @@ def finding_save(*, finding: Finding, agencies=None, substances=None, by=None) -
     if finding.dimension_id and finding.dimension.framework_id != assessment.framework_id:
         raise ValidationError({"dimension": _("The dimension belongs to another framework.")})
     finding.full_clean()
-    if agencies is not None:
-        _check_agencies(agencies, assessment.engagement.country_id)
-    finding.save()
-    if agencies is not None:
-        finding.agencies.set(agencies)
+    _save_with_agencies(finding, agencies, assessment.engagement.country_id)
     if substances is not None:
         finding.substances.set(substances)
     return finding
@@ -265,19 +273,15 @@ def assessment_part_delete(*, part, by=None) -> None:
 @transaction.atomic
 def roundtable_save(*, roundtable: Roundtable, agencies=None, by=None) -> Roundtable:
     roundtable.full_clean()
-    if agencies is not None:
-        _check_agencies(agencies, roundtable.engagement.country_id)
-    roundtable.save()
-    if agencies is not None:
-        roundtable.agencies.set(agencies)
+    _save_with_agencies(roundtable, agencies, roundtable.engagement.country_id)
     return roundtable
 
 
-def _check_people(people: Iterable[Person], country_code: str) -> None:
+def _check_people(people: Iterable[Person], country_code: str, field: str = "people") -> None:
     strangers = [p.full_name for p in people if p.country_id != country_code]
     if strangers:
         raise ValidationError(
-            {"people": _("These people belong to another country: %(names)s") % {"names": ", ".join(strangers)}}
+            {field: _("These people belong to another country: %(names)s") % {"names": ", ".join(strangers)}}
         )
 
 
@@ -292,7 +296,7 @@ def roundtable_set_attendance(
 ) -> None:
     """Record who attended (by person id), invite more people from the register, drop some."""
     add = list(add)
-    _check_people(add, roundtable.engagement.country_id)
+    _check_people(add, roundtable.engagement.country_id, "attendees")
     remove = set(remove)
     if remove:
         roundtable.attendance.filter(person_id__in=remove).delete()

@@ -21,8 +21,8 @@ from engagements.selectors import countries_visible_to
 from reports.services import report_latest, report_request
 from ta_portal.params import int_param, text_param
 
+from . import access, selectors, services
 from . import report as assessment_report
-from . import selectors, services
 from .forms import (
     AssessmentFilterForm,
     AssessmentForm,
@@ -56,12 +56,12 @@ def _paginate(request, queryset):
 
 
 def _require_read_somewhere(user) -> None:
-    if not selectors.may_read_assessments(user):
+    if not access.can_read_assessments(user):
         raise PermissionDenied
 
 
-def _require_write_somewhere(user) -> None:
-    if not selectors.may_write_assessments(user):
+def _require_create_somewhere(user, model) -> None:
+    if not model.objects.creatable_by(user):
         raise PermissionDenied
 
 
@@ -72,6 +72,20 @@ def _apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def _form_page(request, form, *, save, success, template, context, redirect_to=None):
+    """A page whose valid POST is written by ``save(form)`` (a service call): a refusal shows on the
+    form, success goes to ``redirect_to`` or else to what ``save`` returned."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(redirect_to or saved)
+    return render(request, template, {"form": form, **context})
 
 
 def _editable_assessment(request, pk: int) -> Assessment:
@@ -109,7 +123,7 @@ def assessment_list(request):
         {
             "filters": filters,
             "page": _paginate(request, assessments),
-            "can_create": selectors.may_write_assessments(request.user),
+            "can_create": Assessment.objects.creatable_by(request.user),
         },
     )
 
@@ -126,7 +140,7 @@ def assessment_detail(request, pk: int):
         "assessments/assessment_detail.html",
         {
             "assessment": assessment,
-            "can_edit": selectors.assessment_is_editable_by(assessment, request.user),
+            "can_edit": access.can_edit_assessment(request.user, assessment),
             "comparison": comparison,
             "radar": selectors.radar_for(comparison),
             "meetings": selectors.meetings_of(assessment),
@@ -150,25 +164,24 @@ def _assessment_form(request, assessment: Assessment | None):
     if assessment is None and int_param(request.GET.get("engagement")) is not None:
         initial["engagement"] = int_param(request.GET.get("engagement"))
     form = AssessmentForm(request.POST or None, instance=assessment, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.assessment_save(
-                assessment=form.save(commit=False),
-                by=request.user,
-                agencies=form.cleaned_data["agencies"],
-                lead_assessors=form.cleaned_data["lead_assessors"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The assessment was saved."))
-            return redirect(saved)
-    return render(request, "assessments/assessment_form.html", {"form": form, "assessment": assessment})
+    return _form_page(
+        request,
+        form,
+        save=lambda form: services.assessment_save(
+            assessment=form.save(commit=False),
+            by=request.user,
+            agencies=form.cleaned_data["agencies"],
+            lead_assessors=form.cleaned_data["lead_assessors"],
+        ),
+        success=_("The assessment was saved."),
+        template="assessments/assessment_form.html",
+        context={"assessment": assessment},
+    )
 
 
 @login_required
 def assessment_create(request):
-    _require_write_somewhere(request.user)
+    _require_create_somewhere(request.user, Assessment)
     return _assessment_form(request, None)
 
 
@@ -212,33 +225,29 @@ def assessment_scores(request, pk: int):
     dimensions = list(assessment.framework.dimensions.all())
     scores = {score.dimension_id: score for score in assessment.scores.all()}
     form = ScoresForm(request.POST or None, dimensions=dimensions, scores=scores)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.scores_replace(assessment=assessment, entries=form.entries(), by=request.user)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The scores were saved."))
-            return redirect(reverse("assessments:detail", args=[assessment.pk]) + "#maturity")
-    return render(request, "assessments/scores_form.html", {"assessment": assessment, "form": form})
+    return _form_page(
+        request,
+        form,
+        save=lambda form: services.scores_replace(assessment=assessment, entries=form.entries(), by=request.user),
+        success=_("The scores were saved."),
+        template="assessments/scores_form.html",
+        context={"assessment": assessment},
+        redirect_to=reverse("assessments:detail", args=[assessment.pk]) + "#maturity",
+    )
 
 
 # Evidence, findings and recommendations: one pattern for each kind of part.
 
 
 def _part_page(request, *, assessment, form, save, title, cancel_url, success):
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(cancel_url)
-    return render(
+    return _form_page(
         request,
-        "assessments/part_form.html",
-        {"assessment": assessment, "form": form, "title": title, "cancel_url": cancel_url},
+        form,
+        save=save,
+        success=success,
+        template="assessments/part_form.html",
+        context={"assessment": assessment, "title": title, "cancel_url": cancel_url},
+        redirect_to=cancel_url,
     )
 
 
@@ -436,7 +445,7 @@ def roundtable_list(request):
         "assessments/roundtable_list.html",
         {
             "page": _paginate(request, roundtables),
-            "can_create": selectors.may_write_assessments(request.user),
+            "can_create": Roundtable.objects.creatable_by(request.user),
         },
     )
 
@@ -457,14 +466,13 @@ def roundtable_detail(request, pk: int):
         "assessments/roundtable_detail.html",
         {
             "roundtable": roundtable,
-            "can_edit": Roundtable.objects.editable_by(request.user).filter(pk=pk).exists(),
+            "can_edit": access.can_edit_roundtable(request.user, roundtable),
             "attendance": selectors.attendance_of(roundtable),
             "agencies": roundtable.agencies.all(),
             "measures": selectors.agreed_measures(roundtable),
             "measures_installed": hasattr(Roundtable, "measures"),
             "measures_entry_url": _measures_entry_url(roundtable),
-            "assessment_visible": roundtable.assessment_id is not None
-            and Assessment.objects.visible_to(request.user).filter(pk=roundtable.assessment_id).exists(),
+            "assessment_visible": access.can_read_assessment(request.user, roundtable.assessment_id),
         },
     )
 
@@ -480,22 +488,21 @@ def _roundtable_form(request, roundtable: Roundtable | None):
             if found:
                 initial["engagement"] = found.engagement_id
     form = RoundtableForm(request.POST or None, instance=roundtable, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.roundtable_save(
-                roundtable=form.save(commit=False), agencies=form.cleaned_data["agencies"], by=request.user
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The roundtable was saved."))
-            return redirect(saved)
-    return render(request, "assessments/roundtable_form.html", {"form": form, "roundtable": roundtable})
+    return _form_page(
+        request,
+        form,
+        save=lambda form: services.roundtable_save(
+            roundtable=form.save(commit=False), agencies=form.cleaned_data["agencies"], by=request.user
+        ),
+        success=_("The roundtable was saved."),
+        template="assessments/roundtable_form.html",
+        context={"roundtable": roundtable},
+    )
 
 
 @login_required
 def roundtable_create(request):
-    _require_write_somewhere(request.user)
+    _require_create_somewhere(request.user, Roundtable)
     return _roundtable_form(request, None)
 
 

@@ -1,5 +1,4 @@
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -9,9 +8,9 @@ from accounts.scoping import scope_for
 from ta_portal import datacache
 from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin, check_country_writable
 
-from .forms import AGENCY_WITH_PEOPLE_CANNOT_MOVE, DUPLICATE_EMAIL
+from .access import can_read_people
 from .models import Agency, Country, Engagement, Person, Programme
-from .selectors import person_email_taken
+from .services import engagement_save
 
 
 class CountrySerializer(PortalModelSerializer):
@@ -60,12 +59,8 @@ class AgencySerializer(PortalModelSerializer):
         fields = ["id", "country", "name", "acronym", "kind", "website"]
 
     def validate(self, attrs):
-        country = attrs.get("country")
-        check_country_writable(self.context["request"].user, Agency.objects.write_roles, country)
-        moving = self.instance is not None and country is not None and country.pk != self.instance.country_id
-        if moving and self.instance.people.exists():
-            raise serializers.ValidationError({"country": [AGENCY_WITH_PEOPLE_CANNOT_MOVE]})
-        return attrs
+        check_country_writable(self.context["request"].user, Agency.objects.write_roles, attrs.get("country"))
+        return super().validate(attrs)
 
 
 class CountryFilterSet(django_filters.FilterSet):
@@ -102,13 +97,8 @@ class PersonSerializer(PortalModelSerializer):
             attrs["country"] = country = agency.country
         if country is None:
             raise serializers.ValidationError({"country": [_("This field is required.")]})
-        if agency is not None and agency.country_id != country.pk:
-            raise serializers.ValidationError({"agency": [_("The agency belongs to another country.")]})
         check_country_writable(self.context["request"].user, Person.objects.write_roles, country)
-        email = attrs.get("email")
-        if email and person_email_taken(email, exclude_pk=getattr(self.instance, "pk", None)):
-            raise serializers.ValidationError({"email": [DUPLICATE_EMAIL]})
-        return attrs
+        return super().validate(attrs)
 
 
 class PersonFilter(CountryFilterSet):
@@ -124,7 +114,7 @@ class PersonViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         # As on the people page: a role that never reads people (viewers) is refused, not shown an empty list.
-        if scope_for(request.user, Person.objects.read_roles).empty:
+        if not can_read_people(request.user):
             raise PermissionDenied
         return super().list(request, *args, **kwargs)
 
@@ -148,10 +138,6 @@ class EngagementSerializer(PortalModelSerializer):
         fields = ["id", "country", "title", "programme", "start_date", "end_date", "phase", "description"]
 
     def validate(self, attrs):
-        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
-        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
-        if start and end and end < start:
-            raise serializers.ValidationError({"end_date": [_("The end date must not be before the start date.")]})
         country = attrs.get("country")
         check_country_writable(self.context["request"].user, Engagement.objects.write_roles, country)
         if self.instance is not None and country is not None and country.pk != self.instance.country_id:
@@ -159,7 +145,7 @@ class EngagementSerializer(PortalModelSerializer):
                 raise serializers.ValidationError(
                     {"country": [_("Remove the focal points of the other country before moving the engagement.")]}
                 )
-        return attrs
+        return super().validate(attrs)
 
 
 class EngagementFilter(CountryFilterSet):
@@ -230,12 +216,7 @@ class EngagementViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         self._save(engagement)
 
     def _save(self, engagement: Engagement) -> Engagement:
-        from .services import engagement_save
-
-        try:
-            return engagement_save(engagement=engagement, by=self.request.user)
-        except DjangoValidationError as exc:  # a model rule the serializer did not already check: 400, not 500
-            raise serializers.ValidationError(exc.message_dict)
+        return engagement_save(engagement=engagement, by=self.request.user)
 
 
 def register(router) -> None:

@@ -2,15 +2,11 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from accounts.roles import MANAGING_ROLES
 from ta_portal.params import EARLIEST_DATE, LATEST_DATE
 
 from .models import Agency, Engagement, Person
-from .selectors import countries_editable_by, person_email_taken
+from .selectors import countries_editable_by, managing_users
 
-DUPLICATE_EMAIL = _("A person with this e-mail already exists.")
-AGENCY_WITH_PEOPLE_CANNOT_MOVE = _("This agency has people recorded; it cannot move to another country.")
 OUT_OF_SCOPE_COUNTRY = _("You cannot add or move records to this country.")
 
 
@@ -56,9 +52,7 @@ class EngagementForm(DateBoundsMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         limit_country_choices(self.fields["country"], countries_editable_by(user))
-        self.fields["managers"].queryset = (
-            User.objects.filter(is_active=True, memberships__role__in=MANAGING_ROLES).distinct().order_by("username")
-        )
+        self.fields["managers"].queryset = managing_users()
         self.fields["managers"].required = False
         self.fields["focal_points"].queryset = Person.objects.visible_to(user).select_related("agency")
         self.fields["focal_points"].required = False
@@ -85,13 +79,6 @@ class AgencyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         limit_country_choices(self.fields["country"], countries_editable_by(user, Agency.objects.write_roles))
 
-    def clean_country(self):
-        country = self.cleaned_data["country"]
-        moving = self.instance.pk and country and country.pk != self.instance.country_id
-        if moving and self.instance.people.exists():
-            raise forms.ValidationError(AGENCY_WITH_PEOPLE_CANNOT_MOVE)
-        return country
-
 
 class PersonForm(forms.ModelForm):
     class Meta:
@@ -102,12 +89,6 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         limit_country_choices(self.fields["country"], countries_editable_by(user, Person.objects.write_roles))
         self.fields["agency"].queryset = Agency.objects.visible_to(user).select_related("country")
-
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        if email and person_email_taken(email, exclude_pk=self.instance.pk):
-            raise forms.ValidationError(DUPLICATE_EMAIL)
-        return email
 
 
 class ListFilterForm(forms.Form):

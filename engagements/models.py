@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import EVERY_ROLE, MANAGING_ROLES, Role
 from accounts.scoping import scope_for
 from ta_portal.multilingual import localized, translations_field
+from ta_portal.validation import date_order_errors
+
+DUPLICATE_EMAIL = _("A person with this e-mail already exists.")
+AGENCY_WITH_PEOPLE_CANNOT_MOVE = _("This agency has people recorded; it cannot move to another country.")
 
 
 class Country(models.Model):
@@ -98,6 +102,14 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return f"{self.acronym or self.name} ({self.country_id})"
 
+    def clean(self) -> None:
+        # People are recorded in the agency's country; moving the agency would leave them behind.
+        if self.pk is None or self.country_id is None:
+            return
+        stored = Agency.objects.filter(pk=self.pk).values_list("country_id", flat=True).first()
+        if stored is not None and stored != self.country_id and self.people.exists():
+            raise ValidationError({"country": AGENCY_WITH_PEOPLE_CANNOT_MOVE})
+
 
 class PersonQuerySet(ScopedQuerySet):
     # Names and e-mails of officials are personal data: viewers (donors, analysts) get figures, not people.
@@ -148,8 +160,14 @@ class Person(models.Model):
         return self.full_name
 
     def clean(self) -> None:
+        errors = {}
         if self.agency_id and self.country_id and self.agency.country_id != self.country_id:
-            raise ValidationError({"agency": _("The agency belongs to another country.")})
+            errors["agency"] = _("The agency belongs to another country.")
+        # The unique constraint says the same, but only as "constraint violated": say it plainly.
+        if self.email and Person.objects.filter(email__iexact=self.email).exclude(pk=self.pk).exists():
+            errors["email"] = DUPLICATE_EMAIL
+        if errors:
+            raise ValidationError(errors)
 
 
 class ControlledSubstance(models.Model):
@@ -267,8 +285,8 @@ class Engagement(models.Model):
         return reverse("engagements:detail", args=[self.pk])
 
     def clean(self) -> None:
-        if self.end_date and self.start_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The end date must not be before the start date.")})
+        if errors := date_order_errors(self.start_date, self.end_date):
+            raise ValidationError(errors)
 
 
 class PhaseChange(models.Model):

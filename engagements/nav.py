@@ -1,10 +1,9 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.scoping import scope_for
 from ta_portal.navigation import NavItem
 
-from .models import Person
+from .access import can_read_people
 
 
 def nav_items(request) -> list[NavItem]:
@@ -12,6 +11,6 @@ def nav_items(request) -> list[NavItem]:
         NavItem(_("Engagements"), reverse("engagements:list"), "/engagements/"),
         NavItem(_("Agencies"), reverse("engagements:agency_list"), "/agencies/"),
     ]
-    if not scope_for(request.user, Person.objects.read_roles).empty:
+    if can_read_people(request.user):
         items.append(NavItem(_("People"), reverse("engagements:person_list"), "/people/"))
     return items

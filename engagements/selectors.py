@@ -1,21 +1,33 @@
 from django.db.models import Q, QuerySet
 
 from accounts.access import get_visible_or_404
-from accounts.roles import MANAGING_ROLES
+from accounts.models import User
+from accounts.roles import EVERY_ROLE, MANAGING_ROLES
 from accounts.scoping import scope_for
 
 from .models import Agency, Country, Engagement, Person
 
 
-def engagement_list_for_user(*, user, search: str = "", country: str = "", phase: str = "") -> QuerySet[Engagement]:
-    engagements = Engagement.objects.visible_to(user).select_related("country", "programme")
+def _filtered(rows: QuerySet, *, search: str, search_fields: tuple[str, ...], country: str, **exact) -> QuerySet:
+    """A list page's rows: the search in any of ``search_fields``, the country, and each exact filter given."""
     if search:
-        engagements = engagements.filter(Q(title__icontains=search) | Q(description__icontains=search))
+        matches = Q()
+        for name in search_fields:
+            matches |= Q(**{f"{name}__icontains": search})
+        rows = rows.filter(matches)
     if country:
-        engagements = engagements.filter(country_id=country.upper())
-    if phase:
-        engagements = engagements.filter(phase=phase)
-    return engagements
+        rows = rows.filter(country_id=country.upper())
+    return rows.filter(**{name: value for name, value in exact.items() if value})
+
+
+def engagement_list_for_user(*, user, search: str = "", country: str = "", phase: str = "") -> QuerySet[Engagement]:
+    return _filtered(
+        Engagement.objects.visible_to(user).select_related("country", "programme"),
+        search=search,
+        search_fields=("title", "description"),
+        country=country,
+        phase=phase,
+    )
 
 
 def engagement_get_for_user(*, user, pk: int) -> Engagement:
@@ -24,8 +36,6 @@ def engagement_get_for_user(*, user, pk: int) -> Engagement:
 
 def countries_visible_to(user) -> QuerySet[Country]:
     """Countries the user has any role in (for filters and pickers)."""
-    from accounts.roles import EVERY_ROLE
-
     return Country.objects.filter(scope_for(user, EVERY_ROLE).q("code"))
 
 
@@ -34,27 +44,25 @@ def countries_editable_by(user, roles=MANAGING_ROLES) -> QuerySet[Country]:
 
 
 def agency_list_for_user(*, user, search: str = "", country: str = "", kind: str = "") -> QuerySet[Agency]:
-    agencies = Agency.objects.visible_to(user).select_related("country")
-    if search:
-        agencies = agencies.filter(Q(name__icontains=search) | Q(acronym__icontains=search))
-    if country:
-        agencies = agencies.filter(country_id=country.upper())
-    if kind:
-        agencies = agencies.filter(kind=kind)
-    return agencies
+    return _filtered(
+        Agency.objects.visible_to(user).select_related("country"),
+        search=search,
+        search_fields=("name", "acronym"),
+        country=country,
+        kind=kind,
+    )
 
 
 def person_list_for_user(*, user, search: str = "", country: str = "", agency: str = "") -> QuerySet[Person]:
-    people = Person.objects.visible_to(user).select_related("country", "agency")
-    if search:
-        people = people.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
-    if country:
-        people = people.filter(country_id=country.upper())
-    if agency:
-        people = people.filter(agency_id=agency)
-    return people
+    return _filtered(
+        Person.objects.visible_to(user).select_related("country", "agency"),
+        search=search,
+        search_fields=("full_name", "email"),
+        country=country,
+        agency_id=agency,
+    )
 
 
-def person_email_taken(email: str, *, exclude_pk: int | None = None) -> bool:
-    """Whether another person has this e-mail (compared without case, as the unique constraint does)."""
-    return Person.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists()
+def managing_users() -> QuerySet[User]:
+    """Active users with a managing role somewhere: who may manage an engagement or lead an assessment."""
+    return User.objects.filter(is_active=True, memberships__role__in=MANAGING_ROLES).distinct().order_by("username")

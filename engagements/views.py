@@ -4,13 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.access import get_visible_or_404, require_editable
-from accounts.scoping import scope_for
 from ta_portal.navigation import engagement_links
 from ta_portal.params import int_param
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import AgencyFilterForm, AgencyForm, EngagementFilterForm, EngagementForm, ListFilterForm, PersonForm
 from .models import Agency, Engagement, Person
 
@@ -25,9 +25,22 @@ def _paginate(request, queryset):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
-def _require_write_somewhere(user, queryset) -> None:
-    if scope_for(user, queryset.write_roles).empty:
+def _require_create_somewhere(user, model) -> None:
+    if not model.objects.creatable_by(user):
         raise PermissionDenied
+
+
+def _list_page(request, *, model, filter_form, countries, rows, template):
+    """A list page: the filter form's fields (``q`` is the search) select the rows through ``rows``."""
+    filters = filter_form(request.GET or None, countries=countries)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    criteria = {name: data.get(name, "") for name in filter_form.base_fields if name != "q"}
+    found = rows(user=request.user, search=data.get("q", ""), **criteria)
+    return render(
+        request,
+        template,
+        {"filters": filters, "page": _paginate(request, found), "can_create": model.objects.creatable_by(request.user)},
+    )
 
 
 @login_required
@@ -37,29 +50,25 @@ def engagement_list(request):
     countries = selectors.countries_visible_to(request.user).filter(
         code__in=Engagement.objects.visible_to(request.user).values("country_id")
     )
-    filters = EngagementFilterForm(request.GET or None, countries=countries)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    engagements = selectors.engagement_list_for_user(
-        user=request.user, search=data.get("q", ""), country=data.get("country", ""), phase=data.get("phase", "")
-    )
-    can_create = not scope_for(request.user, Engagement.objects.write_roles).empty
-    return render(
+    return _list_page(
         request,
-        "engagements/engagement_list.html",
-        {"filters": filters, "page": _paginate(request, engagements), "can_create": can_create},
+        model=Engagement,
+        filter_form=EngagementFilterForm,
+        countries=countries,
+        rows=selectors.engagement_list_for_user,
+        template="engagements/engagement_list.html",
     )
 
 
 @login_required
 def engagement_detail(request, pk: int):
     engagement = selectors.engagement_get_for_user(user=request.user, pk=pk)
-    can_edit = Engagement.objects.editable_by(request.user).filter(pk=pk).exists()
     return render(
         request,
         "engagements/engagement_detail.html",
         {
             "engagement": engagement,
-            "can_edit": can_edit,
+            "can_edit": access.can_edit_engagement(request.user, engagement),
             "managers": engagement.managers.all(),
             "focal_points": engagement.focal_points.select_related("agency"),
             "phase_changes": engagement.phase_changes.select_related("changed_by"),
@@ -79,7 +88,7 @@ def _engagement_form(request, engagement: Engagement | None):
 
 @login_required
 def engagement_create(request):
-    _require_write_somewhere(request.user, Engagement.objects)
+    _require_create_somewhere(request.user, Engagement)
     return _engagement_form(request, None)
 
 
@@ -90,96 +99,85 @@ def engagement_edit(request, pk: int):
     return _engagement_form(request, engagement)
 
 
-@login_required
-def agency_list(request):
-    filters = AgencyFilterForm(request.GET or None, countries=selectors.countries_visible_to(request.user))
-    data = filters.cleaned_data if filters.is_valid() else {}
-    agencies = selectors.agency_list_for_user(
-        user=request.user, search=data.get("q", ""), country=data.get("country", ""), kind=data.get("kind", "")
-    )
-    can_create = not scope_for(request.user, Agency.objects.write_roles).empty
-    return render(
-        request,
-        "engagements/agency_list.html",
-        {"filters": filters, "page": _paginate(request, agencies), "can_create": can_create},
-    )
+# Agencies and people: a register row is one form saved as it is (no history, no side effects).
+_REGISTERS = {
+    Agency: {
+        "form_class": AgencyForm,
+        "template": "engagements/agency_form.html",
+        "success_message": gettext_lazy("The agency was saved."),
+        "success_url": "engagements:agency_list",
+    },
+    Person: {
+        "form_class": PersonForm,
+        "template": "engagements/person_form.html",
+        "success_message": gettext_lazy("The person was saved."),
+        "success_url": "engagements:person_list",
+    },
+}
 
 
-def _simple_form(request, *, form_class, instance, template, success_message, success_url):
-    form = form_class(request.POST or None, instance=instance, user=request.user)
+def _register_form(request, model, instance):
+    register = _REGISTERS[model]
+    form = register["form_class"](request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, success_message)
-        return redirect(success_url)
-    return render(request, template, {"form": form, "object": instance})
+        messages.success(request, register["success_message"])
+        return redirect(register["success_url"])
+    return render(request, register["template"], {"form": form, "object": instance})
+
+
+def _register_create(request, model):
+    _require_create_somewhere(request.user, model)
+    return _register_form(request, model, None)
+
+
+def _register_edit(request, model, pk: int):
+    row = get_visible_or_404(model.objects, request.user, pk=pk)
+    require_editable(model.objects, request.user, row)
+    return _register_form(request, model, row)
+
+
+@login_required
+def agency_list(request):
+    return _list_page(
+        request,
+        model=Agency,
+        filter_form=AgencyFilterForm,
+        countries=selectors.countries_visible_to(request.user),
+        rows=selectors.agency_list_for_user,
+        template="engagements/agency_list.html",
+    )
 
 
 @login_required
 def agency_create(request):
-    _require_write_somewhere(request.user, Agency.objects)
-    return _simple_form(
-        request,
-        form_class=AgencyForm,
-        instance=None,
-        template="engagements/agency_form.html",
-        success_message=_("The agency was saved."),
-        success_url="engagements:agency_list",
-    )
+    return _register_create(request, Agency)
 
 
 @login_required
 def agency_edit(request, pk: int):
-    agency = get_visible_or_404(Agency.objects, request.user, pk=pk)
-    require_editable(Agency.objects, request.user, agency)
-    return _simple_form(
-        request,
-        form_class=AgencyForm,
-        instance=agency,
-        template="engagements/agency_form.html",
-        success_message=_("The agency was saved."),
-        success_url="engagements:agency_list",
-    )
+    return _register_edit(request, Agency, pk)
 
 
 @login_required
 def person_list(request):
-    if scope_for(request.user, Person.objects.read_roles).empty:
+    if not access.can_read_people(request.user):
         raise PermissionDenied
-    filters = ListFilterForm(request.GET or None, countries=selectors.countries_visible_to(request.user))
-    data = filters.cleaned_data if filters.is_valid() else {}
-    people = selectors.person_list_for_user(
-        user=request.user, search=data.get("q", ""), country=data.get("country", "")
-    )
-    can_create = not scope_for(request.user, Person.objects.write_roles).empty
-    return render(
+    return _list_page(
         request,
-        "engagements/person_list.html",
-        {"filters": filters, "page": _paginate(request, people), "can_create": can_create},
+        model=Person,
+        filter_form=ListFilterForm,
+        countries=selectors.countries_visible_to(request.user),
+        rows=selectors.person_list_for_user,
+        template="engagements/person_list.html",
     )
 
 
 @login_required
 def person_create(request):
-    _require_write_somewhere(request.user, Person.objects)
-    return _simple_form(
-        request,
-        form_class=PersonForm,
-        instance=None,
-        template="engagements/person_form.html",
-        success_message=_("The person was saved."),
-        success_url="engagements:person_list",
-    )
+    return _register_create(request, Person)
 
 
 @login_required
 def person_edit(request, pk: int):
-    person = get_visible_or_404(Person.objects, request.user, pk=pk)
-    require_editable(Person.objects, request.user, person)
-    return _simple_form(
-        request,
-        form_class=PersonForm,
-        instance=person,
-        template="engagements/person_form.html",
-        success_message=_("The person was saved."),
-        success_url="engagements:person_list",
-    )
+    return _register_edit(request, Person, pk)

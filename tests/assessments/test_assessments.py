@@ -356,6 +356,29 @@ def test_api_patch_of_a_final_assessment_answers_400_but_a_reopening_with_reason
     assert Assessment.objects.get(pk=final.pk).title == "Done"
 
 
+def test_api_refuses_a_change_to_a_final_assessment_on_its_status_as_the_scores_do(api, manager):
+    final = make_assessment(status=Assessment.Status.FINAL, by=manager, title="Done")
+    refused = api.patch(f"/api/v1/assessments/{final.pk}/", {"title": "Changed"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json() == {"status": [services.AssessmentFinalError().messages[0]]}
+
+
+def test_the_api_refuses_agencies_of_another_country_with_the_services_message(engagement):
+    # given a manager of two countries, and an agency of the other one
+    manager = make_user("manager", "PE", "CO")
+    foreign = AgencyFactory(country_id="CO")
+    api = APIClient()
+    api.force_authenticate(manager)
+
+    # when an assessment of a Peruvian engagement names it
+    response = api.post("/api/v1/assessments/", _form(engagement, agencies=[foreign.pk]), format="json")
+
+    # then the service's rule refuses it, on the field, and nothing is saved
+    assert response.status_code == 400
+    assert response.json() == {"agencies": [f"These agencies belong to another country: {foreign}"]}
+    assert not Assessment.objects.exists()
+
+
 def test_api_findings_and_recommendations_are_created_and_listed(api, manager):
     assessment = make_assessment(by=manager)
     agency = AgencyFactory(country_id="PE")
