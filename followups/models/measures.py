@@ -46,6 +46,10 @@ class MeasureQuerySet(EngagementPartQuerySet):
     def open(self):
         return self.exclude(status__in=CLOSED_STATUSES)
 
+    def overdue(self, today: date):
+        """Open measures past their due date: ``Measure.is_overdue`` for a whole queryset."""
+        return self.open().filter(due_date__lt=today)
+
 
 class Measure(models.Model):
     """Something the country agreed to do, tracked until it is implemented (or cancelled)."""
@@ -160,6 +164,7 @@ class Measure(models.Model):
         return self.status not in CLOSED_STATUSES
 
     def is_overdue(self, today: date) -> bool:
+        """Open and past its due date (``MeasureQuerySet.overdue`` says the same in SQL)."""
         return self.is_open and self.due_date is not None and self.due_date < today
 
     @property

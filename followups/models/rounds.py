@@ -116,7 +116,10 @@ class FollowupRoundQuerySet(EngagementPartQuerySet):
         return self.filter(submitted_at__isnull=True, closed_at__isnull=True)
 
     def with_status(self, today: date):
-        """Annotate ``round_status`` as of ``today`` (overdue is a matter of the calendar, not stored)."""
+        """Annotate ``round_status`` as of ``today`` (overdue is a matter of the calendar, not stored).
+
+        The one derivation of a round's status: ``FollowupRound.status`` and ``status_on`` read it.
+        """
         return self.annotate(
             round_status=models.Case(
                 models.When(closed_at__isnull=False, then=models.Value(RoundStatus.CLOSED.value)),
@@ -189,13 +192,13 @@ class FollowupRound(models.Model):
             raise ValidationError({"due_date": _("The due date must not be before the round opens.")})
 
     def status_on(self, today: date) -> str:
-        if self.closed_at:
-            return RoundStatus.CLOSED
-        if self.submitted_at:
-            return RoundStatus.SUBMITTED
-        if self.due_date < today:
-            return RoundStatus.OVERDUE
-        return RoundStatus.OPEN
+        """The round's status on ``today``, as ``FollowupRoundQuerySet.with_status`` derives it."""
+        return FollowupRound.objects.with_status(today).values_list("round_status", flat=True).get(pk=self.pk)
+
+    @property
+    def status(self) -> str:
+        """Today's status: the ``with_status`` annotation when the round was fetched with it."""
+        return getattr(self, "round_status", None) or self.status_on(timezone.localdate())
 
     @property
     def is_active(self) -> bool:
