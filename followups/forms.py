@@ -150,15 +150,6 @@ class IndicatorForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.engagement = engagement
 
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        clash = Indicator.objects.filter(engagement=self.instance.engagement, name__iexact=name)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(_("This engagement already has an indicator with this name."))
-        return name
-
 
 class RoundIndicatorsForm(forms.Form):
     """The round's indicator values and the coordination questionnaire, on one page."""

@@ -1,6 +1,7 @@
 """Outcome indicators reported per round, and the coordination questionnaire."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -45,6 +46,13 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.unit})" if self.unit else self.name
+
+    def clean(self) -> None:
+        # The constraint tells "Seizures" from "seizures"; people do not.
+        if self.engagement_id and self.name:
+            clash = Indicator.objects.filter(engagement_id=self.engagement_id, name__iexact=self.name.strip())
+            if clash.exclude(pk=self.pk).exists():
+                raise ValidationError({"name": _("This engagement already has an indicator with this name.")})
 
 
 class RoundPartQuerySet(ScopedQuerySet):

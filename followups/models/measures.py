@@ -51,6 +51,19 @@ class MeasureQuerySet(EngagementPartQuerySet):
         return self.open().filter(due_date__lt=today)
 
 
+def _source_field(model: str, verbose_name, **options) -> models.ForeignKey:
+    """A measure's optional link to where it comes from (one of ``Measure.SOURCE_FIELDS``)."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=verbose_name,
+        **options,
+    )
+
+
 class Measure(models.Model):
     """Something the country agreed to do, tracked until it is implemented (or cancelled)."""
 
@@ -64,29 +77,11 @@ class Measure(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    recommendation = models.ForeignKey(
-        "assessments.Recommendation",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="measures",
-        verbose_name=_("recommendation"),
-    )
-    roundtable = models.ForeignKey(
-        "assessments.Roundtable",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="measures",
-        verbose_name=_("agreed at roundtable"),
-    )
-    external_recommendation = models.ForeignKey(
+    recommendation = _source_field("assessments.Recommendation", _("recommendation"))
+    roundtable = _source_field("assessments.Roundtable", _("agreed at roundtable"))
+    external_recommendation = _source_field(
         "network.ExternalRecommendation",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="measures",
-        verbose_name=_("external recommendation"),
+        _("external recommendation"),
         help_text=_("A recommendation the country received from an evaluation mechanism or meeting."),
     )
     responsible_agency = models.ForeignKey(
