@@ -68,6 +68,16 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _write(form, service, **kwargs):
+    """Call the service that writes a valid form's data and return what it returns; a
+    ValidationError it raises goes on the form, so ``form.errors`` then says it failed."""
+    try:
+        return service(**kwargs)
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return None
+
+
 # ---- Overview, board, inbox -----------------------------------------------------------------
 
 
@@ -213,13 +223,14 @@ def inbox(request):
 def _measure_form(request, *, engagement, measure):
     form = MeasureForm(_posted(request), instance=measure, engagement=engagement, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.measure_save(
-                measure=form.save(commit=False), by=request.user, substances=form.cleaned_data["substances"]
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        saved = _write(
+            form,
+            services.measure_save,
+            measure=form.save(commit=False),
+            by=request.user,
+            substances=form.cleaned_data["substances"],
+        )
+        if not form.errors:
             messages.success(request, _("The measure was saved."))
             return redirect(saved)
     return render(request, "followups/measure_form.html", {"form": form, "engagement": engagement, "measure": measure})
@@ -285,21 +296,19 @@ def measure_detail(request, pk: int):
 
 def _save_report(request, form, *, measure, round_, submit: bool) -> bool:
     """Save (and with ``submit`` report) the form's status update; the service's objections go on the form."""
-    try:
-        services.status_update_save(
-            measure=measure,
-            round_=round_,
-            by=request.user,
-            status=form.cleaned_data["status"],
-            progress_pct=form.cleaned_data["progress_pct"],
-            narrative=form.cleaned_data["narrative"],
-            files=form.cleaned_data["files"],
-            submit=submit,
-        )
-    except ValidationError as exc:
-        _form_errors(form, exc)
-        return False
-    return True
+    _write(
+        form,
+        services.status_update_save,
+        measure=measure,
+        round_=round_,
+        by=request.user,
+        status=form.cleaned_data["status"],
+        progress_pct=form.cleaned_data["progress_pct"],
+        narrative=form.cleaned_data["narrative"],
+        files=form.cleaned_data["files"],
+        submit=submit,
+    )
+    return not form.errors
 
 
 def _visible_sources(user, measure) -> list[tuple[str, object, bool]]:
@@ -322,11 +331,8 @@ def schedule_edit(request, pk: int):
     schedule = FollowupSchedule.objects.filter(engagement=engagement).first()
     form = ScheduleForm(_posted(request), instance=schedule, engagement=engagement)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.schedule_save(schedule=form.save(commit=False), by=request.user)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        _write(form, services.schedule_save, schedule=form.save(commit=False), by=request.user)
+        if not form.errors:
             messages.success(request, _("The follow-up schedule was saved."))
             return redirect("followups:board", engagement.pk)
     return render(request, "followups/schedule_form.html", {"form": form, "engagement": engagement})
@@ -339,11 +345,10 @@ def round_create(request, pk: int):
     form = RoundOpenForm(_posted(request))
     current = selectors.current_round(engagement)
     if request.method == "POST" and form.is_valid():
-        try:
-            round_ = services.round_open(engagement=engagement, due_date=form.cleaned_data["due_date"], by=request.user)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        round_ = _write(
+            form, services.round_open, engagement=engagement, due_date=form.cleaned_data["due_date"], by=request.user
+        )
+        if not form.errors:
             messages.success(request, _("The round is open; the counterparts are being told by e-mail."))
             return redirect(round_)
     return render(
@@ -470,17 +475,16 @@ def round_indicators(request, pk: int):
     coordination = getattr(round_, "coordination", None)
     form = RoundIndicatorsForm(_posted(request), indicators=indicators, values=values, coordination=coordination)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.round_indicators_save(
-                round_=round_,
-                by=request.user,
-                values=form.values(),
-                answers=form.answers(),
-                comment=form.cleaned_data.get("comment", ""),
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        _write(
+            form,
+            services.round_indicators_save,
+            round_=round_,
+            by=request.user,
+            values=form.values(),
+            answers=form.answers(),
+            comment=form.cleaned_data.get("comment", ""),
+        )
+        if not form.errors:
             messages.success(request, _("The indicators and the questionnaire were saved."))
             return redirect(reverse("followups:round_detail", args=[round_.pk]) + "#indicators")
     return render(request, "followups/round_indicators.html", {"form": form, "round": round_, "engagement": engagement})
@@ -504,16 +508,15 @@ def update_detail(request, pk: int):
             messages.error(request, _("This report was already reviewed."))
             return redirect(update)
         if form.is_valid():
-            try:
-                services.status_update_review(
-                    update=update,
-                    by=request.user,
-                    accept=form.cleaned_data["decision"] == "accept",
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
+            _write(
+                form,
+                services.status_update_review,
+                update=update,
+                by=request.user,
+                accept=form.cleaned_data["decision"] == "accept",
+                comment=form.cleaned_data["comment"],
+            )
+            if not form.errors:
                 if form.cleaned_data["decision"] == "accept":
                     messages.success(request, _("The report is verified."))
                 else:
@@ -640,11 +643,8 @@ def roundtable_measures(request, pk: int):
         if not can_manage:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                services.measure_save(measure=form.save(commit=False), by=request.user)
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
+            _write(form, services.measure_save, measure=form.save(commit=False), by=request.user)
+            if not form.errors:
                 messages.success(request, _("The agreed measure was added; it is now followed up."))
                 return redirect("followups:roundtable_measures", roundtable.pk)
     measures = roundtable.measures.select_related("responsible_agency", "recommendation").order_by("pk")
