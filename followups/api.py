@@ -5,7 +5,6 @@ through the services, like the pages.
 """
 
 import django_filters
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
@@ -21,8 +20,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import MANAGING_ROLES
-from accounts.scoping import scope_for
 from assessments.models import Recommendation, Roundtable
 from engagements.api import ScopedPrimaryKeyField
 from engagements.models import Agency, ControlledSubstance, Engagement
@@ -30,9 +27,9 @@ from network.models import ExternalRecommendation
 from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin, check_country_writable
 
 from . import selectors, services
+from .access import can_review_updates, can_see_evidence
 from .evidence import check_uploads
 from .models import (
-    EVIDENCE_ROLES,
     Evidence,
     FollowupRound,
     Measure,
@@ -40,14 +37,6 @@ from .models import (
     RoundStatus,
     StatusUpdate,
 )
-
-
-def _api_errors(exc: DjangoValidationError) -> ApiValidationError:
-    if hasattr(exc, "error_dict"):
-        return ApiValidationError(
-            {field if field != "__all__" else "non_field_errors": msgs for field, msgs in exc.message_dict.items()}
-        )
-    return ApiValidationError({"non_field_errors": exc.messages})
 
 
 class CountryFilter(django_filters.FilterSet):
@@ -109,19 +98,10 @@ class MeasureSerializer(PortalModelSerializer):
         if self.instance is not None and "engagement" in attrs and attrs["engagement"] != self.instance.engagement:
             raise serializers.ValidationError({"engagement": [_("A measure cannot move to another engagement.")]})
         engagement = attrs.get("engagement") or self.instance.engagement
-        check_country_writable(self.context["request"].user, MANAGING_ROLES, engagement.country_id, field="engagement")
-        candidate = Measure(engagement=engagement)
-        if self.instance is not None:
-            for field in ("recommendation", "roundtable", "external_recommendation", "responsible_agency"):
-                setattr(candidate, field, getattr(self.instance, field))
-        for field, value in attrs.items():
-            if field != "substances":
-                setattr(candidate, field, value)
-        try:
-            candidate.clean()
-        except DjangoValidationError as exc:
-            raise _api_errors(exc)
-        return attrs
+        check_country_writable(
+            self.context["request"].user, Measure.objects.write_roles, engagement.country_id, field="engagement"
+        )
+        return super().validate(attrs)
 
 
 class MeasureFilter(CountryFilter):
@@ -148,12 +128,7 @@ class MeasureViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         for field, value in serializer.validated_data.items():
             if field != "substances":
                 setattr(measure, field, value)
-        try:
-            serializer.instance = services.measure_save(measure=measure, by=self.request.user, substances=substances)
-        except DjangoValidationError as exc:
-            raise _api_errors(exc)
-        except DjangoPermissionDenied:
-            raise PermissionDenied
+        serializer.instance = services.measure_save(measure=measure, by=self.request.user, substances=substances)
 
     def perform_create(self, serializer):
         self._save(serializer, Measure())
@@ -167,7 +142,7 @@ class MeasureViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
 class FollowupRoundSerializer(PortalModelSerializer):
     engagement = ScopedPrimaryKeyField(queryset=Engagement.objects.all())
-    status = serializers.SerializerMethodField()
+    status = serializers.CharField(read_only=True)
     measures = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     submitted_on_time = serializers.BooleanField(read_only=True, allow_null=True)
 
@@ -186,16 +161,14 @@ class FollowupRoundSerializer(PortalModelSerializer):
         ]
         read_only_fields = ["opens_on", "submitted_at", "closed_at"]
 
-    def get_status(self, obj) -> str:
-        return getattr(obj, "round_status", None) or obj.status_on(timezone.localdate())
-
     def validate(self, attrs):
         check_country_writable(
-            self.context["request"].user, MANAGING_ROLES, attrs["engagement"].country_id, field="engagement"
+            self.context["request"].user,
+            FollowupRound.objects.write_roles,
+            attrs["engagement"].country_id,
+            field="engagement",
         )
-        if attrs["due_date"] < timezone.localdate():
-            raise serializers.ValidationError({"due_date": [_("The due date must not be in the past.")]})
-        return attrs
+        return super().validate(attrs)
 
 
 class FollowupRoundFilter(CountryFilter):
@@ -222,26 +195,18 @@ class FollowupRoundViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         )
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = services.round_open(
-                engagement=serializer.validated_data["engagement"],
-                due_date=serializer.validated_data["due_date"],
-                by=self.request.user,
-            )
-        except DjangoValidationError as exc:
-            raise _api_errors(exc)
+        serializer.instance = services.round_open(
+            engagement=serializer.validated_data["engagement"],
+            due_date=serializer.validated_data["due_date"],
+            by=self.request.user,
+        )
 
     @extend_schema(request=None, responses=FollowupRoundSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Close the round: no more reports go into it."""
         round_ = self.get_object()
-        try:
-            services.round_close(round_=round_, by=request.user)
-        except DjangoPermissionDenied:
-            raise PermissionDenied
-        except DjangoValidationError as exc:
-            raise _api_errors(exc)
+        services.round_close(round_=round_, by=request.user)
         return Response(self.get_serializer(round_).data)
 
 
@@ -294,7 +259,7 @@ class StatusUpdateSerializer(PortalModelSerializer):
 
     def get_evidence(self, obj) -> list[dict]:
         user = self.context["request"].user
-        if not scope_for(user, EVIDENCE_ROLES).allows(obj.measure.engagement.country_id):
+        if not can_see_evidence(user, obj.measure.engagement):
             return []
         return EvidenceSerializer(obj.evidence.all(), many=True).data
 
@@ -328,32 +293,22 @@ class StatusUpdateViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        try:
-            serializer.instance = services.status_update_save(
-                measure=data["measure"],
-                round_=data.get("round"),
-                by=self.request.user,
-                status=data["status"],
-                progress_pct=data["progress_pct"],
-                narrative=data.get("narrative", ""),
-                submit=not data.get("draft", False),
-            )
-        except DjangoPermissionDenied:
-            raise PermissionDenied
-        except DjangoValidationError as exc:
-            raise _api_errors(exc)
+        serializer.instance = services.status_update_save(
+            measure=data["measure"],
+            round_=data.get("round"),
+            by=self.request.user,
+            status=data["status"],
+            progress_pct=data["progress_pct"],
+            narrative=data.get("narrative", ""),
+            submit=not data.get("draft", False),
+        )
 
     @extend_schema(request=None, responses=StatusUpdateSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Report a draft as it stands."""
         update = self.get_object()
-        try:
-            update = services.status_update_submit(update=update, by=request.user)
-        except DjangoPermissionDenied:
-            raise PermissionDenied
-        except DjangoValidationError as exc:
-            raise _api_errors(exc)
+        update = services.status_update_submit(update=update, by=request.user)
         return Response(self.get_serializer(update).data)
 
     @extend_schema(request=ReviewSerializer, responses=StatusUpdateSerializer)
@@ -361,19 +316,16 @@ class StatusUpdateViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     def review(self, request, pk=None):
         """A manager accepts the report (verified) or returns it with a comment (e-mailed)."""
         update = self.get_object()
-        if not StatusUpdate.objects.verifiable_by(request.user).filter(pk=update.pk).exists():
+        if not can_review_updates(request.user, update.measure.engagement):
             raise PermissionDenied
         body = ReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            update = services.status_update_review(
-                update=update,
-                by=request.user,
-                accept=body.validated_data["decision"] == "accept",
-                comment=body.validated_data["comment"],
-            )
-        except DjangoValidationError as exc:
-            raise _api_errors(exc)
+        update = services.status_update_review(
+            update=update,
+            by=request.user,
+            accept=body.validated_data["decision"] == "accept",
+            comment=body.validated_data["comment"],
+        )
         return Response(self.get_serializer(update).data)
 
     @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer}, responses={201: EvidenceSerializer})

@@ -9,11 +9,12 @@ open. Skipped when the Peru engagement already has a follow-up schedule.
 
 import io
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from accounts.models import User
 from assessments.models import Recommendation, Roundtable
@@ -246,8 +247,6 @@ def tiny_pdf(text: str) -> bytes:
 
 def tiny_png(label: str) -> bytes:
     """A small PNG (a photo stand-in) with a caption."""
-    from PIL import Image, ImageDraw
-
     image = Image.new("RGB", (480, 270), (231, 238, 246))
     draw = ImageDraw.Draw(image)
     draw.rectangle((20, 20, 460, 200), outline=(20, 54, 93), width=4)
@@ -372,8 +371,6 @@ def seed(out) -> None:
 
 
 def _midnight(day):
-    from datetime import datetime, time
-
     return datetime.combine(day, time(0, 0))
 
 

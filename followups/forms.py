@@ -1,5 +1,4 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -82,13 +81,9 @@ class ScheduleForm(DateBoundsMixin, forms.ModelForm):
 
 
 class RoundOpenForm(DateBoundsMixin, forms.Form):
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    """The due date of a round opened now; ``services.round_open`` judges it."""
 
-    def clean_due_date(self):
-        due_date = self.cleaned_data["due_date"]
-        if due_date < timezone.localdate():
-            raise forms.ValidationError(_("The due date must not be in the past."))
-        return due_date
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -154,15 +149,6 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, engagement, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.engagement = engagement
-
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        clash = Indicator.objects.filter(engagement=self.instance.engagement, name__iexact=name)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(_("This engagement already has an indicator with this name."))
-        return name
 
 
 class RoundIndicatorsForm(forms.Form):

@@ -1,16 +1,18 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.roles import EVERY_ROLE, MANAGING_ROLES
+from accounts.roles import EVERY_ROLE
 from accounts.scoping import scope_for
 from ta_portal.navigation import NavItem
+
+from .access import can_review_updates
 
 
 def nav_items(request) -> list[NavItem]:
     if scope_for(request.user, EVERY_ROLE).empty:
         return []
     items = [NavItem(_("Follow-up"), reverse("followups:index"), "/followups/")]
-    if not scope_for(request.user, MANAGING_ROLES).empty:
+    if can_review_updates(request.user):
         items.append(NavItem(_("Verification inbox"), reverse("followups:inbox"), "/followups/inbox/"))
     return items
 

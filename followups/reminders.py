@@ -212,7 +212,7 @@ def dispatch(log_ids: list[int]) -> None:
     chunks = [log_ids[i : i + CHUNK_SIZE] for i in range(0, len(log_ids), CHUNK_SIZE)]
 
     def send_chunks():
-        from .tasks import deliver_followup_emails
+        from .tasks import deliver_followup_emails  # noqa: PLC0415 (cycle: reminders -> tasks -> reminders)
 
         for chunk in chunks:
             try:

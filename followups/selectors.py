@@ -10,12 +10,15 @@ from datetime import date
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from accounts.access import get_visible_or_404
 
 from .models import (
+    CLOSED_STATUSES,
     COORDINATION_QUESTIONS,
     MAX_ANSWER,
+    REPORTED_STATES,
     CoordinationResponse,
     Evidence,
     FollowupRound,
@@ -113,7 +116,8 @@ def measure_get_for_user(*, user, pk: int) -> Measure:
 
 
 def round_get_for_user(*, user, pk: int) -> FollowupRound:
-    return get_visible_or_404(FollowupRound.objects.select_related("engagement__country"), user, pk=pk)
+    rounds = FollowupRound.objects.with_status(timezone.localdate()).select_related("engagement__country")
+    return get_visible_or_404(rounds, user, pk=pk)
 
 
 def update_get_for_user(*, user, pk: int) -> StatusUpdate:
@@ -154,7 +158,7 @@ def engagement_rounds(engagement, today: date) -> QuerySet[FollowupRound]:
             n_measures=Count("round_measures", distinct=True),
             n_reported=Count(
                 "updates__measure",
-                filter=Q(updates__state__in=[UpdateState.SUBMITTED, UpdateState.ACCEPTED, UpdateState.RETURNED]),
+                filter=Q(updates__state__in=REPORTED_STATES),
                 distinct=True,
             ),
         )
@@ -181,7 +185,7 @@ def round_measures_with_updates(round_: FollowupRound, *, user) -> list[Measure]
             asked=asked,
             has_pending=Exists(StatusUpdate.objects.filter(measure=OuterRef("pk"), state=UpdateState.SUBMITTED)),
         )
-        .filter(Q(asked=True) | ~Q(status__in=[MeasureStatus.IMPLEMENTED, MeasureStatus.CANCELLED]))
+        .filter(Q(asked=True) | ~Q(status__in=CLOSED_STATUSES))
         .select_related("responsible_agency")
         .prefetch_related(
             Prefetch(

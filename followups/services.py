@@ -15,15 +15,13 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import MANAGING_ROLES
-from accounts.scoping import scope_for
 from engagements.models import Engagement
 from ta_portal import datacache
 
+from .access import can_manage_followup, can_report_progress, can_review_updates
 from .evidence import CheckedFile, check_uploads
 from .models import (
     REPORTED_STATES,
-    REPORTING_ROLES,
     CoordinationResponse,
     Evidence,
     FollowupRound,
@@ -36,15 +34,7 @@ from .models import (
     StatusUpdate,
     UpdateState,
 )
-
-
-def _is_manager(user, engagement) -> bool:
-    return scope_for(user, MANAGING_ROLES).allows(engagement.country_id)
-
-
-def may_report(user, engagement) -> bool:
-    return scope_for(user, REPORTING_ROLES).allows(engagement.country_id)
-
+from .reminders import claim_notices
 
 # ---- Measures -------------------------------------------------------------------------------
 
@@ -52,7 +42,7 @@ def may_report(user, engagement) -> bool:
 @transaction.atomic
 def measure_save(*, measure: Measure, by, substances=None) -> Measure:
     """Create or change a measure's description. Its status is not touched here (see status updates)."""
-    if not _is_manager(by, measure.engagement):
+    if not can_manage_followup(by, measure.engagement):
         raise PermissionDenied
     if measure.pk is None:
         measure.created_by = by
@@ -85,7 +75,7 @@ def measure_recompute(measure: Measure) -> Measure:
 
 @transaction.atomic
 def schedule_save(*, schedule: FollowupSchedule, by) -> FollowupSchedule:
-    if not _is_manager(by, schedule.engagement):
+    if not can_manage_followup(by, schedule.engagement):
         raise PermissionDenied
     schedule.updated_by = by
     schedule.full_clean()
@@ -109,9 +99,15 @@ def round_open(
     Opening the round of a schedule period that already has one returns that round (so the daily
     job may run twice). With ``notify`` the counterparts are e-mailed once the round is committed.
     """
-    opens_on = opens_on or timezone.localdate()
-    if due_date < opens_on:
-        raise ValidationError({"due_date": [_("The due date must not be before the round opens.")]})
+    if opens_on is None:
+        # Opened now, by hand: the page and the API leave this check to the service.
+        opens_on = timezone.localdate()
+        if due_date < opens_on:
+            raise ValidationError({"due_date": [_("The due date must not be in the past.")]})
+    round_ = FollowupRound(
+        engagement=engagement, schedule=schedule, period=period, opens_on=opens_on, due_date=due_date, opened_by=by
+    )
+    round_.clean()
     # Serialise openings of one engagement, so two at the same moment cannot both stay open.
     Engagement.objects.select_for_update().filter(pk=engagement.pk).exists()
     if schedule is not None:
@@ -120,15 +116,8 @@ def round_open(
             return existing
     now = timezone.now()
     FollowupRound.objects.filter(engagement=engagement, closed_at__isnull=True).update(closed_at=now)
-    round_ = FollowupRound.objects.create(
-        engagement=engagement,
-        schedule=schedule,
-        period=period,
-        opens_on=opens_on,
-        due_date=due_date,
-        opened_by=by,
-        opened_at=now,
-    )
+    round_.opened_at = now
+    round_.save()
     measure_ids = list(Measure.objects.filter(engagement=engagement).open().values_list("pk", flat=True))
     RoundMeasure.objects.bulk_create([RoundMeasure(round=round_, measure_id=pk) for pk in measure_ids])
     datacache.changed(FollowupRound, RoundMeasure)
@@ -137,7 +126,7 @@ def round_open(
         round_.submitted_at = now
         round_.save(update_fields=["submitted_at"])
     elif notify:
-        from .tasks import send_round_reminders
+        from .tasks import send_round_reminders  # noqa: PLC0415 (cycle: services -> tasks -> services)
 
         round_id, day = round_.pk, timezone.localdate().isoformat()
         transaction.on_commit(lambda: send_round_reminders.delay(round_id, day))
@@ -146,7 +135,7 @@ def round_open(
 
 @transaction.atomic
 def round_close(*, round_: FollowupRound, by) -> FollowupRound:
-    if not _is_manager(by, round_.engagement):
+    if not can_manage_followup(by, round_.engagement):
         raise PermissionDenied
     closed = FollowupRound.objects.filter(pk=round_.pk, closed_at__isnull=True).update(closed_at=timezone.now())
     datacache.changed(FollowupRound)
@@ -255,9 +244,9 @@ def status_update_save(
     cancellation) is verified as it is made. The round is marked submitted when this was the last
     measure it was waiting for.
     """
-    if not may_report(by, measure.engagement):
+    if not can_report_progress(by, measure.engagement):
         raise PermissionDenied
-    manager = _is_manager(by, measure.engagement)
+    manager = can_manage_followup(by, measure.engagement)
     _validate_report(
         measure=measure,
         round_=round_,
@@ -338,7 +327,7 @@ def status_update_review(*, update: StatusUpdate, by, accept: bool, comment: str
 
     The counterpart who reported is e-mailed when a report is returned.
     """
-    if not _is_manager(by, update.measure.engagement):
+    if not can_review_updates(by, update.measure.engagement):
         raise PermissionDenied
     comment = (comment or "").strip()
     if not accept and not comment:
@@ -352,8 +341,6 @@ def status_update_review(*, update: StatusUpdate, by, accept: bool, comment: str
     update.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
     measure_recompute(measure)
     if not accept and update.submitted_by_id:
-        from .reminders import claim_notices
-
         claim_notices(update=update, recipients=[update.submitted_by], kind=ReminderKind.RETURNED)
     return update
 
@@ -379,7 +366,7 @@ def evidence_store(*, update: StatusUpdate, checked: CheckedFile, by) -> Evidenc
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, by) -> None:
     update = evidence.status_update
-    if not may_report(by, update.measure.engagement):
+    if not can_report_progress(by, update.measure.engagement):
         raise PermissionDenied
     if not update.is_draft:
         raise ValidationError(_("Files of a submitted report are part of its record and cannot be removed."))
@@ -394,7 +381,7 @@ def evidence_delete(*, evidence: Evidence, by) -> None:
 @transaction.atomic
 def round_indicators_save(*, round_: FollowupRound, by, values: dict, answers: dict | None, comment: str = "") -> None:
     """Record the round's indicator values ({indicator: (value or None, note)}) and questionnaire."""
-    if not may_report(by, round_.engagement):
+    if not can_report_progress(by, round_.engagement):
         raise PermissionDenied
     if round_.closed_at is not None:
         raise ValidationError(_("This round is closed; report in the current round."))

@@ -12,13 +12,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_visible_or_404
-from accounts.roles import MANAGING_ROLES
-from accounts.scoping import scope_for
 from assessments.models import Roundtable
 from engagements.models import Engagement
 from engagements.selectors import engagement_get_for_user
 
 from . import selectors, services
+from .access import can_manage_followup, can_report_progress, can_review_updates, can_see_evidence
 from .forms import (
     IndicatorForm,
     MeasureForm,
@@ -30,6 +29,7 @@ from .forms import (
     StatusUpdateForm,
 )
 from .models import (
+    CLOSED_STATUSES,
     COORDINATION_QUESTIONS,
     FollowupRound,
     FollowupSchedule,
@@ -37,7 +37,6 @@ from .models import (
     Measure,
     MeasureStatus,
     ReminderLog,
-    RoundStatus,
     StatusUpdate,
     UpdateState,
 )
@@ -45,17 +44,13 @@ from .models import (
 PAGE_SIZE = 50
 
 
-def _is_manager(user, engagement) -> bool:
-    return scope_for(user, MANAGING_ROLES).allows(engagement.country_id)
-
-
 def _require_manager(user, engagement) -> None:
-    if not _is_manager(user, engagement):
+    if not can_manage_followup(user, engagement):
         raise PermissionDenied
 
 
 def _require_reporter(user, engagement) -> None:
-    if not services.may_report(user, engagement):
+    if not can_report_progress(user, engagement):
         raise PermissionDenied
 
 
@@ -73,6 +68,16 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _write(form, service, **kwargs):
+    """Call the service that writes a valid form's data and return what it returns; a
+    ValidationError it raises goes on the form, so ``form.errors`` then says it failed."""
+    try:
+        return service(**kwargs)
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return None
+
+
 # ---- Overview, board, inbox -----------------------------------------------------------------
 
 
@@ -80,8 +85,10 @@ def _form_errors(form, exc: ValidationError) -> None:
 def index(request):
     """Every engagement in follow-up the user can see, with its current round; a counterpart's to-do list."""
     today = timezone.localdate()
-    current = FollowupRound.objects.filter(engagement=OuterRef("pk"), closed_at__isnull=True).order_by(
-        "-opens_on", "-pk"
+    current = (
+        FollowupRound.objects.filter(engagement=OuterRef("pk"), closed_at__isnull=True)
+        .with_status(today)
+        .order_by("-opens_on", "-pk")
     )
     engagements = (
         Engagement.objects.visible_to(request.user)
@@ -90,43 +97,28 @@ def index(request):
         .select_related("country")
         .annotate(
             n_measures=Count("measures", distinct=True),
-            n_open=Count(
-                "measures",
-                filter=~Q(measures__status__in=[MeasureStatus.IMPLEMENTED, MeasureStatus.CANCELLED]),
-                distinct=True,
-            ),
+            n_open=Count("measures", filter=~Q(measures__status__in=CLOSED_STATUSES), distinct=True),
             n_overdue=Count(
                 "measures",
-                filter=Q(measures__due_date__lt=today)
-                & ~Q(measures__status__in=[MeasureStatus.IMPLEMENTED, MeasureStatus.CANCELLED]),
+                filter=Q(measures__due_date__lt=today) & ~Q(measures__status__in=CLOSED_STATUSES),
                 distinct=True,
             ),
             round_id=Subquery(current.values("pk")[:1]),
             round_due=Subquery(current.values("due_date")[:1]),
-            round_submitted_at=Subquery(current.values("submitted_at")[:1]),
+            round_status=Subquery(current.values("round_status")[:1]),
         )
         .order_by("country__name", "title")
     )
-    rows = []
-    reporter_scope = scope_for(request.user, services.REPORTING_ROLES)
-    for engagement in engagements:
-        status = None
-        if engagement.round_id:
-            if engagement.round_submitted_at:
-                status = RoundStatus.SUBMITTED
-            elif engagement.round_due < today:
-                status = RoundStatus.OVERDUE
-            else:
-                status = RoundStatus.OPEN
-        rows.append(
-            {
-                "engagement": engagement,
-                "round_status": status,
-                "can_report": reporter_scope.allows(engagement.country_id),
-            }
-        )
+    rows = [
+        {
+            "engagement": engagement,
+            "round_status": engagement.round_status,
+            "can_report": can_report_progress(request.user, engagement),
+        }
+        for engagement in engagements
+    ]
     pending = None
-    if not scope_for(request.user, MANAGING_ROLES).empty:
+    if can_review_updates(request.user):
         pending = selectors.inbox_updates(request.user).count()
     return render(request, "followups/index.html", {"rows": rows, "pending": pending, "today": today})
 
@@ -146,15 +138,14 @@ def board(request, pk: int):
     all_measures = Measure.objects.filter(engagement=engagement)
     measures = selectors.board_measures(engagement)
     show = request.GET.get("show", "")
-    closed = [MeasureStatus.IMPLEMENTED, MeasureStatus.CANCELLED]
     if show == "overdue":
-        measures = measures.filter(due_date__lt=today).exclude(status__in=closed)
+        measures = measures.overdue(today)
     elif show == "awaiting":
         measures = measures.filter(latest_update__state=UpdateState.SUBMITTED)
     elif show == "unverified":
         measures = measures.filter(latest_update__isnull=False).exclude(verified_status=F("status"))
     elif show == "open":
-        measures = measures.exclude(status__in=closed)
+        measures = measures.open()
     rounds = list(selectors.engagement_rounds(engagement, today))
     current = next((r for r in rounds if r.closed_at is None), None)
     schedule = FollowupSchedule.objects.filter(engagement=engagement).first()
@@ -172,7 +163,7 @@ def board(request, pk: int):
             "figures": figures,
             "verified": selectors.measure_status_counts(all_measures, field="verified_status"),
             "compliance": selectors.followup_compliance(FollowupRound.objects.filter(engagement=engagement), today),
-            "n_overdue": all_measures.filter(due_date__lt=today).exclude(status__in=closed).count(),
+            "n_overdue": all_measures.overdue(today).count(),
             "n_awaiting": StatusUpdate.objects.filter(
                 measure__engagement=engagement, state=UpdateState.SUBMITTED
             ).count(),
@@ -180,8 +171,8 @@ def board(request, pk: int):
             "today": today,
             "show": show,
             "board_filters": BOARD_FILTERS,
-            "can_manage": _is_manager(request.user, engagement),
-            "can_report": services.may_report(request.user, engagement),
+            "can_manage": can_manage_followup(request.user, engagement),
+            "can_report": can_report_progress(request.user, engagement),
             "statuses": MeasureStatus,
         },
     )
@@ -219,7 +210,7 @@ def _coordination_chart(rounds) -> dict:
 @login_required
 def inbox(request):
     """Reports waiting for this manager's verification, oldest first."""
-    if scope_for(request.user, MANAGING_ROLES).empty:
+    if not can_review_updates(request.user):
         raise PermissionDenied
     updates = selectors.inbox_updates(request.user)
     page = Paginator(updates, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -232,13 +223,14 @@ def inbox(request):
 def _measure_form(request, *, engagement, measure):
     form = MeasureForm(_posted(request), instance=measure, engagement=engagement, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.measure_save(
-                measure=form.save(commit=False), by=request.user, substances=form.cleaned_data["substances"]
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        saved = _write(
+            form,
+            services.measure_save,
+            measure=form.save(commit=False),
+            by=request.user,
+            substances=form.cleaned_data["substances"],
+        )
+        if not form.errors:
             messages.success(request, _("The measure was saved."))
             return redirect(saved)
     return render(request, "followups/measure_form.html", {"form": form, "engagement": engagement, "measure": measure})
@@ -263,7 +255,7 @@ def measure_detail(request, pk: int):
     """A measure's history: every report, who made it, how it was reviewed. Managers may record a status."""
     measure = selectors.measure_get_for_user(user=request.user, pk=pk)
     engagement = measure.engagement
-    can_manage = _is_manager(request.user, engagement)
+    can_manage = can_manage_followup(request.user, engagement)
     current = selectors.current_round(engagement)
     form = (
         StatusUpdateForm(_posted(request), request.FILES if request.method == "POST" else None, manager=True)
@@ -273,23 +265,9 @@ def measure_detail(request, pk: int):
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.status_update_save(
-                    measure=measure,
-                    round_=current,
-                    by=request.user,
-                    status=form.cleaned_data["status"],
-                    progress_pct=form.cleaned_data["progress_pct"],
-                    narrative=form.cleaned_data["narrative"],
-                    files=form.cleaned_data["files"],
-                    submit=True,
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                messages.success(request, _("The status was recorded and verified."))
-                return redirect(measure)
+        if form.is_valid() and _save_report(request, form, measure=measure, round_=current, submit=True):
+            messages.success(request, _("The status was recorded and verified."))
+            return redirect(measure)
     updates = (
         StatusUpdate.objects.visible_to(request.user)
         .filter(measure=measure)
@@ -308,12 +286,29 @@ def measure_detail(request, pk: int):
             "rounds": measure.rounds.order_by("-opens_on"),
             "substances": measure.substances.all(),
             "can_manage": can_manage,
-            "can_see_evidence": scope_for(request.user, services.REPORTING_ROLES).allows(engagement.country_id),
+            "can_see_evidence": can_see_evidence(request.user, engagement),
             "form": form,
             "current": current,
             "today": timezone.localdate(),
         },
     )
+
+
+def _save_report(request, form, *, measure, round_, submit: bool) -> bool:
+    """Save (and with ``submit`` report) the form's status update; the service's objections go on the form."""
+    _write(
+        form,
+        services.status_update_save,
+        measure=measure,
+        round_=round_,
+        by=request.user,
+        status=form.cleaned_data["status"],
+        progress_pct=form.cleaned_data["progress_pct"],
+        narrative=form.cleaned_data["narrative"],
+        files=form.cleaned_data["files"],
+        submit=submit,
+    )
+    return not form.errors
 
 
 def _visible_sources(user, measure) -> list[tuple[str, object, bool]]:
@@ -336,11 +331,8 @@ def schedule_edit(request, pk: int):
     schedule = FollowupSchedule.objects.filter(engagement=engagement).first()
     form = ScheduleForm(_posted(request), instance=schedule, engagement=engagement)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.schedule_save(schedule=form.save(commit=False), by=request.user)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        _write(form, services.schedule_save, schedule=form.save(commit=False), by=request.user)
+        if not form.errors:
             messages.success(request, _("The follow-up schedule was saved."))
             return redirect("followups:board", engagement.pk)
     return render(request, "followups/schedule_form.html", {"form": form, "engagement": engagement})
@@ -353,11 +345,10 @@ def round_create(request, pk: int):
     form = RoundOpenForm(_posted(request))
     current = selectors.current_round(engagement)
     if request.method == "POST" and form.is_valid():
-        try:
-            round_ = services.round_open(engagement=engagement, due_date=form.cleaned_data["due_date"], by=request.user)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        round_ = _write(
+            form, services.round_open, engagement=engagement, due_date=form.cleaned_data["due_date"], by=request.user
+        )
+        if not form.errors:
             messages.success(request, _("The round is open; the counterparts are being told by e-mail."))
             return redirect(round_)
     return render(
@@ -403,8 +394,8 @@ def round_detail(request, pk: int):
     round_ = selectors.round_get_for_user(user=request.user, pk=pk)
     engagement = round_.engagement
     today = timezone.localdate()
-    can_report = services.may_report(request.user, engagement) and round_.accepts_updates
-    can_manage = _is_manager(request.user, engagement)
+    can_report = can_report_progress(request.user, engagement) and round_.accepts_updates
+    can_manage = can_manage_followup(request.user, engagement)
     measures = selectors.round_measures_with_updates(round_, user=request.user)
     cards = []
     for measure in measures:
@@ -427,13 +418,13 @@ def round_detail(request, pk: int):
         {
             "round": round_,
             "engagement": engagement,
-            "status": round_.status_on(today),
+            "status": round_.status,
             "cards": cards,
             "n_asked": n_asked,
             "n_done": n_done,
             "can_report": can_report,
             "can_manage": can_manage,
-            "can_see_evidence": scope_for(request.user, services.REPORTING_ROLES).allows(engagement.country_id),
+            "can_see_evidence": can_see_evidence(request.user, engagement),
             "reminders": reminders,
             "indicator_values": round_.indicator_values.select_related("indicator"),
             "coordination": coordination,
@@ -451,31 +442,17 @@ def update_save(request, pk: int, measure_pk: int):
         Measure.objects.filter(engagement_id=round_.engagement_id), request.user, pk=measure_pk
     )
     _require_reporter(request.user, round_.engagement)
-    manager = _is_manager(request.user, round_.engagement)
+    manager = can_manage_followup(request.user, round_.engagement)
     draft = StatusUpdate.objects.filter(measure=measure, round=round_, state=UpdateState.DRAFT).first()
     if request.method == "POST":
         form = _update_form_for(measure, draft, manager=manager, data=request.POST, files=request.FILES)
         submit = request.POST.get("action") == "submit"
-        if form.is_valid():
-            try:
-                services.status_update_save(
-                    measure=measure,
-                    round_=round_,
-                    by=request.user,
-                    status=form.cleaned_data["status"],
-                    progress_pct=form.cleaned_data["progress_pct"],
-                    narrative=form.cleaned_data["narrative"],
-                    files=form.cleaned_data["files"],
-                    submit=submit,
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
+        if form.is_valid() and _save_report(request, form, measure=measure, round_=round_, submit=submit):
+            if submit:
+                messages.success(request, _("Your report on “%(title)s” was submitted.") % {"title": measure.title})
             else:
-                if submit:
-                    messages.success(request, _("Your report on “%(title)s” was submitted.") % {"title": measure.title})
-                else:
-                    messages.success(request, _("Your draft on “%(title)s” was saved.") % {"title": measure.title})
-                return redirect(reverse("followups:round_detail", args=[round_.pk]) + f"#measure-{measure.pk}")
+                messages.success(request, _("Your draft on “%(title)s” was saved.") % {"title": measure.title})
+            return redirect(reverse("followups:round_detail", args=[round_.pk]) + f"#measure-{measure.pk}")
     else:
         form = _update_form_for(measure, draft, manager=manager)
     return render(
@@ -498,17 +475,16 @@ def round_indicators(request, pk: int):
     coordination = getattr(round_, "coordination", None)
     form = RoundIndicatorsForm(_posted(request), indicators=indicators, values=values, coordination=coordination)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.round_indicators_save(
-                round_=round_,
-                by=request.user,
-                values=form.values(),
-                answers=form.answers(),
-                comment=form.cleaned_data.get("comment", ""),
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        _write(
+            form,
+            services.round_indicators_save,
+            round_=round_,
+            by=request.user,
+            values=form.values(),
+            answers=form.answers(),
+            comment=form.cleaned_data.get("comment", ""),
+        )
+        if not form.errors:
             messages.success(request, _("The indicators and the questionnaire were saved."))
             return redirect(reverse("followups:round_detail", args=[round_.pk]) + "#indicators")
     return render(request, "followups/round_indicators.html", {"form": form, "round": round_, "engagement": engagement})
@@ -522,25 +498,25 @@ def update_detail(request, pk: int):
     """One report with its evidence; managers of the country accept or return it here."""
     update = selectors.update_get_for_user(user=request.user, pk=pk)
     engagement = update.measure.engagement
-    can_review = _is_manager(request.user, engagement) and update.is_pending
+    may_review = can_review_updates(request.user, engagement)
+    can_review = may_review and update.is_pending
     form = ReviewForm(_posted(request)) if can_review else None
     if request.method == "POST":
-        if not _is_manager(request.user, engagement):
+        if not may_review:
             raise PermissionDenied
         if not update.is_pending:
             messages.error(request, _("This report was already reviewed."))
             return redirect(update)
         if form.is_valid():
-            try:
-                services.status_update_review(
-                    update=update,
-                    by=request.user,
-                    accept=form.cleaned_data["decision"] == "accept",
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
+            _write(
+                form,
+                services.status_update_review,
+                update=update,
+                by=request.user,
+                accept=form.cleaned_data["decision"] == "accept",
+                comment=form.cleaned_data["comment"],
+            )
+            if not form.errors:
                 if form.cleaned_data["decision"] == "accept":
                     messages.success(request, _("The report is verified."))
                 else:
@@ -553,9 +529,7 @@ def update_detail(request, pk: int):
             "update": update,
             "measure": update.measure,
             "engagement": engagement,
-            "evidence": update.evidence.all()
-            if scope_for(request.user, services.REPORTING_ROLES).allows(engagement.country_id)
-            else None,
+            "evidence": update.evidence.all() if can_see_evidence(request.user, engagement) else None,
             "form": form,
             "previous": StatusUpdate.objects.filter(measure=update.measure, state=UpdateState.ACCEPTED)
             .exclude(pk=update.pk)
@@ -606,13 +580,13 @@ def indicators(request, pk: int):
     engagement = engagement_get_for_user(user=request.user, pk=pk)
     today = timezone.localdate()
     items = list(Indicator.objects.filter(engagement=engagement).select_related("substance"))
-    rounds = list(FollowupRound.objects.filter(engagement=engagement).order_by("opens_on", "pk"))
+    rounds = list(FollowupRound.objects.filter(engagement=engagement).with_status(today).order_by("opens_on", "pk"))
     by_round = selectors.indicator_values_by_round(FollowupRound.objects.filter(engagement=engagement))
     scores = selectors.coordination_scores(FollowupRound.objects.filter(engagement=engagement))
     table = [
         {
             "round": round_,
-            "status": round_.status_on(today),
+            "status": round_.status,
             "values": [by_round.get(round_.pk, {}).get(item.pk) for item in items],
             "score": scores.get(round_.pk),
         }
@@ -625,7 +599,7 @@ def indicators(request, pk: int):
             "engagement": engagement,
             "indicators": items,
             "table": table,
-            "can_manage": _is_manager(request.user, engagement),
+            "can_manage": can_manage_followup(request.user, engagement),
         },
     )
 
@@ -663,17 +637,14 @@ def roundtable_measures(request, pk: int):
     """The measures agreed at a roundtable; its managers add them here and they are followed up."""
     roundtable = get_visible_or_404(Roundtable.objects.select_related("engagement__country"), request.user, pk=pk)
     engagement = roundtable.engagement
-    can_manage = _is_manager(request.user, engagement)
+    can_manage = can_manage_followup(request.user, engagement)
     form = RoundtableMeasureForm(_posted(request), roundtable=roundtable, user=request.user) if can_manage else None
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                services.measure_save(measure=form.save(commit=False), by=request.user)
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
+            _write(form, services.measure_save, measure=form.save(commit=False), by=request.user)
+            if not form.errors:
                 messages.success(request, _("The agreed measure was added; it is now followed up."))
                 return redirect("followups:roundtable_measures", roundtable.pk)
     measures = roundtable.measures.select_related("responsible_agency", "recommendation").order_by("pk")

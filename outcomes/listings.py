@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scoping import scope_for
+from followups.models import CLOSED_STATUSES
 
 from .exports import Column, Table
 from .forms import ExportFilterForm
@@ -320,7 +321,7 @@ def _measures(queryset, data) -> Table:
         "latest_update__submitted_at",
         "created_at",
     ):
-        open_ = row["status"] not in ("implemented", "cancelled")
+        open_ = row["status"] not in CLOSED_STATUSES
         row["responsible_agency"] = row.pop("responsible_agency__acronym") or row.pop("responsible_agency__name")
         row.pop("responsible_agency__name", None)
         row["overdue"] = bool(open_ and row["due_date"] and row["due_date"] < today)

@@ -19,3 +19,9 @@ def days_before(day: date | None, today: date) -> int:
     if day is None or today is None:
         return 0
     return (day - today).days
+
+
+@register.filter
+def overdue_on(measure, today: date) -> bool:
+    """``Measure.is_overdue(today)``, for templates (they cannot pass an argument to a method)."""
+    return measure.is_overdue(today)

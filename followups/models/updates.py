@@ -1,0 +1,184 @@
+"""Status updates on measures, their review, and the evidence files attached to them."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import MANAGING_ROLES
+from accounts.scoping import scope_for
+from engagements.models import ScopedQuerySet, scoped_manager
+
+from .measures import EVIDENCE_ROLES, REPORTING_ROLES, Measure, MeasureStatus
+from .rounds import FollowupRound
+
+
+class UpdateState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting verification")
+    ACCEPTED = "accepted", _("Verified")
+    RETURNED = "returned", _("Returned")
+
+
+# States that count as "reported" for a round (a draft does not; a returned report does).
+REPORTED_STATES = (UpdateState.SUBMITTED, UpdateState.ACCEPTED, UpdateState.RETURNED)
+
+
+class StatusUpdateQuerySet(ScopedQuerySet):
+    country_path = "measure__engagement__country"
+    write_roles = REPORTING_ROLES
+
+    def visible_to(self, user):
+        # Drafts are work in progress of the country's counterparts: managers may help with them,
+        # donors and trainers see only what was reported.
+        visible = self.filter(scope_for(user, self.read_roles).q(self.country_path))
+        drafts = scope_for(user, REPORTING_ROLES)
+        if drafts.everywhere:  # (an empty Q() would vanish from the OR below)
+            return visible
+        return visible.filter(~Q(state=UpdateState.DRAFT) | drafts.q(self.country_path))
+
+    def verifiable_by(self, user):
+        return self.filter(scope_for(user, MANAGING_ROLES).q(self.country_path))
+
+    def reported(self):
+        return self.filter(state__in=REPORTED_STATES)
+
+
+class StatusUpdate(models.Model):
+    """A report on a measure: its status and progress, a narrative and evidence, and its review."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="updates", verbose_name=_("measure"))
+    round = models.ForeignKey(
+        FollowupRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+        verbose_name=_("round"),
+    )
+    state = models.CharField(_("state"), max_length=12, choices=UpdateState.choices, default=UpdateState.DRAFT)
+    status = models.CharField(_("status"), max_length=24, choices=MeasureStatus.choices)
+    progress_pct = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    narrative = models.TextField(_("what was done"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("started by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followup_updates",
+        verbose_name=_("reported by"),
+    )
+    submitted_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    objects = scoped_manager(StatusUpdateQuerySet)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress_pct__gte=0) & Q(progress_pct__lte=100), name="update_progress_0_to_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(state=UpdateState.DRAFT) | Q(submitted_at__isnull=False), name="update_reported_has_date"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=UpdateState.DRAFT) | Q(round__isnull=False), name="update_draft_in_round"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=UpdateState.RETURNED) | ~Q(review_comment=""), name="update_returned_has_comment"
+            ),
+            # One draft per measure and round, shared by the country's counterparts.
+            models.UniqueConstraint(
+                fields=["measure", "round"], condition=Q(state=UpdateState.DRAFT), name="update_one_draft"
+            ),
+            # One report waiting for verification per measure: the next waits for the review.
+            models.UniqueConstraint(
+                fields=["measure"], condition=Q(state=UpdateState.SUBMITTED), name="update_one_pending"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "submitted_at"]),
+            models.Index(fields=["round", "measure", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}: {self.get_status_display()} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("followups:update_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == UpdateState.DRAFT
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == UpdateState.SUBMITTED
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    # Never the uploader's file name in the path: a random name with the extension of the type
+    # found in the content (see evidence.py).
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    now = timezone.now()
+    return f"followups/evidence/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class EvidenceQuerySet(ScopedQuerySet):
+    country_path = "status_update__measure__engagement__country"
+    read_roles = EVIDENCE_ROLES
+    write_roles = REPORTING_ROLES
+
+
+class Evidence(models.Model):
+    """A file attached to a status update: stored privately, served only through an access check."""
+
+    status_update = models.ForeignKey(
+        StatusUpdate, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("status update")
+    )
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=160)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = scoped_manager(EvidenceQuerySet)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("followups:evidence_download", args=[self.pk])
