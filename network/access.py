@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from accounts.roles import MANAGING_ROLES
 from accounts.scoping import has_role, is_admin, scope_for
-from engagements.models import Person
+from engagements.models import Country, Person
 
 from .models import (
     Document,
@@ -22,6 +22,7 @@ from .models import (
     Registration,
     directory_readers_allowed,
 )
+from .selectors.common import countries_in_scope
 
 
 def _is_manager(user) -> bool:
@@ -76,6 +77,11 @@ def can_see_network_members(user, network: Network) -> bool:
 def networks_choosable_by(user) -> QuerySet[Network]:
     """The networks a user may attach an event or a document to: their own (an admin's: all)."""
     return Network.objects.all() if is_admin(user) else Network.objects.with_member(user)
+
+
+def countries_choosable_by(user) -> QuerySet[Country]:
+    """The countries a user may address a document to: those in their scope (an admin's: all)."""
+    return Country.objects.all() if is_admin(user) else countries_in_scope(user)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from .events import (
     with_agency_group_labels,
 )
 from .library import document_get_for_user, document_search
-from .networks import network_members
+from .networks import network_get_for_user, network_members
 from .recommendations import external_recommendation_get_for_user, external_recommendation_list_for_user
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "expert_get_for_user",
     "external_recommendation_get_for_user",
     "external_recommendation_list_for_user",
+    "network_get_for_user",
     "network_members",
     "text_search",
     "topic_choices",

@@ -5,11 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, CharField, F, QuerySet, Value, When
 from django.http import Http404
 
-from ..models import (
-    AgencyGroup,
-    ExpertProfile,
-    agency_group_expression,
-)
+from ..models import AgencyGroup, ExpertProfile, agency_group_expression
 from .common import country_names, text_search
 
 

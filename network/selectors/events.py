@@ -7,12 +7,7 @@ from django.db.models import Count, F, Q, QuerySet
 from accounts.access import get_visible_or_404
 from engagements.models import Person
 
-from ..models import (
-    AgencyGroup,
-    NetworkEvent,
-    Registration,
-    agency_group_expression,
-)
+from ..models import AgencyGroup, NetworkEvent, Registration, agency_group_expression
 from .common import country_names, text_search
 
 

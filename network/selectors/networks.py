@@ -2,10 +2,9 @@
 
 from django.db.models import QuerySet
 
-from ..models import (
-    Network,
-    NetworkMembership,
-)
+from accounts.access import get_visible_or_404
+
+from ..models import Network, NetworkMembership
 
 
 def network_members(network: Network) -> QuerySet[NetworkMembership]:
@@ -14,3 +13,7 @@ def network_members(network: Network) -> QuerySet[NetworkMembership]:
         .prefetch_related("user__memberships__country")
         .order_by("-is_coordinator", "user__last_name", "user__first_name", "user__username")
     )
+
+
+def network_get_for_user(*, user, pk: int) -> Network:
+    return get_visible_or_404(Network.objects, user, pk=pk)
