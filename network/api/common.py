@@ -1,4 +1,4 @@
-"""Fields and filters the network API shares."""
+"""Fields, filters and the write step the network API shares."""
 
 import django_filters
 from django import forms
@@ -25,3 +25,19 @@ class YearFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, min_value=1, max_value=9999, **kwargs)
+
+
+def assign(instance, validated: dict):
+    """Set the validated fields on ``instance``; answer the function that sets its many-to-many
+    fields, for the service to call once the row is saved (a row needs its id first)."""
+    many = {field.name for field in instance._meta.many_to_many}
+    later = {name: value for name, value in validated.items() if name in many}
+    for name, value in validated.items():
+        if name not in many:
+            setattr(instance, name, value)
+
+    def save_m2m():
+        for name, values in later.items():
+            getattr(instance, name).set(values)
+
+    return save_m2m

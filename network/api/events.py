@@ -14,7 +14,7 @@ from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin
 
 from .. import access, selectors, services
 from ..models import AgencyGroup, NetworkEvent, Registration, agency_group_of
-from .common import UserScopedField, YearFilter
+from .common import UserScopedField, YearFilter, assign
 
 
 class ParticipantSerializer(PortalModelSerializer):
@@ -121,25 +121,6 @@ class EventSerializer(PortalModelSerializer):
     def get_conclusions(self, event):
         return [{"kind": o.kind, "number": o.number, "text": o.text} for o in event.outcomes.all()]
 
-    def create(self, validated):
-        countries = validated.pop("countries", None)
-        event = NetworkEvent(**validated)
-        return services.event_save(
-            event=event,
-            by=self.context["request"].user,
-            m2m_save=(lambda: event.countries.set(countries)) if countries is not None else None,
-        )
-
-    def update(self, event, validated):
-        countries = validated.pop("countries", None)
-        for field, value in validated.items():
-            setattr(event, field, value)
-        return services.event_save(
-            event=event,
-            by=self.context["request"].user,
-            m2m_save=(lambda: event.countries.set(countries)) if countries is not None else None,
-        )
-
 
 class EventFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(method="filter_country")
@@ -181,6 +162,15 @@ class EventViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
     def _may_write_somewhere(self) -> bool:
         return access.can_create_event(self.request.user)
+
+    def perform_create(self, serializer):
+        event = NetworkEvent()
+        m2m_save = assign(event, serializer.validated_data)
+        serializer.instance = services.event_save(event=event, by=self.request.user, m2m_save=m2m_save)
+
+    def perform_update(self, serializer):
+        event = serializer.instance
+        services.event_save(event=event, by=self.request.user, m2m_save=assign(event, serializer.validated_data))
 
     @extend_schema(responses=ParticipationSerializer)
     @action(detail=True, methods=["get"])

@@ -18,7 +18,7 @@ from .. import access, selectors, services
 from ..models import Document, DocumentVersion, NetworkEvent
 from ..uploads import check_upload
 from ..views.library import file_response
-from .common import UserScopedField
+from .common import UserScopedField, assign
 
 
 def _download_url(request, document_pk: int, number: int | None = None) -> str:
@@ -115,40 +115,6 @@ class DocumentSerializer(PortalModelSerializer):
             raise serializers.ValidationError({"file": [_("This field is required.")]})
         return super().validate(attrs)
 
-    _M2M = ("countries", "topics", "substances", "events")
-
-    def _split(self, validated):
-        m2m = {name: validated.pop(name) for name in self._M2M if name in validated}
-        uploaded = validated.pop("file", None)
-        return m2m, uploaded
-
-    def create(self, validated):
-        m2m, uploaded = self._split(validated)
-        document = Document(**validated)
-
-        def save_m2m():
-            for name, values in m2m.items():
-                getattr(document, name).set(values)
-
-        return services.document_create(
-            document=document, uploaded=uploaded, by=self.context["request"].user, m2m_save=save_m2m
-        )
-
-    def update(self, document, validated):
-        m2m, uploaded = self._split(validated)
-        for field, value in validated.items():
-            setattr(document, field, value)
-
-        def save_m2m():
-            for name, values in m2m.items():
-                getattr(document, name).set(values)
-
-        user = self.context["request"].user
-        services.document_update(document=document, by=user, m2m_save=save_m2m)
-        if uploaded is not None:
-            services.document_replace(document=document, uploaded=uploaded, by=user)
-        return document
-
 
 class DocumentDetailSerializer(DocumentSerializer):
     versions = DocumentVersionSerializer(many=True, read_only=True)
@@ -208,6 +174,22 @@ class DocumentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
     def _may_write_somewhere(self) -> bool:
         return access.can_upload_document(self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        uploaded = data.pop("file")
+        document = Document()
+        serializer.instance = services.document_create(
+            document=document, uploaded=uploaded, by=self.request.user, m2m_save=assign(document, data)
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        uploaded = data.pop("file", None)
+        document = serializer.instance
+        services.document_update(document=document, by=self.request.user, m2m_save=assign(document, data))
+        if uploaded is not None:
+            services.document_replace(document=document, uploaded=uploaded, by=self.request.user)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="download")

@@ -10,7 +10,7 @@ from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin, check_count
 
 from .. import selectors, services
 from ..models import ExternalRecommendation, NetworkEvent
-from .common import UserScopedField, YearFilter
+from .common import UserScopedField, YearFilter, assign
 
 
 class ExternalRecommendationSerializer(PortalModelSerializer):
@@ -50,16 +50,6 @@ class ExternalRecommendationSerializer(PortalModelSerializer):
         check_country_writable(user, ExternalRecommendation.objects.write_roles, attrs.get("country"))
         return super().validate(attrs)
 
-    def create(self, validated):
-        return services.external_recommendation_save(
-            recommendation=ExternalRecommendation(**validated), by=self.context["request"].user
-        )
-
-    def update(self, recommendation, validated):
-        for field, value in validated.items():
-            setattr(recommendation, field, value)
-        return services.external_recommendation_save(recommendation=recommendation, by=self.context["request"].user)
-
 
 class ExternalRecommendationFilter(CountryFilterSet):
     year = YearFilter(field_name="date", lookup_expr="year")
@@ -75,3 +65,12 @@ class ExternalRecommendationViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     queryset = ExternalRecommendation.objects.select_related("country")
     serializer_class = ExternalRecommendationSerializer
     filterset_class = ExternalRecommendationFilter
+
+    def perform_create(self, serializer):
+        recommendation = ExternalRecommendation()
+        assign(recommendation, serializer.validated_data)
+        serializer.instance = services.external_recommendation_save(recommendation=recommendation, by=self.request.user)
+
+    def perform_update(self, serializer):
+        assign(serializer.instance, serializer.validated_data)
+        services.external_recommendation_save(recommendation=serializer.instance, by=self.request.user)
