@@ -1,14 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from audit.registry import register
+
 
 class NetworkConfig(AppConfig):
     name = "network"
     verbose_name = _("Precursor network")
 
     def ready(self):
-        from audit.registry import register
-
         # Who may read a document, who belongs to a network, who registered for a meeting and
         # whether an expert shows their contact details are access and consent decisions: each
         # change is kept in the audit trail with its author. (External recommendations belong to

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
+from weasyprint import HTML
 
 from accounts.models import User
 from assessments.models import Dimension, Framework
@@ -167,8 +168,6 @@ EXTERNAL_RECOMMENDATIONS = [
 
 def _pdf(title: str, paragraphs: list[str]) -> bytes:
     """A small real PDF (WeasyPrint), so the demo library serves genuine files."""
-    from weasyprint import HTML
-
     body = "".join(f"<p>{escape(text)}</p>" for text in paragraphs)
     html = (
         "<html><head><style>@page { size: A4; margin: 2cm; font-family: DejaVu Sans, sans-serif; }"

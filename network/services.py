@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 
 from engagements.models import Person
 
+# tasks imports this module back; both only look each other up when called.
+from . import tasks
+from .invitations import send_invitation_email
 from .models import (
     Document,
     DocumentVersion,
@@ -155,8 +158,6 @@ def event_save(*, event: NetworkEvent, by, m2m_save=None) -> NetworkEvent:
 
 def event_queue_invitations(*, event: NetworkEvent) -> int:
     """Queue the invitation for every participant who has not received this revision of the event."""
-    from .tasks import send_event_invitation
-
     ids = list(
         event.registrations.active()
         .exclude(person__email="")
@@ -164,7 +165,7 @@ def event_queue_invitations(*, event: NetworkEvent) -> int:
         .values_list("pk", flat=True)
     )
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: send_event_invitation.delay(pk), robust=True)
+        transaction.on_commit(lambda pk=pk: tasks.send_event_invitation.delay(pk), robust=True)
     return len(ids)
 
 
@@ -186,10 +187,8 @@ def event_register(
         registration.registered_by = by
         registration.save(update_fields=["status", "role", "registered_by"])
     if person.email:
-        from .tasks import send_event_invitation
-
         # robust: a mail server that is down must not undo or fail the registration itself.
-        transaction.on_commit(lambda: send_event_invitation.delay(registration.pk), robust=True)
+        transaction.on_commit(lambda: tasks.send_event_invitation.delay(registration.pk), robust=True)
     return registration
 
 
@@ -220,8 +219,6 @@ def registration_send_invitation(*, registration_id: int) -> bool:
     The send is claimed first with a conditional update, so two workers (or a retried task) never
     both send the same revision; a failed send releases the claim so a retry can send it.
     """
-    from .invitations import send_invitation_email
-
     registration = (
         Registration.objects.select_related("event", "person", "person__user")
         .filter(pk=registration_id, status=Registration.Status.REGISTERED)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import EVERY_ROLE, MANAGING_ROLES
 from accounts.scoping import is_admin, scope_for
 from engagements.models import Country, Person
+from ta_portal.validation import date_order_errors
 
 from .networks import Network
 
@@ -130,8 +131,11 @@ class NetworkEvent(models.Model):
         return reverse("network:event_detail", args=[self.pk])
 
     def clean(self) -> None:
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The end date must not be before the start date.")})
+        errors = date_order_errors(self.start_date, self.end_date)
+        if self.modality in (self.Modality.VIRTUAL, self.Modality.HYBRID) and not self.online_url:
+            errors["online_url"] = _("A virtual or hybrid event needs its online meeting link.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class AgendaItem(models.Model):

@@ -1,0 +1,1 @@
+"""Pages of the network layer, one module per sub-domain (as ``network.models``)."""

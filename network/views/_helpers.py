@@ -1,0 +1,58 @@
+"""What the network pages share: paging, filter forms, form pages that save, fetching for a change."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from accounts.access import require_editable
+
+PAGE_SIZE = 25
+
+
+def paginate(request, items, size=PAGE_SIZE):
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def cleaned(form) -> dict:
+    """A filter form's values; an invalid filter filters nothing rather than failing the page."""
+    return form.cleaned_data if form.is_valid() else {}
+
+
+def pk_of(value):
+    return value.pk if value is not None else None
+
+
+def form_page(request, template, form, **context):
+    return render(request, template, {"form": form, **context})
+
+
+_RAISE = object()
+
+
+def saving_form_page(request, template, form, *, save, success, then=None, errors_on=_RAISE, **context):
+    """The page of ``form``; a valid POST is written by ``save(form)``, which returns what it saved,
+    confirmed with ``success`` (a string, or a function of what was saved) and redirected to
+    ``then(saved)`` (default: the saved object's page).
+
+    A service that refuses (Django's ValidationError) shows its message on the field ``errors_on``
+    (``None``: above the form) when given; otherwise the error propagates.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form)
+        except ValidationError as error:
+            if errors_on is _RAISE:
+                raise
+            form.add_error(errors_on, error)
+        else:
+            messages.success(request, success(saved) if callable(success) else success)
+            return redirect(then(saved) if then is not None else saved)
+    return form_page(request, template, form, **context)
+
+
+def fetch_for_editing(request, fetch, queryset, pk: int):
+    """``fetch(user=…, pk=…)`` (404 outside the user's scope), then 403 unless the user may change it."""
+    obj = fetch(user=request.user, pk=pk)
+    require_editable(queryset, request.user, obj)
+    return obj
