@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scoping import scope_for
+from ta_portal.tabular import Column, Table
 
-from .exports import Column, Table
 from .forms import ExportFilterForm
 
 

@@ -10,8 +10,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ta_portal.tabular import write_csv, write_xlsx
+
 from .. import charts, selectors, services
-from ..files import ImportFileError, read_results_file, results_sheet, write_csv, write_xlsx
+from ..files import ImportFileError, read_results_file, results_sheet
 from ..forms import (
     ExamFormForm,
     ImportForm,
@@ -164,7 +166,7 @@ def results_download(request, pk: int, fmt: str):
     name = f"results-{slugify(session.title)[:40] or session.pk}-{session.pk}"
     if fmt == "xlsx":
         return file_download(
-            write_xlsx(columns, rows),
+            write_xlsx(columns, rows, title="results"),
             f"{name}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
