@@ -28,9 +28,9 @@ from engagements.api import ScopedPrimaryKeyField
 from engagements.models import Agency, ControlledSubstance, Engagement
 from network.models import ExternalRecommendation
 from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin, check_country_writable
+from ta_portal.uploads import EVIDENCE, check_uploads
 
 from . import selectors, services
-from .evidence import check_uploads
 from .models import (
     EVIDENCE_ROLES,
     Evidence,
@@ -386,7 +386,7 @@ class StatusUpdateViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         if not update.is_draft:
             raise ApiValidationError({"file": [_("Files are added to a draft, before it is submitted.")]})
         try:
-            checked = check_uploads([body.validated_data["file"]], already=update.evidence.count())
+            checked = check_uploads([body.validated_data["file"]], policy=EVIDENCE, already=update.evidence.count())
         except DjangoValidationError as exc:
             raise ApiValidationError({"file": exc.messages})
         evidence = services.evidence_store(update=update, checked=checked[0], by=request.user)

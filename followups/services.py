@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from accounts.roles import MANAGING_ROLES
 from accounts.scoping import scope_for
 from engagements.models import Engagement
+from ta_portal.uploads import EVIDENCE, CheckedFile, check_uploads
 
-from .evidence import CheckedFile, check_uploads
 from .models import (
     REPORTED_STATES,
     REPORTING_ROLES,
@@ -307,7 +307,7 @@ def _check_files(update: StatusUpdate, files) -> list[CheckedFile]:
         return []
     already = update.evidence.count() if update.pk else 0
     try:
-        return check_uploads(files, already=already)
+        return check_uploads(files, policy=EVIDENCE, already=already)
     except ValidationError as exc:
         raise ValidationError({"files": exc.messages})
 

@@ -24,6 +24,7 @@ from accounts.scoping import has_role, is_admin
 from engagements.api import CountryCodeField, CountryFilterSet, ScopedPrimaryKeyField
 from engagements.models import ControlledSubstance, Country, Engagement, Person
 from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin, check_country_writable
+from ta_portal.uploads import LIBRARY, check_upload
 
 from . import selectors, services
 from .models import (
@@ -37,7 +38,6 @@ from .models import (
     agency_group_of,
     directory_readers_allowed,
 )
-from .uploads import check_upload
 from .views import file_response
 
 # ---------------------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ class DocumentSerializer(PortalModelSerializer):
 
     def validate_file(self, uploaded):
         try:
-            check_upload(uploaded)
+            check_upload(uploaded, policy=LIBRARY)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from None
         return uploaded

@@ -9,6 +9,7 @@ from accounts.scoping import has_role, is_admin
 from engagements.forms import DateBoundsMixin, DateInput
 from engagements.models import Agency, ControlledSubstance, Country, Engagement, Person
 from engagements.selectors import countries_editable_by
+from ta_portal.uploads import LIBRARY, check_upload
 
 from . import selectors
 from .models import (
@@ -22,7 +23,6 @@ from .models import (
     NetworkEvent,
     Registration,
 )
-from .uploads import ACCEPTED_EXTENSIONS, check_upload
 
 
 class TimeInput(forms.TimeInput):
@@ -33,7 +33,7 @@ class TimeInput(forms.TimeInput):
 
 
 def _accept_attribute() -> str:
-    return ",".join(ACCEPTED_EXTENSIONS)
+    return LIBRARY.accept_attribute
 
 
 def _topic_field(field, *, checkboxes: bool = False) -> None:
@@ -114,7 +114,7 @@ class DocumentForm(DateBoundsMixin, forms.ModelForm):
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
         if uploaded is not None:
-            check_upload(uploaded)
+            check_upload(uploaded, policy=LIBRARY)
         return uploaded
 
     def clean(self):
@@ -139,7 +139,7 @@ class DocumentReplaceForm(forms.Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        check_upload(uploaded)
+        check_upload(uploaded, policy=LIBRARY)
         return uploaded
 
 

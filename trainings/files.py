@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ta_portal.archives import check_archive
 from ta_portal.ics import CalendarEvent, calendar_file
 from ta_portal.tabular import write_csv
+from ta_portal.uploads import check_archive
 
 from .models import Enrolment, TrainingSession
 from .results import MAX_ROWS, ResultInput
