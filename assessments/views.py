@@ -8,7 +8,6 @@ to the assessment with an explanation and save nothing.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_visible_or_404, require_editable
 from engagements.selectors import countries_visible_to
 from reports.services import report_latest, report_request
+from ta_portal.pagination import paginate
 from ta_portal.params import int_param, text_param
 
 from . import report as assessment_report
@@ -47,12 +47,6 @@ from .models import (
     Recommendation,
     Roundtable,
 )
-
-PAGE_SIZE = 25
-
-
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _require_read_somewhere(user) -> None:
@@ -108,7 +102,7 @@ def assessment_list(request):
         "assessments/assessment_list.html",
         {
             "filters": filters,
-            "page": _paginate(request, assessments),
+            "page": paginate(request, assessments),
             "can_create": selectors.may_write_assessments(request.user),
         },
     )
@@ -435,7 +429,7 @@ def roundtable_list(request):
         request,
         "assessments/roundtable_list.html",
         {
-            "page": _paginate(request, roundtables),
+            "page": paginate(request, roundtables),
             "can_create": selectors.may_write_assessments(request.user),
         },
     )

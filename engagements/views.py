@@ -1,28 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.access import get_visible_or_404, require_editable
 from accounts.scoping import scope_for
 from ta_portal.navigation import engagement_links
-from ta_portal.params import int_param
+from ta_portal.pagination import paginate
 
 from . import selectors, services
 from .forms import AgencyFilterForm, AgencyForm, EngagementFilterForm, EngagementForm, ListFilterForm, PersonForm
 from .models import Agency, Engagement, Person
-
-PAGE_SIZE = 25
-# Longer pages on request (?page_size=100); the pagination links keep the parameter.
-PAGE_SIZES = (25, 50, 100)
-
-
-def _paginate(request, queryset):
-    size = int_param(request.GET.get("page_size"))
-    size = size if size in PAGE_SIZES else PAGE_SIZE
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def _require_write_somewhere(user, queryset) -> None:
@@ -46,7 +35,7 @@ def engagement_list(request):
     return render(
         request,
         "engagements/engagement_list.html",
-        {"filters": filters, "page": _paginate(request, engagements), "can_create": can_create},
+        {"filters": filters, "page": paginate(request, engagements), "can_create": can_create},
     )
 
 
@@ -101,7 +90,7 @@ def agency_list(request):
     return render(
         request,
         "engagements/agency_list.html",
-        {"filters": filters, "page": _paginate(request, agencies), "can_create": can_create},
+        {"filters": filters, "page": paginate(request, agencies), "can_create": can_create},
     )
 
 
@@ -154,7 +143,7 @@ def person_list(request):
     return render(
         request,
         "engagements/person_list.html",
-        {"filters": filters, "page": _paginate(request, people), "can_create": can_create},
+        {"filters": filters, "page": paginate(request, people), "can_create": can_create},
     )
 
 

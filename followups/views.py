@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from accounts.scoping import scope_for
 from assessments.models import Roundtable
 from engagements.models import Engagement
 from engagements.selectors import engagement_get_for_user
+from ta_portal.pagination import paginate
 
 from . import selectors, services
 from .forms import (
@@ -222,7 +222,7 @@ def inbox(request):
     if scope_for(request.user, MANAGING_ROLES).empty:
         raise PermissionDenied
     updates = selectors.inbox_updates(request.user)
-    page = Paginator(updates, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, updates, per_page=PAGE_SIZE)
     return render(request, "followups/inbox.html", {"page": page, "today": timezone.localdate()})
 
 

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ta_portal.pagination import paginate
 from ta_portal.tabular import write_csv, write_xlsx
 
 from .. import charts, selectors, services
@@ -184,7 +184,7 @@ def score_history(request, pk: int):
     return render(
         request,
         "trainings/score_history.html",
-        {"session": session, "page": Paginator(changes, 50).get_page(request.GET.get("page"))},
+        {"session": session, "page": paginate(request, changes, per_page=50)},
     )
 
 

@@ -5,7 +5,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scoping import scope_for
 from engagements.selectors import countries_visible_to
+from ta_portal.pagination import paginate
 from ta_portal.params import int_param, text_param
 
 from .. import charts, selectors, services
@@ -25,7 +25,7 @@ from ..forms import (
 )
 from ..models import Course, Enrolment, TrainingSession
 from ..statistics import prepost_summary
-from .common import PAGE_SIZE, session_for_editing
+from .common import session_for_editing
 
 # Sessions ---------------------------------------------------------------------------------------
 
@@ -55,7 +55,7 @@ def session_list(request):
         "trainings/session_list.html",
         {
             "filters": filters,
-            "page": Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": paginate(request, sessions),
             "can_create": not scope_for(request.user, TrainingSession.objects.write_roles).empty,
             "engagement": engagement,
             "pooled": pooled,
