@@ -8,7 +8,6 @@ to the assessment with an explanation and save nothing.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_visible_or_404, require_editable
 from engagements.selectors import countries_visible_to
 from reports.services import report_latest, report_request
+from ta_portal.ics import calendar_response
 from ta_portal.pagination import paginate
 from ta_portal.params import int_param, text_param
 
@@ -544,6 +544,5 @@ def roundtable_attendance(request, pk: int):
 @login_required
 def roundtable_invitation_ics(request, pk: int):
     roundtable = selectors.roundtable_get_for_user(user=request.user, pk=pk)
-    response = HttpResponse(roundtable_invitation(roundtable, organizer=request.user), content_type="text/calendar")
-    response["Content-Disposition"] = f'attachment; filename="roundtable-{roundtable.pk}.ics"'
-    return response
+    content = roundtable_invitation(roundtable, organizer=request.user)
+    return calendar_response(content, filename=f"roundtable-{roundtable.pk}.ics")

@@ -15,6 +15,7 @@ from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -44,6 +45,13 @@ class CalendarEvent:
     rsvp: bool = False  # ask attendees to answer
     # Further properties in the order written, e.g. {"status": "CONFIRMED"}.
     extra: dict = field(default_factory=dict)
+
+
+def calendar_response(content: bytes, *, filename: str) -> HttpResponse:
+    """An ``.ics`` file as a download."""
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def site_host() -> str:

@@ -5,13 +5,13 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scoping import scope_for
 from engagements.selectors import countries_visible_to
+from ta_portal.ics import calendar_response
 from ta_portal.pagination import paginate
 from ta_portal.params import int_param, text_param
 
@@ -121,9 +121,7 @@ def session_edit(request, pk: int):
 @require_GET
 def session_invitation(request, pk: int):
     session = selectors.session_get_for_user(user=request.user, pk=pk)
-    response = HttpResponse(session_ics(session), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
-    return response
+    return calendar_response(session_ics(session), filename=f"session-{session.pk}.ics")
 
 
 # Participants -----------------------------------------------------------------------------------
