@@ -8,8 +8,6 @@ to the assessment with an explanation and save nothing.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
@@ -19,6 +17,8 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_visible_or_404, require_editable
 from engagements.selectors import countries_visible_to
 from reports.services import report_latest, report_request
+from ta_portal.ics import calendar_response
+from ta_portal.pagination import paginate
 from ta_portal.params import int_param, text_param
 
 from . import access, selectors, services
@@ -47,12 +47,6 @@ from .models import (
     Recommendation,
     Roundtable,
 )
-
-PAGE_SIZE = 25
-
-
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _require_read_somewhere(user) -> None:
@@ -122,7 +116,7 @@ def assessment_list(request):
         "assessments/assessment_list.html",
         {
             "filters": filters,
-            "page": _paginate(request, assessments),
+            "page": paginate(request, assessments),
             "can_create": Assessment.objects.creatable_by(request.user),
         },
     )
@@ -444,7 +438,7 @@ def roundtable_list(request):
         request,
         "assessments/roundtable_list.html",
         {
-            "page": _paginate(request, roundtables),
+            "page": paginate(request, roundtables),
             "can_create": Roundtable.objects.creatable_by(request.user),
         },
     )
@@ -557,6 +551,5 @@ def roundtable_attendance(request, pk: int):
 @login_required
 def roundtable_invitation_ics(request, pk: int):
     roundtable = selectors.roundtable_get_for_user(user=request.user, pk=pk)
-    response = HttpResponse(roundtable_invitation(roundtable, organizer=request.user), content_type="text/calendar")
-    response["Content-Disposition"] = f'attachment; filename="roundtable-{roundtable.pk}.ics"'
-    return response
+    content = roundtable_invitation(roundtable, organizer=request.user)
+    return calendar_response(content, filename=f"roundtable-{roundtable.pk}.ics")

@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+
+from ta_portal.pagination import paginate
 
 from . import selectors
 from .access import can_read_audit, can_read_failed_logins
@@ -32,7 +33,7 @@ def entry_list(request):
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
     )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, entries, per_page=PAGE_SIZE)
     names = dict(selectors.model_choices())
     rows = [(entry, names.get(entry.model, entry.model)) for entry in page]
     return render(
@@ -66,5 +67,5 @@ def failed_logins(request):
     filters = FailedLoginFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     logins = selectors.failed_logins_for_user(user=request.user, username=data.get("username", ""))
-    page = Paginator(logins, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, logins, per_page=PAGE_SIZE)
     return render(request, "audit/failed_logins.html", {"filters": filters, "page": page})

@@ -1,28 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import get_visible_or_404, require_editable
 from ta_portal.navigation import engagement_links
-from ta_portal.params import int_param
+from ta_portal.pagination import paginate
 
 from . import access, selectors, services
 from .forms import AgencyFilterForm, AgencyForm, EngagementFilterForm, EngagementForm, ListFilterForm, PersonForm
 from .models import Agency, Engagement, Person
-
-PAGE_SIZE = 25
-# Longer pages on request (?page_size=100); the pagination links keep the parameter.
-PAGE_SIZES = (25, 50, 100)
-
-
-def _paginate(request, queryset):
-    size = int_param(request.GET.get("page_size"))
-    size = size if size in PAGE_SIZES else PAGE_SIZE
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def _require_create_somewhere(user, model) -> None:
@@ -39,7 +28,7 @@ def _list_page(request, *, model, filter_form, countries, rows, template):
     return render(
         request,
         template,
-        {"filters": filters, "page": _paginate(request, found), "can_create": model.objects.creatable_by(request.user)},
+        {"filters": filters, "page": paginate(request, found), "can_create": model.objects.creatable_by(request.user)},
     )
 
 

@@ -25,10 +25,10 @@ from engagements.api import ScopedPrimaryKeyField
 from engagements.models import Agency, ControlledSubstance, Engagement
 from network.models import ExternalRecommendation
 from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin, check_country_writable
+from ta_portal.uploads import EVIDENCE, check_uploads
 
 from . import selectors, services
 from .access import can_review_updates, can_see_evidence
-from .evidence import check_uploads
 from .models import (
     Evidence,
     FollowupRound,
@@ -338,7 +338,7 @@ class StatusUpdateViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         if not update.is_draft:
             raise ApiValidationError({"file": [_("Files are added to a draft, before it is submitted.")]})
         try:
-            checked = check_uploads([body.validated_data["file"]], already=update.evidence.count())
+            checked = check_uploads([body.validated_data["file"]], policy=EVIDENCE, already=update.evidence.count())
         except DjangoValidationError as exc:
             raise ApiValidationError({"file": exc.messages})
         evidence = services.evidence_store(update=update, checked=checked[0], by=request.user)

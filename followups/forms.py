@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Recommendation, Roundtable
 from engagements.forms import DateBoundsMixin, DateInput
 from engagements.models import Agency, ControlledSubstance
+from ta_portal.uploads import EVIDENCE
 
-from .evidence import ACCEPTED_EXTENSIONS, MAX_FILES_PER_UPDATE
 from .models import (
     COORDINATION_QUESTIONS,
     FollowupSchedule,
@@ -120,9 +120,9 @@ class StatusUpdateForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not manager:
             self.fields["status"].choices = [c for c in MeasureStatus.choices if c[0] != MeasureStatus.CANCELLED]
-        self.fields["files"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in ACCEPTED_EXTENSIONS)
+        self.fields["files"].widget.attrs["accept"] = EVIDENCE.accept_attribute
         self.fields["files"].help_text = gettext("PDF, images or office documents, up to %(n)d files.") % {
-            "n": MAX_FILES_PER_UPDATE
+            "n": EVIDENCE.max_files
         }
 
 

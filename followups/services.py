@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from engagements.models import Engagement
 from ta_portal import datacache
+from ta_portal.uploads import EVIDENCE, CheckedFile, check_uploads
 
 from .access import can_manage_followup, can_report_progress, can_review_updates
-from .evidence import CheckedFile, check_uploads
 from .models import (
     REPORTED_STATES,
     CoordinationResponse,
@@ -300,7 +300,7 @@ def _check_files(update: StatusUpdate, files) -> list[CheckedFile]:
         return []
     already = update.evidence.count() if update.pk else 0
     try:
-        return check_uploads(files, already=already)
+        return check_uploads(files, policy=EVIDENCE, already=already)
     except ValidationError as exc:
         raise ValidationError({"files": exc.messages})
 

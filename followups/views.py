@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -15,6 +14,8 @@ from accounts.access import get_visible_or_404
 from assessments.models import Roundtable
 from engagements.models import Engagement
 from engagements.selectors import engagement_get_for_user
+from reports.charts import bar_chart
+from ta_portal.pagination import paginate
 
 from . import selectors, services
 from .access import can_manage_followup, can_report_progress, can_review_updates, can_see_evidence
@@ -178,33 +179,22 @@ def board(request, pk: int):
     )
 
 
-def _coordination_chart(rounds) -> dict:
-    """Bars of the coordination score (0–100) per round, oldest first, for a small SVG chart."""
-    points = []
-    for round_ in reversed(rounds):
-        response = getattr(round_, "coordination", None)
-        if response is not None:
-            points.append({"round": round_, "score": response.score})
-    width, height, gap = 48, 120, 12
-    bars = []
-    for index, point in enumerate(points):
-        bar_height = round(height * point["score"] / 100)
-        bars.append(
-            {
-                **point,
-                "x": 40 + index * (width + gap),
-                "y": 10 + height - bar_height,
-                "height": bar_height,
-                "label_y": 10 + height - bar_height - 4,
-            }
-        )
-    return {
-        "bars": bars,
-        "width": 40 + len(bars) * (width + gap) + 10,
-        "bar_width": width,
-        "baseline": 10 + height,
-        "axis": [{"value": v, "y": 10 + height - round(height * v / 100)} for v in (0, 50, 100)],
-    }
+def _coordination_chart(rounds):
+    """The coordination score (0–100) of each round that has one, oldest first; None without any."""
+    items = [
+        (f"{round_.opens_on:%m/%Y}", round_.coordination.score)
+        for round_ in reversed(rounds)
+        if getattr(round_, "coordination", None) is not None
+    ]
+    if not items:
+        return None
+    return bar_chart(
+        items=items,
+        max_value=100,
+        title=_("Coordination score per round, 0 to 100 (the same figures are in the rounds table)"),
+        width=420,
+        label_width=70,
+    )
 
 
 @login_required
@@ -213,7 +203,7 @@ def inbox(request):
     if not can_review_updates(request.user):
         raise PermissionDenied
     updates = selectors.inbox_updates(request.user)
-    page = Paginator(updates, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, updates, per_page=PAGE_SIZE)
     return render(request, "followups/inbox.html", {"page": page, "today": timezone.localdate()})
 
 

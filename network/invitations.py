@@ -1,22 +1,14 @@
 """Calendar invitations (RFC 5545) for network events, as a download and as an e-mail."""
 
-import datetime as dt
-from email.utils import parseaddr
-from urllib.parse import urlsplit
-
-import icalendar
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ta_portal.ics import CalendarEvent, Participant, calendar_file, portal_organizer
+
 from .models import NetworkEvent, Registration
-
-
-def _uid(event: NetworkEvent) -> str:
-    host = urlsplit(settings.SITE_URL).hostname or "ta-portal"
-    return f"network-event-{event.pk}@{host}"
 
 
 def _location(event: NetworkEvent) -> str:
@@ -46,37 +38,25 @@ def _description(event: NetworkEvent) -> str:
 
 def event_calendar(event: NetworkEvent, *, registration: Registration | None = None) -> bytes:
     """The event as an iCalendar file: published for download, or a request addressed to one participant."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//TA Portal//Precursor network//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST" if registration else "PUBLISH")
-    vevent = icalendar.Event()
-    vevent.add("uid", _uid(event))
-    vevent.add("dtstamp", timezone.now().astimezone(dt.UTC))
-    vevent.add("sequence", event.sequence)
-    vevent.add("summary", event.title)
-    # All-day events: DTEND is exclusive, the day after the last day.
-    vevent.add("dtstart", event.start_date)
-    vevent.add("dtend", event.end_date + dt.timedelta(days=1))
-    location = _location(event)
-    if location:
-        vevent.add("location", location)
-    vevent.add("description", _description(event))
-    vevent.add("url", settings.SITE_URL + event.get_absolute_url())
-    vevent.add("status", "CONFIRMED")
-    vevent.add("transp", "TRANSPARENT")
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    organizer = icalendar.vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = icalendar.vText(name or address)
-    vevent["organizer"] = organizer
+    url = settings.SITE_URL + event.get_absolute_url()
+    attendees = []
     if registration is not None:
-        attendee = icalendar.vCalAddress(f"mailto:{registration.person.email}")
-        attendee.params["cn"] = icalendar.vText(registration.person.full_name)
-        attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
-        attendee.params["partstat"] = icalendar.vText("NEEDS-ACTION")
-        vevent.add("attendee", attendee)
-    calendar.add_component(vevent)
-    return calendar.to_ical()
+        attendees.append(Participant(email=registration.person.email, name=registration.person.full_name))
+    item = CalendarEvent(
+        uid_prefix="network-event",
+        pk=event.pk,
+        summary=event.title,
+        start=event.start_date,
+        end=event.end_date,
+        sequence=event.sequence,
+        location=_location(event),
+        description=_description(event),
+        url=url,
+        organizer=portal_organizer(),
+        attendees=attendees,
+        extra={"status": "CONFIRMED", "transp": "TRANSPARENT"},
+    )
+    return calendar_file(item, product="Precursor network", method="REQUEST" if registration else "PUBLISH")
 
 
 def send_invitation_email(registration: Registration) -> None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engagements.models import Person
+from ta_portal.uploads import LIBRARY, check_upload
 
 # tasks imports this module back; both only look each other up when called.
 from . import tasks
@@ -22,14 +23,13 @@ from .models import (
     NetworkMembership,
     Registration,
 )
-from .uploads import check_upload
 
 # ---------------------------------------------------------------------------------------------
 # Library
 
 
 def _store_version(*, document: Document, uploaded, by, note: str, stored: list[str]) -> DocumentVersion:
-    checked = check_upload(uploaded)
+    checked = check_upload(uploaded, policy=LIBRARY)
     number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = DocumentVersion(
         document=document,
@@ -42,7 +42,7 @@ def _store_version(*, document: Document, uploaded, by, note: str, stored: list[
         uploaded_by=by,
     )
     # The stored name is random; only the checked extension survives from the uploader's name.
-    version.file.save(f"upload{checked.extension}", uploaded, save=False)
+    version.file.save(f"upload.{checked.extension}", uploaded, save=False)
     stored.append(version.file.name)
     version.save()
     document.current_version = version

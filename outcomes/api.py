@@ -18,9 +18,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ta_portal.api import Pagination
+from ta_portal.tabular import Column, Table, csv_response
 
 from . import cache, selectors
-from .exports import Column, Table, csv_response
 
 FIGURE_KEYS = (
     "n_enrolled",

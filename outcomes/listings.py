@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.scoping import scope_for
 from followups.models import CLOSED_STATUSES
+from ta_portal.tabular import Column, Table
 
-from .exports import Column, Table
 from .forms import ExportFilterForm
 
 

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from engagements.models import Engagement
 from reports.charts import Series, bar_chart, line_chart, paired_dot_plot, radar_chart
+from ta_portal.tabular import Column, Table
 
 from . import figures
 from .charts import Progress, TimelineBar, TimelineRow, progress_chart, timeline_chart
-from .exports import Column, Table
 from .models import ActivityTarget, OutcomeTarget
 from .selectors import CountryDashboard, ProgrammeDashboard
 

@@ -14,7 +14,9 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import cache, exports, listings, presentation, selectors, services
+from ta_portal import tabular
+
+from . import cache, listings, presentation, selectors, services
 from .facts import outcome_scope
 from .forms import CountryFilterForm, YearForm
 
@@ -85,11 +87,11 @@ def _export(tables: dict, fmt: str, request, *, stem: str):
     if fmt not in FORMATS:
         raise Http404
     if fmt == "xlsx":
-        return exports.xlsx_response(list(tables.values()), stem=stem)
+        return tabular.xlsx_response(list(tables.values()), stem=stem)
     name = request.GET.get("table") or next(iter(tables))
     if name not in tables:
         raise Http404
-    return exports.csv_response(tables[name], stem=f"{stem}-{name}")
+    return tabular.csv_response(tables[name], stem=f"{stem}-{name}")
 
 
 @login_required
@@ -176,5 +178,5 @@ def list_export(request, dataset: str, fmt: str):
         lines = [f"{field}: {' '.join(errors)}" for field, errors in exc.errors.items()]
         return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
     if fmt == "xlsx":
-        return exports.xlsx_response([table], stem=dataset)
-    return exports.csv_response(table, stem=dataset)
+        return tabular.xlsx_response([table], stem=dataset)
+    return tabular.csv_response(table, stem=dataset)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 # Colour-blind-safe (Okabe–Ito) pairs, each with its own dash pattern and marker.
@@ -91,12 +93,14 @@ def _marker(kind: str, x: float, y: float, color: str, *, size: float = 3.5, hol
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size:.1f}" {common}/>'
 
 
-def _svg(*, width: int, height: int, title: str, desc: str, body: str, chart_id: str) -> SafeString:
+def _svg(
+    *, width: int, height: int, title: str, desc: str, body: str, chart_id: str, align: str = "xMidYMid"
+) -> SafeString:
     return mark_safe(  # noqa: S308 (every piece of text in the markup went through escape())
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{FONT}" '
-        f'preserveAspectRatio="xMidYMid meet">'
+        f'preserveAspectRatio="{align} meet">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
         f"{body}</svg>"
@@ -344,3 +348,173 @@ def line_chart(
             f"{s.label}: " + ", ".join(f"{c} {_num(s.values[i])}" for i, c in enumerate(categories)) for s in series
         )
     return _svg(width=width, height=height, title=title, desc=desc, body="".join(parts), chart_id=chart_id)
+
+
+@dataclass(frozen=True)
+class Progress:
+    label: str
+    actual: float | None
+    target: float
+    expected: float | None  # where the actual should be by now
+    status: str  # a key of the chart's ``colours``
+    status_label: str
+
+
+def progress_chart(
+    *,
+    items: Sequence[Progress],
+    colours: Mapping[str, str],
+    title: str,
+    chart_id: str,
+    width: int = 560,
+) -> SafeString:
+    """One row per target: the actual as a bar (coloured by its status), the target as a solid tick,
+    the expected level by now as a dashed tick; every bar is scaled to its own target so rows of
+    different units compare. The value is printed at the end of each row, so colour is never the
+    only cue."""
+    label_h, bar_h, gap = 18, 14, 12
+    row = label_h + bar_h + gap
+    top, left, right = 6, 6, 110
+    height = top + row * max(len(items), 1) + 4
+    plot_w = width - left - right
+    parts = []
+    descs = []
+    for i, item in enumerate(items):
+        y = top + i * row
+        parts.append(_text(left, y + label_h / 2, item.label[:60], anchor="start", size=13))
+        bar_y = y + label_h
+        scale = max(item.target, item.actual or 0, item.expected or 0, 1e-9) * 1.0
+        full = plot_w * min(1.0, item.target / scale) if item.target else plot_w
+        parts.append(
+            f'<rect x="{left}" y="{bar_y:.1f}" width="{full:.1f}" height="{bar_h}" fill="#ffffff" stroke="{GRID}"/>'
+        )
+        colour = colours.get(item.status, MUTED)
+        if item.actual is not None:
+            length = plot_w * min(1.0, max(item.actual, 0) / scale)
+            parts.append(
+                f'<rect x="{left}" y="{bar_y + 2:.1f}" width="{length:.1f}" height="{bar_h - 4}" fill="{colour}"/>'
+            )
+        tick_x = left + full
+        parts.append(
+            f'<line x1="{tick_x:.1f}" y1="{bar_y - 3:.1f}" x2="{tick_x:.1f}" y2="{bar_y + bar_h + 3:.1f}" '
+            f'stroke="{INK}" stroke-width="2"/>'
+        )
+        if item.expected is not None and item.target:
+            ex = left + plot_w * min(1.0, max(item.expected, 0) / scale)
+            parts.append(
+                f'<line x1="{ex:.1f}" y1="{bar_y - 3:.1f}" x2="{ex:.1f}" y2="{bar_y + bar_h + 3:.1f}" '
+                f'stroke="{MUTED}" stroke-width="1.5" stroke-dasharray="3 2"/>'
+            )
+        actual = _num(item.actual)
+        parts.append(
+            _text(
+                width - right + 8,
+                bar_y + bar_h / 2,
+                f"{actual} / {_fmt(item.target)}",
+                anchor="start",
+                size=13,
+                weight="bold",
+            )
+        )
+        descs.append(
+            _("%(label)s: %(actual)s of %(target)s, %(status)s")
+            % {"label": item.label, "actual": actual, "target": _fmt(item.target), "status": item.status_label}
+        )
+    return _svg(
+        width=width,
+        height=height,
+        title=title,
+        desc="; ".join(descs),
+        body="".join(parts),
+        chart_id=chart_id,
+        align="xMinYMin",
+    )
+
+
+@dataclass(frozen=True)
+class TimelineBar:
+    key: str  # which line of its row, and its style
+    label: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    label: str
+    bars: Sequence[TimelineBar]
+
+
+def timeline_chart(
+    *,
+    rows: Sequence[TimelineRow],
+    styles: Mapping[str, tuple[str, bool]],
+    start: date,
+    end: date,
+    title: str,
+    chart_id: str,
+    width: int = 640,
+) -> SafeString:
+    """Each row as a block: its label, then one line per kind of bar, with the bar's label on the
+    left and its span on a shared calendar axis (years marked). ``styles`` gives each key a colour
+    and whether it is hatched, so neighbouring kinds differ in grey print too."""
+    top, label_w, right = 24, 118, 8
+    title_h, line_h, gap = 20, 20, 10
+    lines = [list(dict.fromkeys(bar.key for bar in row.bars)) for row in rows]
+    heights = [title_h + line_h * max(len(keys), 1) + gap for keys in lines]
+    height = top + sum(heights) + 4
+    plot_left = label_w + 4
+    plot_w = width - plot_left - right
+    span = max((end - start).days, 1)
+
+    def x_of(day: date) -> float:
+        return plot_left + plot_w * min(max((day - start).days, 0), span) / span
+
+    hatches = {colour for colour, hatched in styles.values() if hatched}
+    hatch_ids = {colour: f"{chart_id}-hatch-{i}" for i, colour in enumerate(sorted(hatches))}
+    parts = [
+        "<defs>"
+        + "".join(
+            f'<pattern id="{pattern}" width="6" height="6" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{colour}"/>'
+            '<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="2"/></pattern>'
+            for colour, pattern in hatch_ids.items()
+        )
+        + "</defs>"
+    ]
+    for year in range(start.year, end.year + 1):
+        day = date(year, 1, 1)
+        if day < start:
+            continue
+        x = x_of(day)
+        parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height}" stroke="{GRID}"/>')
+        parts.append(_text(x + 3, top - 12, str(year), anchor="start", size=11, fill=MUTED))
+    descs = []
+    y = top
+    for row, block, keys in zip(rows, heights, lines, strict=True):
+        parts.append(_text(2, y + title_h / 2, row.label[:60], anchor="start", size=12, weight="bold"))
+        labelled = set()
+        for bar in row.bars:
+            colour, hatched = styles.get(bar.key, (MUTED, False))
+            fill = f"url(#{hatch_ids[colour]})" if hatched else colour
+            by = y + title_h + keys.index(bar.key) * line_h
+            if bar.key not in labelled:
+                labelled.add(bar.key)
+                parts.append(_text(10, by + line_h / 2, bar.label[:22], anchor="start", size=11))
+            x1, x2 = x_of(bar.start), x_of(bar.end)
+            w = max(x2 - x1, 5)
+            parts.append(
+                f'<rect x="{x1:.1f}" y="{by + 3:.1f}" width="{w:.1f}" height="{line_h - 6}" '
+                f'fill="{fill}" stroke="{colour}"/>'
+            )
+            descs.append(f"{row.label}: {bar.label} {bar.start.isoformat()} – {bar.end.isoformat()}")
+        y += block
+    return _svg(
+        width=width,
+        height=height,
+        title=title,
+        desc="; ".join(descs) or title,
+        body="".join(parts),
+        chart_id=chart_id,
+        align="xMinYMin",
+    )

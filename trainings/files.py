@@ -1,8 +1,7 @@
 """Exam results to and from files: the import (CSV, XLSX), the template, exports, the ICS invitation.
 
-Anything written to a spreadsheet passes through ``safe_cell``: a text starting with ``=``, ``+``,
-``-`` or ``@`` would run as a formula when the file is opened (CSV/formula injection), so it is
-prefixed with an apostrophe and stays text.
+Files are written by ``ta_portal.tabular`` (which neutralises text a spreadsheet would run as a
+formula) and invitations by ``ta_portal.ics``; this module only knows the results' columns.
 """
 
 from __future__ import annotations
@@ -10,18 +9,21 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import timedelta
-from decimal import Decimal
+from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
-from ta_portal.archives import check_archive
+from ta_portal.ics import CalendarEvent, calendar_file
+from ta_portal.tabular import write_csv
+from ta_portal.uploads import check_archive
 
 from .models import Enrolment, TrainingSession
 from .results import MAX_ROWS, ResultInput
+from .statistics import SUMMARY_KEYS
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 COLUMNS = (
@@ -38,7 +40,6 @@ COLUMNS = (
 )
 IDENTITY_COLUMNS = {"person_id", "full_name", "email"}
 RESULT_COLUMNS = {"pre_score", "post_score", "pre_form", "post_form"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportFileError(Exception):
@@ -79,11 +80,6 @@ XLSX_LIMITS = {"max_members": 1000, "max_total": 100 * 1024 * 1024, "max_ratio":
 
 
 def _xlsx_rows(data: bytes):
-    from xml.etree.ElementTree import ParseError
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     unreadable = ImportFileError(_("This file cannot be read as an XLSX workbook."))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -183,36 +179,6 @@ def _check_header(header: list[str]) -> None:
 # Writing --------------------------------------------------------------------------------------
 
 
-def safe_cell(value):
-    """A value safe to put in a spreadsheet cell: text that would start a formula stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def write_csv(header: list[str], rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        writer.writerow(["" if v is None else safe_cell(v) for v in row])
-    # A BOM makes Excel read UTF-8 (accents in names) instead of guessing the ANSI code page.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def write_xlsx(header: list[str], rows, *, title: str = "results") -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([safe_cell(h) for h in header])
-    for row in rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else safe_cell(v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 def template_columns(*, has_forms: bool, n_countries: int) -> list[str]:
     columns = ["person_id", "full_name", "email", "sex", "agency"]
     if n_countries > 1:
@@ -252,8 +218,6 @@ def results_sheet(session: TrainingSession) -> tuple[list[str], list[list]]:
 
 def outcome_csv(summary: dict, agency_names: dict[int, str]) -> bytes:
     """The outcome figures as a tidy table: one line for everyone, then one per sex and per agency."""
-    from .statistics import SUMMARY_KEYS
-
     header = ["group", "value", *SUMMARY_KEYS]
     lines = [["all", "", *(summary[k] for k in SUMMARY_KEYS)]]
     for sex, figures in summary["by_sex"].items():
@@ -268,27 +232,19 @@ def outcome_csv(summary: dict, agency_names: dict[int, str]) -> bytes:
 
 def session_ics(session: TrainingSession) -> bytes:
     """An RFC 5545 invitation: an all-day event over the session's dates."""
-    from icalendar import Calendar, Event
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//TA Portal//Training sessions//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = Event()
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "ta-portal"
-    event.add("uid", f"training-session-{session.pk}@{host}")
-    event.add("dtstamp", timezone.now())
-    event.add("last-modified", session.updated_at)
-    event.add("sequence", int(session.updated_at.timestamp()) % 2_000_000_000)
-    event.add("summary", session.title)
-    event.add("dtstart", session.start_date)
-    event.add("dtend", session.end_date + timedelta(days=1))  # DTEND of an all-day event is exclusive
-    if session.venue:
-        event.add("location", session.venue)
     description = [session.get_kind_display(), session.get_modality_display()]
     if session.course:
         description.append(session.course.local_title)
-    event.add("description", " · ".join(str(d) for d in description))
-    event.add("url", settings.SITE_URL + session.get_absolute_url())
-    calendar.add_component(event)
-    return calendar.to_ical()
+    item = CalendarEvent(
+        uid_prefix="training-session",
+        pk=session.pk,
+        summary=session.title,
+        start=session.start_date,
+        end=session.end_date,
+        sequence=int(session.updated_at.timestamp()) % 2_000_000_000,
+        location=session.venue,
+        description=" · ".join(str(d) for d in description),
+        url=settings.SITE_URL + session.get_absolute_url(),
+        extra={"last-modified": session.updated_at},
+    )
+    return calendar_file(item, product="Training sessions")

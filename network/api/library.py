@@ -13,10 +13,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from engagements.api import CountryCodeField
 from engagements.models import ControlledSubstance
 from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin
+from ta_portal.uploads import LIBRARY, check_upload
 
 from .. import access, selectors, services
 from ..models import Document, DocumentVersion, NetworkEvent
-from ..uploads import check_upload
 from ..views.library import file_response
 from .common import UserScopedField, assign
 
@@ -101,7 +101,7 @@ class DocumentSerializer(PortalModelSerializer):
         return _download_url(self.context.get("request"), document.pk)
 
     def validate_file(self, uploaded):
-        check_upload(uploaded)  # DRF shows its Django ValidationError as the field's errors
+        check_upload(uploaded, policy=LIBRARY)  # DRF shows its Django ValidationError as the field's errors
         return uploaded
 
     def validate_audience(self, audience):

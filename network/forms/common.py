@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from ta_portal.uploads import LIBRARY
 
 from .. import selectors
-from ..uploads import ACCEPTED_EXTENSIONS
 
 
 class TimeInput(forms.TimeInput):
@@ -17,7 +17,7 @@ class TimeInput(forms.TimeInput):
 
 
 def accept_attribute() -> str:
-    return ",".join(ACCEPTED_EXTENSIONS)
+    return LIBRARY.accept_attribute
 
 
 def topic_field(field, *, checkboxes: bool = False) -> None:

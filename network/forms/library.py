@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from engagements.forms import DateBoundsMixin, DateInput
 from engagements.models import ControlledSubstance, Country
+from ta_portal.uploads import LIBRARY, check_upload
 
 from .. import access
 from ..models import Document, NetworkEvent
-from ..uploads import check_upload
 from .common import SearchForm, accept_attribute, topic_field
 
 
@@ -73,7 +73,7 @@ class DocumentForm(DateBoundsMixin, forms.ModelForm):
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
         if uploaded is not None:
-            check_upload(uploaded)
+            check_upload(uploaded, policy=LIBRARY)
         return uploaded
 
 
@@ -83,7 +83,7 @@ class DocumentReplaceForm(forms.Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        check_upload(uploaded)
+        check_upload(uploaded, policy=LIBRARY)
         return uploaded
 
 

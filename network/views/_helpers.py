@@ -1,17 +1,10 @@
-"""What the network pages share: paging, filter forms, form pages that save, fetching for a change."""
+"""What the network pages share: filter forms, form pages that save, fetching for a change."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from accounts.access import require_editable
-
-PAGE_SIZE = 25
-
-
-def paginate(request, items, size=PAGE_SIZE):
-    return Paginator(items, size).get_page(request.GET.get("page"))
 
 
 def cleaned(form) -> dict:

@@ -9,12 +9,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from engagements.models import Person
+from ta_portal.pagination import paginate
 
 from .. import access, selectors, services
 from ..forms import DirectoryFilterForm, ExpertProfileForm, NewExpertProfileForm
 from ..models import ExpertProfile
 from ..vcard import entry_vcard, vcards
-from ._helpers import cleaned, paginate, pk_of, saving_form_page
+from ._helpers import cleaned, pk_of, saving_form_page
 
 
 def _require_directory(user) -> None:

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -11,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from engagements.models import Person
+from ta_portal.ics import calendar_response
+from ta_portal.pagination import paginate
 
 from .. import access, selectors, services
 from ..forms import (
@@ -24,7 +25,7 @@ from ..forms import (
 )
 from ..invitations import event_calendar
 from ..models import AgendaItem, Document, ExternalRecommendation, NetworkEvent, Registration
-from ._helpers import cleaned, fetch_for_editing, paginate, saving_form_page
+from ._helpers import cleaned, fetch_for_editing, saving_form_page
 
 
 @login_required
@@ -264,6 +265,4 @@ def event_send_invitations(request, pk: int):
 @login_required
 def event_ics(request, pk: int):
     event = selectors.event_get_for_user(user=request.user, pk=pk)
-    response = HttpResponse(event_calendar(event), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(event.title) or "event"}.ics"'
-    return response
+    return calendar_response(event_calendar(event), filename=f"{slugify(event.title) or 'event'}.ics")

@@ -6,12 +6,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from ta_portal.pagination import paginate
 from ta_portal.params import int_param
 
 from .. import access, selectors, services
 from ..forms import DocumentFilterForm, DocumentForm, DocumentReplaceForm
 from ..models import Document, NetworkEvent
-from ._helpers import cleaned, fetch_for_editing, paginate, pk_of, saving_form_page
+from ._helpers import cleaned, fetch_for_editing, pk_of, saving_form_page
 
 
 @login_required

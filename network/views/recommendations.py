@@ -5,10 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from ta_portal.pagination import paginate
+
 from .. import access, selectors, services
 from ..forms import ExternalRecommendationFilterForm, ExternalRecommendationForm
 from ..models import ExternalRecommendation, NetworkEvent
-from ._helpers import cleaned, fetch_for_editing, paginate, saving_form_page
+from ._helpers import cleaned, fetch_for_editing, saving_form_page
 
 
 @login_required

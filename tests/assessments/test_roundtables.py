@@ -136,7 +136,7 @@ def test_the_calendar_invitation_names_the_attendees_and_the_time_zone(client, m
     roundtable.save()
     client.force_login(manager)
     response = client.get(reverse("assessments:roundtable_invitation", args=[roundtable.pk]))
-    assert response["Content-Type"] == "text/calendar"
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = Calendar.from_ical(response.content)
     event = next(iter(calendar.walk("VEVENT")))
     assert calendar["METHOD"] == "REQUEST"

@@ -10,8 +10,8 @@ from django.utils import timezone
 from assessments.models import Roundtable
 from engagements import demo as engagements_demo
 from followups import demo, selectors
-from followups.evidence import detect_kind
 from followups.models import Evidence, FollowupRound, Indicator, Measure, StatusUpdate
+from ta_portal.uploads import detect_type
 
 pytestmark = pytest.mark.clock_sensitive
 
@@ -43,7 +43,7 @@ def test_the_demo_engagement_has_late_on_time_and_current_rounds(db, private_med
     assert {e.content_type for e in files} == {"application/pdf", "image/png"}
     for evidence in files:
         with evidence.file.open("rb") as handle:
-            assert detect_kind(handle).content_type == evidence.content_type
+            assert detect_type(handle).content_type == evidence.content_type
     # indicators with values, and coordination that improved
     assert Indicator.objects.count() == 4
     scores = selectors.coordination_scores(FollowupRound.objects.all())

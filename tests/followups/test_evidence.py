@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.roles import Role
-from followups.evidence import display_name
 from followups.models import Evidence, StatusUpdate
+from ta_portal.uploads import display_name
 from tests.factories import make_user
 from tests.followups.factories import (
     docx_bytes,

@@ -149,6 +149,20 @@ def test_the_board_tells_what_is_late_and_what_is_verified(client, scene):
     assert "Reactivate the committee" not in overdue_only.content.decode()
 
 
+def test_the_board_draws_the_coordination_score_of_each_round(client, scene):
+    # given: a round whose coordination questionnaire scores 50 out of 100
+    CoordinationResponse.objects.create(
+        round=scene["round"], meetings=4, information_exchange=3, joint_operations=2, mechanism=1, industry=0
+    )
+    # when
+    page = as_user(client, scene["manager"]).get(reverse("followups:board", args=[scene["engagement"].pk]))
+    html = page.content.decode()
+    # then: the chart is an accessible SVG whose description carries the figure
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in html and 'role="img"' in html
+    assert "Coordination score per round, 0 to 100" in html
+    assert f"{scene['round'].opens_on:%m/%Y}: 50" in html
+
+
 def test_the_engagement_page_links_to_its_board(client, scene):
     page = as_user(client, scene["viewer"]).get(reverse("engagements:detail", args=[scene["engagement"].pk]))
     assert reverse("followups:board", args=[scene["engagement"].pk]) in page.content.decode()

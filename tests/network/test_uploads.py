@@ -17,7 +17,7 @@ from PIL import Image
 from accounts.roles import Role
 from network import services
 from network.models import Document, DocumentVersion
-from network.uploads import check_name, check_upload
+from ta_portal.uploads import LIBRARY, check_name, check_upload
 from tests.factories import make_user
 from tests.network.factories import docx_bytes, make_document, pdf_bytes, upload
 
@@ -73,7 +73,7 @@ def _bomb(size: int) -> bytes:
     ],
 )
 def test_accepted_files_are_typed_by_their_content(name, content, content_type):
-    checked = check_upload(SimpleUploadedFile(name, content, content_type="application/octet-stream"))
+    checked = check_upload(SimpleUploadedFile(name, content, content_type="application/octet-stream"), policy=LIBRARY)
     assert checked.content_type == content_type
     assert checked.size == len(content)
 
@@ -81,11 +81,11 @@ def test_accepted_files_are_typed_by_their_content(name, content, content_type):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("tool.pdf", b"MZ\x90\x00" + b"\x00" * 200, "not one of the accepted types"),  # a Windows program renamed
-        ("script.pdf", b"#!/bin/sh\nrm -rf /\n", "content is text"),
-        ("report.docx", pdf_bytes(), "content is PDF but its name ends in .docx"),
-        ("photo.jpg", _png(), "content is PNG"),
-        ("archive.docx", b"PK\x03\x04" + b"\x00" * 100, "damaged"),
+        ("tool.pdf", b"MZ\x90\x00" + b"\x00" * 200, "is not a PDF, an image or an office document"),  # a program
+        ("script.pdf", b"#!/bin/sh\nrm -rf /\n", "is a text file but its name ends in “.pdf”"),
+        ("report.docx", pdf_bytes(), "is a PDF file but its name ends in “.docx”"),
+        ("photo.jpg", _png(), "is a PNG file"),
+        ("archive.docx", b"PK\x03\x04" + b"\x00" * 100, "is not a PDF, an image or an office document"),
         ("plain.zip", docx_bytes(), "not accepted"),
         ("macro.exe", pdf_bytes(), "not accepted"),
         ("noextension", pdf_bytes(), "not accepted"),
@@ -94,7 +94,7 @@ def test_accepted_files_are_typed_by_their_content(name, content, content_type):
 )
 def test_files_whose_content_does_not_match_are_refused(name, content, message):
     with pytest.raises(ValidationError) as error:
-        check_upload(SimpleUploadedFile(name, content))
+        check_upload(SimpleUploadedFile(name, content), policy=LIBRARY)
     assert message in " ".join(error.value.messages)
 
 
@@ -104,37 +104,37 @@ def test_files_whose_content_does_not_match_are_refused(name, content, message):
 )
 def test_names_with_path_tricks_are_refused(name):
     with pytest.raises(ValidationError):
-        check_name(name)
+        check_name(name, extensions=LIBRARY.extensions)
 
 
 def test_too_large_files_are_refused_with_the_limit_named(settings):
     settings.NETWORK_UPLOAD_MAX_BYTES = 1024
     with pytest.raises(ValidationError) as error:
-        check_upload(SimpleUploadedFile("big.pdf", pdf_bytes() + b"\0" * 2048))
-    assert "too large" in error.value.messages[0]
+        check_upload(SimpleUploadedFile("big.pdf", pdf_bytes() + b"\0" * 2048), policy=LIBRARY)
+    assert "files may be at most" in error.value.messages[0]
     assert "1.0\xa0KB" in error.value.messages[0]
 
 
 def test_office_archive_bombs_are_refused(settings):
-    settings.NETWORK_UPLOAD_MAX_UNCOMPRESSED = 4 * 1024 * 1024
+    settings.UPLOAD_MAX_UNCOMPRESSED = 4 * 1024 * 1024
     bomb = _bomb(8 * 1024 * 1024)
     assert len(bomb) < 64 * 1024
     with pytest.raises(ValidationError) as error:
-        check_upload(SimpleUploadedFile("innocent.docx", bomb))
+        check_upload(SimpleUploadedFile("innocent.docx", bomb), policy=LIBRARY)
     assert "archive bomb" in error.value.messages[0]
 
 
 def test_office_archives_that_inflate_far_beyond_their_size_are_refused_under_the_total_limit():
     # 3 MB of zeros is under the total limit, but a 1000:1 ratio is no real document
     with pytest.raises(ValidationError) as error:
-        check_upload(SimpleUploadedFile("innocent.docx", _bomb(3 * 1024 * 1024)))
+        check_upload(SimpleUploadedFile("innocent.docx", _bomb(3 * 1024 * 1024)), policy=LIBRARY)
     assert "archive bomb" in error.value.messages[0]
 
 
 def test_office_archives_with_unsafe_member_names_are_refused():
     content = docx_bytes(extra={"../../outside.txt": b"x"})
     with pytest.raises(ValidationError) as error:
-        check_upload(SimpleUploadedFile("report.docx", content))
+        check_upload(SimpleUploadedFile("report.docx", content), policy=LIBRARY)
     assert "unsafe" in error.value.messages[0]
 
 
@@ -152,7 +152,7 @@ def test_the_upload_page_shows_the_error_and_saves_nothing(client, private_media
         },
     )
     assert response.status_code == 200
-    assert "not one of the accepted types" in response.content.decode()
+    assert "is not a PDF, an image or an office document" in response.content.decode()
     assert not Document.objects.exists()
     assert not DocumentVersion.objects.exists()
     assert not any(Path(private_media).rglob("*.*"))
@@ -193,7 +193,7 @@ def test_the_api_refuses_a_mismatched_file_with_a_field_error_and_saves_nothing(
         },
     )
     assert response.status_code == 400
-    assert "content is PDF" in response.json()["file"][0]
+    assert "is a PDF file but its name ends in" in response.json()["file"][0]
     assert not Document.objects.exists()
 
 
@@ -232,7 +232,7 @@ def test_replacing_with_a_bad_file_keeps_the_current_version(client):
         {"file": SimpleUploadedFile("guide.pdf", b"not a pdf at all\0"), "note": "broken"},
     )
     assert response.status_code == 200
-    assert "not one of the accepted types" in response.content.decode()
+    assert "is not a PDF, an image or an office document" in response.content.decode()
     document.refresh_from_db()
     assert document.current_version.number == 1
     assert document.versions.count() == 1

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from engagements.models import Engagement
-from outcomes.exports import Column, Table, csv_text, neutralise, xlsx_bytes
+from ta_portal.tabular import Column, Table, csv_text, neutralise, xlsx_bytes
 from tests.factories import make_user
 from tests.outcomes.factories import generate
 

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from ta_portal.tabular import neutralise
 from tests.factories import AgencyFactory, PersonFactory
 from tests.trainings.factories import EnrolmentFactory, SessionFactory
-from trainings.files import outcome_csv, safe_cell
+from trainings.files import outcome_csv
 from trainings.models import TrainingSession
 from trainings.selectors import result_rows_for_sessions, session_outcome
 from trainings.statistics import ResultRow
@@ -50,7 +51,7 @@ def test_a_session_outcome_pools_only_its_own_participants(db):
     ],
 )
 def test_text_that_would_start_a_formula_stays_text(value, expected):
-    assert safe_cell(value) == expected
+    assert neutralise(value) == expected
 
 
 def test_the_outcome_csv_neutralises_agency_names(db):

@@ -7,8 +7,6 @@ from .. import selectors
 from ..access import can_edit_session
 from ..models import TrainingSession
 
-PAGE_SIZE = 25
-
 
 def session_for_editing(request, pk: int) -> TrainingSession:
     """The session, if the user runs it: 404 out of scope, 403 visible but not theirs to change."""

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,9 +9,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ta_portal.pagination import paginate
+from ta_portal.tabular import write_csv, write_xlsx
+
 from .. import charts, selectors, services
 from ..access import can_edit_session
-from ..files import ImportFileError, read_results_file, results_sheet, write_csv, write_xlsx
+from ..files import ImportFileError, read_results_file, results_sheet
 from ..forms import (
     ExamFormForm,
     ImportForm,
@@ -165,7 +167,7 @@ def results_download(request, pk: int, fmt: str):
     name = f"results-{slugify(session.title)[:40] or session.pk}-{session.pk}"
     if fmt == "xlsx":
         return file_download(
-            write_xlsx(columns, rows),
+            write_xlsx(columns, rows, title="results"),
             f"{name}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
@@ -183,7 +185,7 @@ def score_history(request, pk: int):
     return render(
         request,
         "trainings/score_history.html",
-        {"session": session, "page": Paginator(changes, 50).get_page(request.GET.get("page"))},
+        {"session": session, "page": paginate(request, changes, per_page=50)},
     )
 
 

@@ -5,14 +5,14 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from engagements.models import Person
 from engagements.selectors import countries_visible_to, engagement_get_for_user
+from ta_portal.ics import calendar_response
+from ta_portal.pagination import paginate
 from ta_portal.params import int_param, text_param
 
 from .. import charts, selectors, services
@@ -26,7 +26,7 @@ from ..forms import (
 )
 from ..models import Course, Enrolment, TrainingSession
 from ..statistics import prepost_summary
-from .common import PAGE_SIZE, session_for_editing
+from .common import session_for_editing
 
 # Sessions ---------------------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ def session_list(request):
         "trainings/session_list.html",
         {
             "filters": filters,
-            "page": Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": paginate(request, sessions),
             "can_create": TrainingSession.objects.creatable_by(request.user),
             "engagement": engagement,
             "pooled": pooled,
@@ -120,9 +120,7 @@ def session_edit(request, pk: int):
 @require_GET
 def session_invitation(request, pk: int):
     session = selectors.session_get_for_user(user=request.user, pk=pk)
-    response = HttpResponse(session_ics(session), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
-    return response
+    return calendar_response(session_ics(session), filename=f"session-{session.pk}.ics")
 
 
 # Participants -----------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-"""Tables that a page shows and a user downloads: one definition, rendered as HTML, CSV or XLSX.
+"""CSV and XLSX writing for every export of the portal, with formula neutralisation.
 
-Every dashboard and list builds ``Table`` objects; the template renders them, and the export
-views write the very same rows to CSV or XLSX, so a download always matches the page (and the
-API, which reads the same selectors). Text cells that a spreadsheet would run as a formula are
-neutralised on the way out.
+Dashboards and lists build ``Table`` objects; the template renders them, and the export views
+write the very same rows to CSV or XLSX, so a download always matches the page (and the API,
+which reads the same selectors). Plain sheets (a header and rows, e.g. an import template) go
+through ``write_csv`` / ``write_xlsx``. Either way, text cells that a spreadsheet would run as a
+formula are neutralised on the way out: this module is the only writer of spreadsheets.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from typing import Any
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -122,36 +126,40 @@ def sheet_title(title: str, used: set[str]) -> str:
     return candidate
 
 
-def xlsx_bytes(tables: Sequence[Table], *, keys: bool = False) -> bytes:
-    """One sheet per table, header row first; written in openpyxl's streaming mode."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    used: set[str] = set()
+def _append_sheet(workbook: Workbook, title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> None:
+    sheet = workbook.create_sheet(title)
     bold = Font(bold=True)
-    for table in tables:
-        sheet = workbook.create_sheet(sheet_title(table.sheet or table.title, used))
-        header = []
-        for label in table.header(keys=keys):
-            cell = WriteOnlyCell(sheet, value=neutralise(label))
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        for values in table.values():
-            row = []
-            for value in values:
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text
-                row.append(cell)
-            sheet.append(row)
-    if not tables:
-        workbook.create_sheet("Sheet")
+    cells = []
+    for label in header:
+        cell = WriteOnlyCell(sheet, value=neutralise(str(label)))
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    for values in rows:
+        row = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
+            row.append(cell)
+        sheet.append(row)
+
+
+def _workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_bytes(tables: Sequence[Table], *, keys: bool = False) -> bytes:
+    """One sheet per table, header row first; written in openpyxl's streaming mode."""
+    workbook = Workbook(write_only=True)
+    used: set[str] = set()
+    for table in tables:
+        _append_sheet(workbook, sheet_title(table.sheet or table.title, used), table.header(keys=keys), table.values())
+    if not tables:
+        workbook.create_sheet("Sheet")
+    return _workbook_bytes(workbook)
 
 
 def xlsx_response(tables: Sequence[Table], *, stem: str, keys: bool = False) -> HttpResponse:
@@ -159,3 +167,32 @@ def xlsx_response(tables: Sequence[Table], *, stem: str, keys: bool = False) -> 
     response["Content-Disposition"] = f'attachment; filename="{filename(stem, "xlsx")}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Plain sheets: a header and rows of values, e.g. a template to fill in and import back. ---------
+
+
+def _sheet_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    return neutralise(value)
+
+
+def write_csv(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV file (UTF-8 with a byte-order mark, so Excel reads the accents)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else neutralise(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_xlsx(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: str = "Sheet") -> bytes:
+    """A one-sheet workbook."""
+    workbook = Workbook(write_only=True)
+    rows = ([_sheet_value(v) for v in row] for row in rows)
+    _append_sheet(workbook, sheet_title(title, set()), header, rows)
+    return _workbook_bytes(workbook)
