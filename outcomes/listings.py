@@ -14,13 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scoping import scope_for
+from accounts.roles import Role
+from accounts.scoping import has_role, scope_for
+from followups.models import COORDINATION_QUESTIONS
+from followups.selectors import coordination_score
+from trainings.models import Enrolment, TrainingSession
+from trainings.selectors import RESULT_ROW_FIELDS
+from trainings.statistics import ResultRow, prepost_summary
 
 from .exports import Column, Table
 from .forms import ExportFilterForm
@@ -108,10 +114,6 @@ FIGURES = ("n_paired", "pre_mean_pct", "post_mean_pct", "mean_gain_pct", "normal
 
 
 def _sessions(queryset, data) -> Table:
-    from trainings.models import Enrolment, TrainingSession
-    from trainings.selectors import RESULT_ROW_FIELDS
-    from trainings.statistics import ResultRow, prepost_summary
-
     if data.get("q"):
         queryset = queryset.filter(Q(title__icontains=data["q"]) | Q(venue__icontains=data["q"]))
     if data.get("country"):
@@ -199,8 +201,6 @@ def _sessions(queryset, data) -> Table:
 
 
 def _assessments(queryset, data) -> Table:
-    from django.db.models import Avg
-
     queryset = _common(queryset, data, country="engagement__country_id", year="start_date__year")
     rows = queryset.annotate(n_scored=Count("scores"), mean_level=Avg("scores__level")).values(
         "id",
@@ -356,10 +356,6 @@ def _measures(queryset, data) -> Table:
 
 
 def _rounds(queryset, data) -> Table:
-    from django.db.models import F
-
-    from followups.models import COORDINATION_QUESTIONS, MAX_ANSWER
-
     today = timezone.localdate()
     queryset = _common(
         queryset.with_status(today),
@@ -388,10 +384,7 @@ def _rounds(queryset, data) -> Table:
     ):
         submitted = row["submitted_at"]
         row["on_time"] = None if submitted is None else timezone.localdate(submitted) <= row["due_date"]
-        points_ = row.pop("points")
-        row["coordination"] = (
-            None if points_ is None else round(100 * points_ / (MAX_ANSWER * len(COORDINATION_QUESTIONS)), 1)
-        )
+        row["coordination"] = coordination_score(row.pop("points"))
         rows.append(row)
     return Table(
         "followup-rounds",
@@ -469,10 +462,6 @@ def _model(dotted: str):
 
 def _trainer_or_reader(user) -> bool:
     """Trainers reach the sessions they are assigned to, whatever their countries."""
-    from accounts.roles import Role
-    from accounts.scoping import has_role
-    from trainings.models import TrainingSession
-
     return has_role(user, Role.TRAINER) or not scope_for(user, TrainingSession.objects.read_roles).empty
 
 

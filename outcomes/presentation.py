@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from engagements.models import ActivityTarget, Engagement, OutcomeTarget
 from reports.charts import Series, bar_chart, line_chart, paired_dot_plot, radar_chart
+from ta_portal.figures import shown_value
 
 from . import figures
 from .charts import Progress, TimelineBar, TimelineRow, progress_chart, timeline_chart
@@ -45,7 +46,7 @@ def _training_columns() -> list[Column]:
         Column("n_paired", _("Paired"), "int"),
         Column("pre_mean_pct", _("Pre-test mean"), "pct"),
         Column("post_mean_pct", _("Post-test mean"), "pct"),
-        Column("mean_gain_pct", _("Mean gain (points)"), "num"),
+        Column("mean_gain_pct", _("Mean gain (points)"), "gain"),
         Column("normalized_gain", _("Normalized gain"), "num"),
         Column("cohens_dz", _("Effect size (Cohen's dz)"), "num"),
         Column("p_value", _("p-value (paired t-test)"), "p"),
@@ -161,7 +162,7 @@ def countries_table(dashboard: ProgrammeDashboard) -> Table:
             Column("n_paired", _("Paired results"), "int"),
             Column("pre_mean_pct", _("Pre-test mean"), "pct"),
             Column("post_mean_pct", _("Post-test mean"), "pct"),
-            Column("mean_gain_pct", _("Mean gain (points)"), "num"),
+            Column("mean_gain_pct", _("Mean gain (points)"), "gain"),
             Column("normalized_gain", _("Normalized gain"), "num"),
             Column("post_pass_rate", _("Post-test pass rate"), "rate"),
             Column("measures", _("Measures agreed"), "int"),
@@ -170,7 +171,7 @@ def countries_table(dashboard: ProgrammeDashboard) -> Table:
             Column("rounds_due", _("Follow-up rounds due"), "int"),
             Column("rounds_on_time", _("Submitted on time"), "int"),
             Column("compliance_rate", _("Follow-up compliance"), "rate"),
-            Column("maturity_change", _("Maturity change (levels)"), "num"),
+            Column("maturity_change", _("Maturity change (levels)"), "change"),
             Column("targets_behind", _("Targets behind"), "int"),
             Column("behind_on", _("Behind on")),
             Column("status", _("Status"), "status"),
@@ -232,7 +233,7 @@ def trends_table(dashboard: ProgrammeDashboard) -> Table:
             Column("n_paired", _("Paired results"), "int"),
             Column("pre_mean_pct", _("Pre-test mean"), "pct"),
             Column("post_mean_pct", _("Post-test mean"), "pct"),
-            Column("mean_gain_pct", _("Mean gain (points)"), "num"),
+            Column("mean_gain_pct", _("Mean gain (points)"), "gain"),
             Column("post_pass_rate", _("Post-test pass rate"), "rate"),
             Column("measures_agreed", _("Measures agreed"), "int"),
             Column("implementation_rate", _("Implementation rate at year end"), "rate"),
@@ -240,11 +241,20 @@ def trends_table(dashboard: ProgrammeDashboard) -> Table:
             Column("compliance_rate", _("Follow-up compliance"), "rate"),
             Column("coordination", _("Coordination score (0–100)"), "num"),
             Column("assessments", _("Assessments completed"), "int"),
-            Column("maturity_change", _("Maturity change (levels)"), "num"),
+            Column("maturity_change", _("Maturity change (levels)"), "change"),
         ],
         rows,
         sheet=_("Trends"),
     )
+
+
+def prepost_rows(first: list, groups: dict, labels) -> list[tuple]:
+    """The (label, pre-test mean, post-test mean) rows a paired dot plot draws, as shown."""
+    named = [*first, *((labels.get(key, str(key)), f_) for key, f_ in groups.items())]
+    return [
+        (str(label), shown_value(f_["pre_mean_pct"], "pct"), shown_value(f_["post_mean_pct"], "pct"))
+        for label, f_ in named
+    ]
 
 
 def programme_charts(dashboard: ProgrammeDashboard) -> dict:
@@ -270,14 +280,11 @@ def programme_charts(dashboard: ProgrammeDashboard) -> dict:
     if trends:
         categories = [str(row.year) for row in trends]
 
-        def pct(value, scale=1):
-            return None if value is None else value * scale
-
         charts["training_trend"] = line_chart(
             categories=categories,
             series=[
-                Series(_("Post-test mean"), [pct(r.training["post_mean_pct"]) for r in trends]),
-                Series(_("Pass rate"), [pct(r.training["post_pass_rate"], 100) for r in trends]),
+                Series(_("Post-test mean"), [shown_value(r.training["post_mean_pct"], "pct") for r in trends]),
+                Series(_("Pass rate"), [shown_value(r.training["post_pass_rate"], "rate") for r in trends]),
             ],
             max_value=100,
             unit="%",
@@ -288,8 +295,10 @@ def programme_charts(dashboard: ProgrammeDashboard) -> dict:
         charts["followup_trend"] = line_chart(
             categories=categories,
             series=[
-                Series(_("Measures implemented"), [pct(r.measures["implementation_rate"], 100) for r in trends]),
-                Series(_("Rounds on time"), [pct(r.followup["compliance_rate"], 100) for r in trends]),
+                Series(
+                    _("Measures implemented"), [shown_value(r.measures["implementation_rate"], "rate") for r in trends]
+                ),
+                Series(_("Rounds on time"), [shown_value(r.followup["compliance_rate"], "rate") for r in trends]),
             ],
             max_value=100,
             unit="%",
@@ -313,11 +322,7 @@ def country_summary_charts(dashboard: ProgrammeDashboard) -> dict:
         training = row.training
         if not training["n_paired"]:
             continue
-        rows = [(_("All participants"), training["pre_mean_pct"], training["post_mean_pct"])]
-        rows += [
-            (str(SEX_LABELS.get(sex, sex)), f_["pre_mean_pct"], f_["post_mean_pct"])
-            for sex, f_ in training["by_sex"].items()
-        ]
+        rows = prepost_rows([(_("All participants"), training)], training["by_sex"], SEX_LABELS)
         charts[row.code] = paired_dot_plot(
             rows=rows,
             labels=(_("Pre-test"), _("Post-test")),
@@ -550,9 +555,9 @@ def country_charts(dashboard: CountryDashboard) -> dict:
     block = dashboard.maturity
     codes = list(dict.fromkeys([*block["baseline"], *block["latest"]]))
     if len(codes) >= 3:
-        series = [Series(_("Baseline"), [block["baseline"].get(c) for c in codes])]
+        series = [Series(_("Baseline"), [shown_value(block["baseline"].get(c), "level") for c in codes])]
         if block["change"]:
-            series.append(Series(_("Latest"), [block["latest"].get(c) for c in codes]))
+            series.append(Series(_("Latest"), [shown_value(block["latest"].get(c), "level") for c in codes]))
         charts["maturity"] = radar_chart(
             axes=[dashboard.dimension_names.get(c, c) for c in codes],
             series=series,
@@ -562,11 +567,7 @@ def country_charts(dashboard: CountryDashboard) -> dict:
         )
     training = dashboard.training
     if training["n_paired"]:
-        rows = [(_("All participants"), training["pre_mean_pct"], training["post_mean_pct"])]
-        rows += [
-            (str(SEX_LABELS.get(sex, sex)), f_["pre_mean_pct"], f_["post_mean_pct"])
-            for sex, f_ in training["by_sex"].items()
-        ]
+        rows = prepost_rows([(_("All participants"), training)], training["by_sex"], SEX_LABELS)
         charts["training_by_sex"] = paired_dot_plot(
             rows=rows,
             labels=(_("Pre-test"), _("Post-test")),
@@ -575,10 +576,7 @@ def country_charts(dashboard: CountryDashboard) -> dict:
             width=CHART_WIDTH,
             label_width=120,
         )
-        agency_rows = [
-            (dashboard.agency_names.get(agency, str(agency)), f_["pre_mean_pct"], f_["post_mean_pct"])
-            for agency, f_ in training["by_agency"].items()
-        ]
+        agency_rows = prepost_rows([], training["by_agency"], dashboard.agency_names)
         if agency_rows:
             charts["training_by_agency"] = paired_dot_plot(
                 rows=sorted(agency_rows, key=lambda r: str(r[0]).lower()),
@@ -598,7 +596,9 @@ def country_charts(dashboard: CountryDashboard) -> dict:
     if dashboard.coordination:
         charts["coordination"] = line_chart(
             categories=[day.isoformat() for day, _score in dashboard.coordination],
-            series=[Series(_("Coordination score"), [score for _day, score in dashboard.coordination])],
+            series=[
+                Series(_("Coordination score"), [shown_value(score, "pct") for _day, score in dashboard.coordination])
+            ],
             max_value=100,
             title=_("Inter-agency coordination score by round (0–100)"),
             width=CHART_WIDTH,
