@@ -30,6 +30,7 @@ from trainings.statistics import ResultRow, prepost_summary
 
 from .exports import Column, Table
 from .forms import ExportFilterForm
+from .presentation import SEX_LABELS, training_columns
 
 
 class BadFilterError(ValueError):
@@ -104,12 +105,6 @@ def _engagements(queryset, data) -> Table:
 
 
 SEXES = ("female", "male", "other", "undisclosed")
-SEX_LABELS = {
-    "female": gettext_lazy("Female"),
-    "male": gettext_lazy("Male"),
-    "other": gettext_lazy("Other"),
-    "undisclosed": gettext_lazy("Undisclosed"),
-}
 FIGURES = ("n_paired", "pre_mean_pct", "post_mean_pct", "mean_gain_pct", "normalized_gain", "post_pass_rate")
 
 
@@ -180,23 +175,13 @@ def _sessions(queryset, data) -> Table:
         Column("engagement__title", _("Engagement")),
         Column("max_score", _("Maximum score"), "num"),
         Column("pass_mark", _("Pass mark"), "num"),
-        Column("n_enrolled", _("Enrolled"), "int"),
-        Column("n_pre", _("With pre-test"), "int"),
-        Column("n_post", _("With post-test"), "int"),
-        Column("n_paired", _("Paired"), "int"),
-        Column("pre_mean_pct", _("Pre-test mean (%)"), "pct"),
-        Column("post_mean_pct", _("Post-test mean (%)"), "pct"),
-        Column("mean_gain_pct", _("Mean gain (points)"), "num"),
-        Column("normalized_gain", _("Normalized gain"), "num"),
-        Column("cohens_dz", _("Cohen's dz"), "num"),
-        Column("p_value", _("p-value"), "num"),
-        Column("post_pass_rate", _("Post-test pass rate"), "rate"),
+        *training_columns(),
     ]
-    labels = {column.key: column.label for column in columns}
+    by_key = {column.key: column for column in columns}
     for sex in SEXES:
         for key in FIGURES:
-            label = _("%(sex)s: %(figure)s") % {"sex": SEX_LABELS[sex], "figure": labels[key]}
-            columns.append(Column(f"{sex}_{key}", label, "num"))
+            label = _("%(sex)s: %(figure)s") % {"sex": SEX_LABELS[sex], "figure": by_key[key].label}
+            columns.append(Column(f"{sex}_{key}", label, by_key[key].kind))
     return Table("training-sessions", _("Training sessions"), columns, rows)
 
 
@@ -231,7 +216,7 @@ def _assessments(queryset, data) -> Table:
             Column("framework__name", _("Framework")),
             Column("framework__version", _("Framework version"), "int"),
             Column("n_scored", _("Dimensions scored"), "int"),
-            Column("mean_level", _("Mean level"), "num"),
+            Column("mean_level", _("Mean level"), "level"),
         ],
         rows,
     )

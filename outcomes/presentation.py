@@ -38,14 +38,15 @@ METRIC_LABELS = {**dict(ActivityTarget.Metric.choices), **dict(OutcomeTarget.Met
 CHART_WIDTH = 440
 
 
-def _training_columns() -> list[Column]:
+def training_columns() -> list[Column]:
+    """The pre/post figures as columns: dashboards, the list export of sessions, the report."""
     return [
         Column("n_enrolled", _("Enrolled"), "int"),
         Column("n_pre", _("With pre-test"), "int"),
         Column("n_post", _("With post-test"), "int"),
         Column("n_paired", _("Paired"), "int"),
-        Column("pre_mean_pct", _("Pre-test mean"), "pct"),
-        Column("post_mean_pct", _("Post-test mean"), "pct"),
+        Column("pre_mean_pct", _("Pre-test mean (%)"), "pct"),
+        Column("post_mean_pct", _("Post-test mean (%)"), "pct"),
         Column("mean_gain_pct", _("Mean gain (points)"), "gain"),
         Column("normalized_gain", _("Normalized gain"), "num"),
         Column("cohens_dz", _("Effect size (Cohen's dz)"), "num"),
@@ -160,8 +161,8 @@ def countries_table(dashboard: ProgrammeDashboard) -> Table:
             Column("sessions", _("Sessions held"), "int"),
             Column("people", _("People trained"), "int"),
             Column("n_paired", _("Paired results"), "int"),
-            Column("pre_mean_pct", _("Pre-test mean"), "pct"),
-            Column("post_mean_pct", _("Post-test mean"), "pct"),
+            Column("pre_mean_pct", _("Pre-test mean (%)"), "pct"),
+            Column("post_mean_pct", _("Post-test mean (%)"), "pct"),
             Column("mean_gain_pct", _("Mean gain (points)"), "gain"),
             Column("normalized_gain", _("Normalized gain"), "num"),
             Column("post_pass_rate", _("Post-test pass rate"), "rate"),
@@ -195,7 +196,7 @@ def countries_by_sex_table(dashboard: ProgrammeDashboard) -> Table:
     return Table(
         "countries_by_sex",
         _("Training results by country and sex, %(year)s") % {"year": dashboard.year},
-        [Column("code", _("Code")), Column("name", _("Country")), Column("sex", _("Sex")), *_training_columns()],
+        [Column("code", _("Code")), Column("name", _("Country")), Column("sex", _("Sex")), *training_columns()],
         rows,
         sheet=_("Countries by sex"),
     )
@@ -231,8 +232,8 @@ def trends_table(dashboard: ProgrammeDashboard) -> Table:
             Column("sessions", _("Sessions held"), "int"),
             Column("people", _("People trained"), "int"),
             Column("n_paired", _("Paired results"), "int"),
-            Column("pre_mean_pct", _("Pre-test mean"), "pct"),
-            Column("post_mean_pct", _("Post-test mean"), "pct"),
+            Column("pre_mean_pct", _("Pre-test mean (%)"), "pct"),
+            Column("post_mean_pct", _("Post-test mean (%)"), "pct"),
             Column("mean_gain_pct", _("Mean gain (points)"), "gain"),
             Column("post_pass_rate", _("Post-test pass rate"), "rate"),
             Column("measures_agreed", _("Measures agreed"), "int"),
@@ -264,9 +265,9 @@ def programme_charts(dashboard: ProgrammeDashboard) -> dict:
             items=[
                 Progress(
                     label=e.target.title,
-                    actual=e.actual,
-                    target=e.target_value,
-                    expected=e.expected,
+                    actual=shown_value(e.actual, "short"),
+                    target=shown_value(e.target_value, "short"),
+                    expected=shown_value(e.expected, "short"),
                     status=e.status,
                     status_label=e.status_label,
                 )
@@ -420,14 +421,14 @@ def training_table(dashboard: CountryDashboard) -> Table:
     return Table(
         "training",
         _("Training gains by sex"),
-        [Column("group", _("Participants")), *_training_columns()],
+        [Column("group", _("Participants")), *training_columns()],
         rows,
         sheet=_("Training by sex"),
     )
 
 
 def figures_keys() -> list[str]:
-    return [column.key for column in _training_columns()]
+    return [column.key for column in training_columns()]
 
 
 def training_by_agency_table(dashboard: CountryDashboard) -> Table:
@@ -439,7 +440,7 @@ def training_by_agency_table(dashboard: CountryDashboard) -> Table:
     return Table(
         "training_by_agency",
         _("Training gains by agency"),
-        [Column("group", _("Agency")), *_training_columns()],
+        [Column("group", _("Agency")), *training_columns()],
         rows,
         sheet=_("Training by agency"),
     )

@@ -35,7 +35,7 @@ from django.utils import formats
 DASH = "—"
 MINUS = "−"
 
-DIGITS = {"int": 0, "pct": 1, "rate": 1, "level": 1, "change": 1, "gain": 1, "num": 2, "p": 3}
+DIGITS = {"int": 0, "pct": 1, "rate": 1, "level": 1, "change": 1, "gain": 1, "short": 1, "num": 2, "p": 3}
 
 
 def _decimal(value) -> Decimal:

@@ -97,8 +97,8 @@ def test_the_training_filters_round_instead_of_cutting_off():
 
 FIGURES = {
     # API key in its block: (block, key, kind, column label on the page and in the exports)
-    "pre_mean_pct": ("training", "pct", "Pre-test mean"),
-    "post_mean_pct": ("training", "pct", "Post-test mean"),
+    "pre_mean_pct": ("training", "pct", "Pre-test mean (%)"),
+    "post_mean_pct": ("training", "pct", "Post-test mean (%)"),
     "mean_gain_pct": ("training", "gain", "Mean gain (points)"),
     "normalized_gain": ("training", "num", "Normalized gain"),
     "post_pass_rate": ("training", "rate", "Post-test pass rate"),
