@@ -61,46 +61,31 @@ def _engagements(queryset, data) -> Table:
         queryset = queryset.filter(programme_id=data["programme"])
     if data.get("year"):
         queryset = queryset.filter(start_date__year=data["year"])
-    rows = queryset.annotate(
-        n_sessions=Count("training_sessions", distinct=True),
-        n_measures=Count("measures", distinct=True),
-        n_rounds=Count("followup_rounds", distinct=True),
-    ).values(
-        "id",
-        "title",
-        "country_id",
-        "country__name",
-        "programme__code",
-        "phase",
-        "start_date",
-        "end_date",
-        "description",
-        "n_sessions",
-        "n_measures",
-        "n_rounds",
-        "created_at",
-        "updated_at",
-    )
+    columns = [
+        Column("id", "id", "int"),
+        Column("title", _("Title")),
+        Column("country_id", _("Country code")),
+        Column("country__name", _("Country")),
+        Column("programme__code", _("Programme")),
+        Column("phase", _("Phase")),
+        Column("start_date", _("Start"), "date"),
+        Column("end_date", _("End"), "date"),
+        Column("description", _("Description")),
+        Column("n_sessions", _("Training sessions"), "int"),
+        Column("n_measures", _("Measures"), "int"),
+        Column("n_rounds", _("Follow-up rounds"), "int"),
+        Column("created_at", _("Created")),
+        Column("updated_at", _("Updated")),
+    ]
     return Table(
         "engagements",
         _("Engagements"),
-        [
-            Column("id", "id", "int"),
-            Column("title", _("Title")),
-            Column("country_id", _("Country code")),
-            Column("country__name", _("Country")),
-            Column("programme__code", _("Programme")),
-            Column("phase", _("Phase")),
-            Column("start_date", _("Start"), "date"),
-            Column("end_date", _("End"), "date"),
-            Column("description", _("Description")),
-            Column("n_sessions", _("Training sessions"), "int"),
-            Column("n_measures", _("Measures"), "int"),
-            Column("n_rounds", _("Follow-up rounds"), "int"),
-            Column("created_at", _("Created")),
-            Column("updated_at", _("Updated")),
-        ],
-        rows,
+        columns,
+        queryset.annotate(
+            n_sessions=Count("training_sessions", distinct=True),
+            n_measures=Count("measures", distinct=True),
+            n_rounds=Count("followup_rounds", distinct=True),
+        ).values(*_keys(columns)),
     )
 
 
@@ -187,39 +172,31 @@ def _sessions(queryset, data) -> Table:
 
 def _assessments(queryset, data) -> Table:
     queryset = _common(queryset, data, country="engagement__country_id", year="start_date__year")
-    rows = queryset.annotate(n_scored=Count("scores"), mean_level=Avg("scores__level")).values(
-        "id",
-        "title",
-        "engagement_id",
-        "engagement__title",
-        "engagement__country_id",
-        "status",
-        "start_date",
-        "end_date",
-        "framework__name",
-        "framework__version",
-        "n_scored",
-        "mean_level",
-    )
+    columns = [
+        Column("id", "id", "int"),
+        Column("title", _("Title")),
+        Column("engagement_id", _("Engagement id"), "int"),
+        Column("engagement__title", _("Engagement")),
+        Column("engagement__country_id", _("Country")),
+        Column("status", _("Status")),
+        Column("start_date", _("Start"), "date"),
+        Column("end_date", _("End"), "date"),
+        Column("framework__name", _("Framework")),
+        Column("framework__version", _("Framework version"), "int"),
+        Column("n_scored", _("Dimensions scored"), "int"),
+        Column("mean_level", _("Mean level"), "level"),
+    ]
     return Table(
         "assessments",
         _("Assessments"),
-        [
-            Column("id", "id", "int"),
-            Column("title", _("Title")),
-            Column("engagement_id", _("Engagement id"), "int"),
-            Column("engagement__title", _("Engagement")),
-            Column("engagement__country_id", _("Country")),
-            Column("status", _("Status")),
-            Column("start_date", _("Start"), "date"),
-            Column("end_date", _("End"), "date"),
-            Column("framework__name", _("Framework")),
-            Column("framework__version", _("Framework version"), "int"),
-            Column("n_scored", _("Dimensions scored"), "int"),
-            Column("mean_level", _("Mean level"), "level"),
-        ],
-        rows,
+        columns,
+        queryset.annotate(n_scored=Count("scores"), mean_level=Avg("scores__level")).values(*_keys(columns)),
     )
+
+
+def _keys(columns: list[Column]) -> list[str]:
+    """The fields a list export reads: its columns' keys, named once."""
+    return [column.key for column in columns]
 
 
 def _common(queryset, data, *, country: str, year: str | None = None, status: str = "status"):
@@ -240,43 +217,30 @@ def _common(queryset, data, *, country: str, year: str | None = None, status: st
 
 def _roundtables(queryset, data) -> Table:
     queryset = _common(queryset, data, country="engagement__country_id", year="date__year", status="")
-    rows = queryset.annotate(
-        n_agencies=Count("agencies", distinct=True),
-        n_invited=Count("attendance", distinct=True),
-        n_attended=Count("attendance", filter=Q(attendance__attended=True), distinct=True),
-        n_measures=Count("measures", distinct=True),
-    ).values(
-        "id",
-        "title",
-        "engagement_id",
-        "engagement__country_id",
-        "assessment_id",
-        "date",
-        "online",
-        "venue",
-        "n_agencies",
-        "n_invited",
-        "n_attended",
-        "n_measures",
-    )
+    columns = [
+        Column("id", "id", "int"),
+        Column("title", _("Title")),
+        Column("engagement_id", _("Engagement id"), "int"),
+        Column("engagement__country_id", _("Country")),
+        Column("assessment_id", _("Assessment id"), "int"),
+        Column("date", _("Date"), "date"),
+        Column("online", _("Online")),
+        Column("venue", _("Venue")),
+        Column("n_agencies", _("Agencies"), "int"),
+        Column("n_invited", _("Attendees invited"), "int"),
+        Column("n_attended", _("Attendees present"), "int"),
+        Column("n_measures", _("Measures agreed"), "int"),
+    ]
     return Table(
         "roundtables",
         _("Roundtables"),
-        [
-            Column("id", "id", "int"),
-            Column("title", _("Title")),
-            Column("engagement_id", _("Engagement id"), "int"),
-            Column("engagement__country_id", _("Country")),
-            Column("assessment_id", _("Assessment id"), "int"),
-            Column("date", _("Date"), "date"),
-            Column("online", _("Online")),
-            Column("venue", _("Venue")),
-            Column("n_agencies", _("Agencies"), "int"),
-            Column("n_invited", _("Attendees invited"), "int"),
-            Column("n_attended", _("Attendees present"), "int"),
-            Column("n_measures", _("Measures agreed"), "int"),
-        ],
-        rows,
+        columns,
+        queryset.annotate(
+            n_agencies=Count("agencies", distinct=True),
+            n_invited=Count("attendance", distinct=True),
+            n_attended=Count("attendance", filter=Q(attendance__attended=True), distinct=True),
+            n_measures=Count("measures", distinct=True),
+        ).values(*_keys(columns)),
     )
 
 
@@ -403,37 +367,20 @@ def _indicator_values(queryset, data) -> Table:
         queryset = queryset.filter(round__due_date__year=data["year"])
     if data.get("q"):
         queryset = queryset.filter(indicator__name__icontains=data["q"])
-    rows = queryset.values(
-        "indicator_id",
-        "indicator__name",
-        "indicator__unit",
-        "indicator__baseline",
-        "indicator__target",
-        "round__engagement_id",
-        "round__engagement__country_id",
-        "round_id",
-        "round__due_date",
-        "value",
-        "note",
-    )
-    return Table(
-        "indicator-values",
-        _("Indicator values"),
-        [
-            Column("indicator_id", _("Indicator id"), "int"),
-            Column("indicator__name", _("Indicator")),
-            Column("indicator__unit", _("Unit")),
-            Column("indicator__baseline", _("Baseline"), "num"),
-            Column("indicator__target", _("Target"), "num"),
-            Column("round__engagement_id", _("Engagement id"), "int"),
-            Column("round__engagement__country_id", _("Country")),
-            Column("round_id", _("Round id"), "int"),
-            Column("round__due_date", _("Round due"), "date"),
-            Column("value", _("Value"), "num"),
-            Column("note", _("Note")),
-        ],
-        rows,
-    )
+    columns = [
+        Column("indicator_id", _("Indicator id"), "int"),
+        Column("indicator__name", _("Indicator")),
+        Column("indicator__unit", _("Unit")),
+        Column("indicator__baseline", _("Baseline"), "num"),
+        Column("indicator__target", _("Target"), "num"),
+        Column("round__engagement_id", _("Engagement id"), "int"),
+        Column("round__engagement__country_id", _("Country")),
+        Column("round_id", _("Round id"), "int"),
+        Column("round__due_date", _("Round due"), "date"),
+        Column("value", _("Value"), "num"),
+        Column("note", _("Note")),
+    ]
+    return Table("indicator-values", _("Indicator values"), columns, queryset.values(*_keys(columns)))
 
 
 def _model(dotted: str):
