@@ -350,7 +350,7 @@ def _rounds(queryset, data) -> Table:
             Column("on_time", _("On time")),
             Column("closed_at", _("Closed")),
             Column("n_measures", _("Measures asked about"), "int"),
-            Column("coordination", _("Coordination score (0–100)"), "num"),
+            Column("coordination", _("Coordination score (0–100)"), "score"),
         ],
         rows,
     )

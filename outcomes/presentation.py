@@ -240,7 +240,7 @@ def trends_table(dashboard: ProgrammeDashboard) -> Table:
             Column("implementation_rate", _("Implementation rate at year end"), "rate"),
             Column("rounds_due", _("Follow-up rounds due"), "int"),
             Column("compliance_rate", _("Follow-up compliance"), "rate"),
-            Column("coordination", _("Coordination score (0–100)"), "num"),
+            Column("coordination", _("Coordination score (0–100)"), "score"),
             Column("assessments", _("Assessments completed"), "int"),
             Column("maturity_change", _("Maturity change (levels)"), "change"),
         ],
@@ -502,7 +502,7 @@ def rounds_table(dashboard: CountryDashboard) -> Table:
             Column("due_date", _("Due"), "date"),
             Column("submitted_on", _("Submitted"), "date"),
             Column("on_time", _("On time")),
-            Column("coordination", _("Coordination score (0–100)"), "num"),
+            Column("coordination", _("Coordination score (0–100)"), "score"),
         ],
         rows,
         sheet=_("Rounds"),
@@ -598,7 +598,7 @@ def country_charts(dashboard: CountryDashboard) -> dict:
         charts["coordination"] = line_chart(
             categories=[day.isoformat() for day, _score in dashboard.coordination],
             series=[
-                Series(_("Coordination score"), [shown_value(score, "pct") for _day, score in dashboard.coordination])
+                Series(_("Coordination score"), [shown_value(score, "score") for _day, score in dashboard.coordination])
             ],
             max_value=100,
             title=_("Inter-agency coordination score by round (0–100)"),

@@ -18,6 +18,7 @@ int       counts                                                       0
 pct       percentages 0–100 (mean scores, gains' base)                 1
 rate      shares 0–1 (implementation, compliance, pass rates), as %    1
 level     maturity levels and their means                              1
+score     scores 0–100 (the coordination questionnaire)                1
 change    signed differences (maturity change, gain in points)         1
 short     one decimal, none when whole (targets: 67.7, 70, 0.5)        0 or 1
 num       other measures (normalized gain, effect size, totals)        2 (0 for int)
@@ -35,7 +36,7 @@ from django.utils import formats
 DASH = "—"
 MINUS = "−"
 
-DIGITS = {"int": 0, "pct": 1, "rate": 1, "level": 1, "change": 1, "gain": 1, "short": 1, "num": 2, "p": 3}
+DIGITS = {"int": 0, "pct": 1, "rate": 1, "level": 1, "change": 1, "gain": 1, "short": 1, "score": 1, "num": 2, "p": 3}
 
 
 def _decimal(value) -> Decimal:
@@ -104,6 +105,7 @@ FORMATS = {
     "pct": lambda value: f"{number(value, 1)} %",
     "rate": lambda value: f"{number(scaled(value, 'rate'), 1)} %",
     "level": lambda value: number(value, 1),
+    "score": lambda value: number(value, 1),
     "change": signed,
     "gain": signed,
     "num": lambda value: integer(value) if isinstance(value, int) else number(value, 2),

@@ -50,7 +50,7 @@ def test_rounding_is_half_away_from_zero(value, digits, expected):
 def test_none_stays_none_and_shows_as_a_dash():
     assert figures.rounded(None, 1) is None
     assert figures.shown_value(None, "rate") is None
-    for kind in ("int", "pct", "rate", "level", "change", "gain", "num", "short", "p"):
+    for kind in ("int", "pct", "rate", "level", "score", "change", "gain", "num", "short", "p"):
         assert figures.display(None, kind) == "—"
 
 
