@@ -6,6 +6,7 @@ import io
 import math
 import re
 import subprocess
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from html import unescape
@@ -17,6 +18,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from engagements.models import Engagement
+from followups.models import Measure
 from outcomes.models import AnnualProgressReport
 from outcomes.report import build_annual_report
 from reports.services import html_to_pdf
@@ -181,3 +184,19 @@ def _page_columns(html: str, name: str) -> list[str]:
         unescape(re.sub(r"<[^>]+>", "", cell)).strip()
         for cell in re.findall(r"<th[^>]*>(.*?)</th>", match.group(1), re.S)
     ]
+
+
+@pytest.mark.django_db
+def test_the_follow_up_board_and_the_dashboard_show_the_same_implementation_rate(client):
+    # 2 of 7 measures implemented: 28.571… %, which the board once showed as 29 % and a table as 28.5 %.
+    engagement = Engagement.objects.create(country_id="PE", title="Rounding edge", start_date=date(2025, 1, 1))
+    for i, status in enumerate(["implemented"] * 2 + ["in_progress"] * 5):
+        Measure.objects.create(engagement=engagement, title=f"Measure {i}", status=status)
+    client.force_login(make_user("admin"))
+    board = client.get(reverse("followups:board", args=[engagement.pk])).content.decode()
+    dashboard = client.get(reverse("outcomes:country", args=["PE"])).content.decode()
+    with translation.override("en"):
+        shown = figures.display(2 / 7, "rate")
+    assert shown == "28.6 %"
+    assert shown in board
+    assert f"Implementation rate {shown} of 7 measures" in unescape(re.sub(r"<[^>]+>", "", dashboard))
