@@ -31,6 +31,37 @@ from .models import (
 )
 
 
+def implementation_rate(by_status: dict[str, int]) -> float | None:
+    """(implemented + 0.5 × partially implemented) / (total − cancelled); None when that is 0 (API.md).
+
+    The one definition: the SQL counts below and ``outcomes.figures`` (over facts already
+    fetched) both hand their counts here.
+    """
+    denominator = sum(by_status.values()) - by_status.get(MeasureStatus.CANCELLED, 0)
+    if not denominator:
+        return None
+    implemented = by_status.get(MeasureStatus.IMPLEMENTED, 0)
+    return (implemented + 0.5 * by_status.get(MeasureStatus.PARTIALLY_IMPLEMENTED, 0)) / denominator
+
+
+def compliance_block(rounds_due: int, on_time: int) -> dict:
+    """``{"rounds_due", "rounds_submitted_on_time", "compliance_rate"}`` (API.md): the rate is None
+    when no round is due."""
+    return {
+        "rounds_due": rounds_due,
+        "rounds_submitted_on_time": on_time,
+        "compliance_rate": on_time / rounds_due if rounds_due else None,
+    }
+
+
+def coordination_score(points: int | None) -> float | None:
+    """The coordination questionnaire's score, 0–100, from the sum of its answers (full precision;
+    the display policy rounds it)."""
+    if points is None:
+        return None
+    return 100 * points / (MAX_ANSWER * len(COORDINATION_QUESTIONS))
+
+
 def measure_status_counts(measures: QuerySet[Measure], *, field: str = "status") -> dict:
     """``{"total", "by_status": {status: n}, "implementation_rate"}`` over the measures (API.md).
 
@@ -43,14 +74,11 @@ def measure_status_counts(measures: QuerySet[Measure], *, field: str = "status")
     for row in rows:
         if row[field] in by_status:
             by_status[row[field]] += row["n"]
-    total = sum(by_status.values())
-    denominator = total - by_status[MeasureStatus.CANCELLED]
-    rate = None
-    if denominator:
-        rate = (
-            by_status[MeasureStatus.IMPLEMENTED] + 0.5 * by_status[MeasureStatus.PARTIALLY_IMPLEMENTED]
-        ) / denominator
-    return {"total": total, "by_status": by_status, "implementation_rate": rate}
+    return {
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "implementation_rate": implementation_rate(by_status),
+    }
 
 
 def followup_compliance(rounds: QuerySet[FollowupRound], today: date) -> dict:
@@ -69,9 +97,7 @@ def followup_compliance(rounds: QuerySet[FollowupRound], today: date) -> dict:
             on_time=Count("pk", filter=Q(submitted_at__isnull=False, submitted_day__lte=F("due_date"))),
         )
     )
-    due = figures["rounds_due"] or 0
-    on_time = figures["on_time"] or 0
-    return {"rounds_due": due, "rounds_submitted_on_time": on_time, "compliance_rate": on_time / due if due else None}
+    return compliance_block(figures["rounds_due"] or 0, figures["on_time"] or 0)
 
 
 def coordination_scores(rounds: QuerySet[FollowupRound]) -> dict[int, float]:
@@ -82,8 +108,7 @@ def coordination_scores(rounds: QuerySet[FollowupRound]) -> dict[int, float]:
         .annotate(points=total)
         .values_list("round_id", "points")
     )
-    maximum = MAX_ANSWER * len(COORDINATION_QUESTIONS)
-    return {round_id: round(100 * points / maximum, 1) for round_id, points in rows}
+    return {round_id: coordination_score(points) for round_id, points in rows}
 
 
 def indicator_values_by_round(rounds: QuerySet[FollowupRound]) -> dict[int, dict[int, IndicatorValue]]:

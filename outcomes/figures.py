@@ -1,9 +1,10 @@
 """The outcome blocks of API.md, computed from facts (see facts.py).
 
 Training figures come from the trainings app's ``prepost_summary`` (the one function every
-page, API answer and PDF uses); the measure and follow-up blocks follow the definitions of
-API.md exactly as ``followups.selectors`` does in SQL, here over facts already fetched, so that
-a list of 35 countries costs the same queries as one country.
+page, API answer and PDF uses); the measure and follow-up figures from ``followups.selectors``
+(``implementation_rate``, ``compliance_block``, ``coordination_score``): here only the counting
+is done, over facts already fetched, so that a list of 35 countries costs the same queries as
+one country. Nothing here rounds: ``ta_portal.figures`` does, when a figure is shown.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
+
+from followups.selectors import compliance_block, coordination_score, implementation_rate
+from trainings.statistics import SEX_ORDER, prepost_summary, summarize
 
 from .facts import MeasureFact, ResultFact, RoundFact, ScoreFact
 
@@ -24,23 +28,20 @@ MEASURE_STATUSES = (
 )
 
 
-def training_block(results: Iterable[ResultFact]) -> dict:
-    from trainings.statistics import prepost_summary
+__all__ = ["coordination_score", "implementation_rate"]
 
+
+def training_block(results: Iterable[ResultFact]) -> dict:
     return prepost_summary([fact.row for fact in results])
 
 
 def training_totals(results: Iterable[ResultFact]) -> dict:
     """The pre/post figures without disaggregation (``trainings.statistics.summarize``)."""
-    from trainings.statistics import summarize
-
     return summarize([fact.row for fact in results])
 
 
 def training_by_sex(results: Iterable[ResultFact]) -> dict:
     """The pre/post figures with ``by_sex`` only (what the grids show), as ``prepost_summary`` orders it."""
-    from trainings.statistics import SEX_ORDER, summarize
-
     rows = [fact.row for fact in results]
     figures = summarize(rows)
     groups: dict[str, list] = {}
@@ -49,14 +50,6 @@ def training_by_sex(results: Iterable[ResultFact]) -> dict:
     ordered = sorted(groups, key=lambda s: (SEX_ORDER.index(s) if s in SEX_ORDER else len(SEX_ORDER), s))
     figures["by_sex"] = {sex: summarize(groups[sex]) for sex in ordered}
     return figures
-
-
-def implementation_rate(by_status: dict[str, int]) -> float | None:
-    """(implemented + 0.5 × partially implemented) / (total − cancelled); None when that is 0."""
-    denominator = sum(by_status.values()) - by_status.get("cancelled", 0)
-    if not denominator:
-        return None
-    return (by_status.get("implemented", 0) + 0.5 * by_status.get("partially_implemented", 0)) / denominator
 
 
 def measures_block(measures: Iterable[MeasureFact], *, as_of_index: int | None = None, verified=False) -> dict:
@@ -83,21 +76,9 @@ def measures_block(measures: Iterable[MeasureFact], *, as_of_index: int | None =
 def followup_block(rounds: Iterable[RoundFact], *, today: date) -> dict:
     """Rounds whose due date has passed; on time = submitted on or before the due date."""
     due = [r for r in rounds if r.due_date < today]
-    on_time = sum(1 for r in due if r.submitted_on is not None and r.submitted_on <= r.due_date)
-    return {
-        "rounds_due": len(due),
-        "rounds_submitted_on_time": on_time,
-        "compliance_rate": on_time / len(due) if due else None,
-    }
-
-
-def coordination_score(points: int | None) -> float | None:
-    """The questionnaire's score, 0–100 (as ``followups.selectors.coordination_scores``)."""
-    from followups.models import COORDINATION_QUESTIONS, MAX_ANSWER
-
-    if points is None:
-        return None
-    return round(100 * points / (MAX_ANSWER * len(COORDINATION_QUESTIONS)), 1)
+    return compliance_block(
+        len(due), sum(1 for r in due if r.submitted_on is not None and r.submitted_on <= r.due_date)
+    )
 
 
 # --- Maturity ----------------------------------------------------------------------------------------

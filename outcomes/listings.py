@@ -14,17 +14,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scoping import scope_for
-from followups.models import CLOSED_STATUSES
+from accounts.roles import Role
+from accounts.scoping import has_role, scope_for
+from followups.models import CLOSED_STATUSES, COORDINATION_QUESTIONS
+from followups.selectors import coordination_score
 from ta_portal.tabular import Column, Table
+from trainings.models import Enrolment, TrainingSession
+from trainings.selectors import RESULT_ROW_FIELDS
+from trainings.statistics import ResultRow, prepost_summary
 
 from .forms import ExportFilterForm
+from .presentation import SEX_LABELS, training_columns
 
 
 class BadFilterError(ValueError):
@@ -55,64 +61,39 @@ def _engagements(queryset, data) -> Table:
         queryset = queryset.filter(programme_id=data["programme"])
     if data.get("year"):
         queryset = queryset.filter(start_date__year=data["year"])
-    rows = queryset.annotate(
-        n_sessions=Count("training_sessions", distinct=True),
-        n_measures=Count("measures", distinct=True),
-        n_rounds=Count("followup_rounds", distinct=True),
-    ).values(
-        "id",
-        "title",
-        "country_id",
-        "country__name",
-        "programme__code",
-        "phase",
-        "start_date",
-        "end_date",
-        "description",
-        "n_sessions",
-        "n_measures",
-        "n_rounds",
-        "created_at",
-        "updated_at",
-    )
+    columns = [
+        Column("id", "id", "int"),
+        Column("title", _("Title")),
+        Column("country_id", _("Country code")),
+        Column("country__name", _("Country")),
+        Column("programme__code", _("Programme")),
+        Column("phase", _("Phase")),
+        Column("start_date", _("Start"), "date"),
+        Column("end_date", _("End"), "date"),
+        Column("description", _("Description")),
+        Column("n_sessions", _("Training sessions"), "int"),
+        Column("n_measures", _("Measures"), "int"),
+        Column("n_rounds", _("Follow-up rounds"), "int"),
+        Column("created_at", _("Created")),
+        Column("updated_at", _("Updated")),
+    ]
     return Table(
         "engagements",
         _("Engagements"),
-        [
-            Column("id", "id", "int"),
-            Column("title", _("Title")),
-            Column("country_id", _("Country code")),
-            Column("country__name", _("Country")),
-            Column("programme__code", _("Programme")),
-            Column("phase", _("Phase")),
-            Column("start_date", _("Start"), "date"),
-            Column("end_date", _("End"), "date"),
-            Column("description", _("Description")),
-            Column("n_sessions", _("Training sessions"), "int"),
-            Column("n_measures", _("Measures"), "int"),
-            Column("n_rounds", _("Follow-up rounds"), "int"),
-            Column("created_at", _("Created")),
-            Column("updated_at", _("Updated")),
-        ],
-        rows,
+        columns,
+        queryset.annotate(
+            n_sessions=Count("training_sessions", distinct=True),
+            n_measures=Count("measures", distinct=True),
+            n_rounds=Count("followup_rounds", distinct=True),
+        ).values(*_keys(columns)),
     )
 
 
 SEXES = ("female", "male", "other", "undisclosed")
-SEX_LABELS = {
-    "female": gettext_lazy("Female"),
-    "male": gettext_lazy("Male"),
-    "other": gettext_lazy("Other"),
-    "undisclosed": gettext_lazy("Undisclosed"),
-}
 FIGURES = ("n_paired", "pre_mean_pct", "post_mean_pct", "mean_gain_pct", "normalized_gain", "post_pass_rate")
 
 
 def _sessions(queryset, data) -> Table:
-    from trainings.models import Enrolment, TrainingSession
-    from trainings.selectors import RESULT_ROW_FIELDS
-    from trainings.statistics import ResultRow, prepost_summary
-
     if data.get("q"):
         queryset = queryset.filter(Q(title__icontains=data["q"]) | Q(venue__icontains=data["q"]))
     if data.get("country"):
@@ -179,63 +160,43 @@ def _sessions(queryset, data) -> Table:
         Column("engagement__title", _("Engagement")),
         Column("max_score", _("Maximum score"), "num"),
         Column("pass_mark", _("Pass mark"), "num"),
-        Column("n_enrolled", _("Enrolled"), "int"),
-        Column("n_pre", _("With pre-test"), "int"),
-        Column("n_post", _("With post-test"), "int"),
-        Column("n_paired", _("Paired"), "int"),
-        Column("pre_mean_pct", _("Pre-test mean (%)"), "pct"),
-        Column("post_mean_pct", _("Post-test mean (%)"), "pct"),
-        Column("mean_gain_pct", _("Mean gain (points)"), "num"),
-        Column("normalized_gain", _("Normalized gain"), "num"),
-        Column("cohens_dz", _("Cohen's dz"), "num"),
-        Column("p_value", _("p-value"), "num"),
-        Column("post_pass_rate", _("Post-test pass rate"), "rate"),
+        *training_columns(),
     ]
-    labels = {column.key: column.label for column in columns}
+    by_key = {column.key: column for column in columns}
     for sex in SEXES:
         for key in FIGURES:
-            label = _("%(sex)s: %(figure)s") % {"sex": SEX_LABELS[sex], "figure": labels[key]}
-            columns.append(Column(f"{sex}_{key}", label, "num"))
+            label = _("%(sex)s: %(figure)s") % {"sex": SEX_LABELS[sex], "figure": by_key[key].label}
+            columns.append(Column(f"{sex}_{key}", label, by_key[key].kind))
     return Table("training-sessions", _("Training sessions"), columns, rows)
 
 
 def _assessments(queryset, data) -> Table:
-    from django.db.models import Avg
-
     queryset = _common(queryset, data, country="engagement__country_id", year="start_date__year")
-    rows = queryset.annotate(n_scored=Count("scores"), mean_level=Avg("scores__level")).values(
-        "id",
-        "title",
-        "engagement_id",
-        "engagement__title",
-        "engagement__country_id",
-        "status",
-        "start_date",
-        "end_date",
-        "framework__name",
-        "framework__version",
-        "n_scored",
-        "mean_level",
-    )
+    columns = [
+        Column("id", "id", "int"),
+        Column("title", _("Title")),
+        Column("engagement_id", _("Engagement id"), "int"),
+        Column("engagement__title", _("Engagement")),
+        Column("engagement__country_id", _("Country")),
+        Column("status", _("Status")),
+        Column("start_date", _("Start"), "date"),
+        Column("end_date", _("End"), "date"),
+        Column("framework__name", _("Framework")),
+        Column("framework__version", _("Framework version"), "int"),
+        Column("n_scored", _("Dimensions scored"), "int"),
+        Column("mean_level", _("Mean level"), "level"),
+    ]
     return Table(
         "assessments",
         _("Assessments"),
-        [
-            Column("id", "id", "int"),
-            Column("title", _("Title")),
-            Column("engagement_id", _("Engagement id"), "int"),
-            Column("engagement__title", _("Engagement")),
-            Column("engagement__country_id", _("Country")),
-            Column("status", _("Status")),
-            Column("start_date", _("Start"), "date"),
-            Column("end_date", _("End"), "date"),
-            Column("framework__name", _("Framework")),
-            Column("framework__version", _("Framework version"), "int"),
-            Column("n_scored", _("Dimensions scored"), "int"),
-            Column("mean_level", _("Mean level"), "num"),
-        ],
-        rows,
+        columns,
+        queryset.annotate(n_scored=Count("scores"), mean_level=Avg("scores__level")).values(*_keys(columns)),
     )
+
+
+def _keys(columns: list[Column]) -> list[str]:
+    """The fields a list export reads: its columns' keys, named once."""
+    return [column.key for column in columns]
 
 
 def _common(queryset, data, *, country: str, year: str | None = None, status: str = "status"):
@@ -256,43 +217,30 @@ def _common(queryset, data, *, country: str, year: str | None = None, status: st
 
 def _roundtables(queryset, data) -> Table:
     queryset = _common(queryset, data, country="engagement__country_id", year="date__year", status="")
-    rows = queryset.annotate(
-        n_agencies=Count("agencies", distinct=True),
-        n_invited=Count("attendance", distinct=True),
-        n_attended=Count("attendance", filter=Q(attendance__attended=True), distinct=True),
-        n_measures=Count("measures", distinct=True),
-    ).values(
-        "id",
-        "title",
-        "engagement_id",
-        "engagement__country_id",
-        "assessment_id",
-        "date",
-        "online",
-        "venue",
-        "n_agencies",
-        "n_invited",
-        "n_attended",
-        "n_measures",
-    )
+    columns = [
+        Column("id", "id", "int"),
+        Column("title", _("Title")),
+        Column("engagement_id", _("Engagement id"), "int"),
+        Column("engagement__country_id", _("Country")),
+        Column("assessment_id", _("Assessment id"), "int"),
+        Column("date", _("Date"), "date"),
+        Column("online", _("Online")),
+        Column("venue", _("Venue")),
+        Column("n_agencies", _("Agencies"), "int"),
+        Column("n_invited", _("Attendees invited"), "int"),
+        Column("n_attended", _("Attendees present"), "int"),
+        Column("n_measures", _("Measures agreed"), "int"),
+    ]
     return Table(
         "roundtables",
         _("Roundtables"),
-        [
-            Column("id", "id", "int"),
-            Column("title", _("Title")),
-            Column("engagement_id", _("Engagement id"), "int"),
-            Column("engagement__country_id", _("Country")),
-            Column("assessment_id", _("Assessment id"), "int"),
-            Column("date", _("Date"), "date"),
-            Column("online", _("Online")),
-            Column("venue", _("Venue")),
-            Column("n_agencies", _("Agencies"), "int"),
-            Column("n_invited", _("Attendees invited"), "int"),
-            Column("n_attended", _("Attendees present"), "int"),
-            Column("n_measures", _("Measures agreed"), "int"),
-        ],
-        rows,
+        columns,
+        queryset.annotate(
+            n_agencies=Count("agencies", distinct=True),
+            n_invited=Count("attendance", distinct=True),
+            n_attended=Count("attendance", filter=Q(attendance__attended=True), distinct=True),
+            n_measures=Count("measures", distinct=True),
+        ).values(*_keys(columns)),
     )
 
 
@@ -357,10 +305,6 @@ def _measures(queryset, data) -> Table:
 
 
 def _rounds(queryset, data) -> Table:
-    from django.db.models import F
-
-    from followups.models import COORDINATION_QUESTIONS, MAX_ANSWER
-
     today = timezone.localdate()
     queryset = _common(
         queryset.with_status(today),
@@ -389,10 +333,7 @@ def _rounds(queryset, data) -> Table:
     ):
         submitted = row["submitted_at"]
         row["on_time"] = None if submitted is None else timezone.localdate(submitted) <= row["due_date"]
-        points_ = row.pop("points")
-        row["coordination"] = (
-            None if points_ is None else round(100 * points_ / (MAX_ANSWER * len(COORDINATION_QUESTIONS)), 1)
-        )
+        row["coordination"] = coordination_score(row.pop("points"))
         rows.append(row)
     return Table(
         "followup-rounds",
@@ -409,7 +350,7 @@ def _rounds(queryset, data) -> Table:
             Column("on_time", _("On time")),
             Column("closed_at", _("Closed")),
             Column("n_measures", _("Measures asked about"), "int"),
-            Column("coordination", _("Coordination score (0–100)"), "num"),
+            Column("coordination", _("Coordination score (0–100)"), "score"),
         ],
         rows,
     )
@@ -426,37 +367,20 @@ def _indicator_values(queryset, data) -> Table:
         queryset = queryset.filter(round__due_date__year=data["year"])
     if data.get("q"):
         queryset = queryset.filter(indicator__name__icontains=data["q"])
-    rows = queryset.values(
-        "indicator_id",
-        "indicator__name",
-        "indicator__unit",
-        "indicator__baseline",
-        "indicator__target",
-        "round__engagement_id",
-        "round__engagement__country_id",
-        "round_id",
-        "round__due_date",
-        "value",
-        "note",
-    )
-    return Table(
-        "indicator-values",
-        _("Indicator values"),
-        [
-            Column("indicator_id", _("Indicator id"), "int"),
-            Column("indicator__name", _("Indicator")),
-            Column("indicator__unit", _("Unit")),
-            Column("indicator__baseline", _("Baseline"), "num"),
-            Column("indicator__target", _("Target"), "num"),
-            Column("round__engagement_id", _("Engagement id"), "int"),
-            Column("round__engagement__country_id", _("Country")),
-            Column("round_id", _("Round id"), "int"),
-            Column("round__due_date", _("Round due"), "date"),
-            Column("value", _("Value"), "num"),
-            Column("note", _("Note")),
-        ],
-        rows,
-    )
+    columns = [
+        Column("indicator_id", _("Indicator id"), "int"),
+        Column("indicator__name", _("Indicator")),
+        Column("indicator__unit", _("Unit")),
+        Column("indicator__baseline", _("Baseline"), "num"),
+        Column("indicator__target", _("Target"), "num"),
+        Column("round__engagement_id", _("Engagement id"), "int"),
+        Column("round__engagement__country_id", _("Country")),
+        Column("round_id", _("Round id"), "int"),
+        Column("round__due_date", _("Round due"), "date"),
+        Column("value", _("Value"), "num"),
+        Column("note", _("Note")),
+    ]
+    return Table("indicator-values", _("Indicator values"), columns, queryset.values(*_keys(columns)))
 
 
 def _model(dotted: str):
@@ -470,10 +394,6 @@ def _model(dotted: str):
 
 def _trainer_or_reader(user) -> bool:
     """Trainers reach the sessions they are assigned to, whatever their countries."""
-    from accounts.roles import Role
-    from accounts.scoping import has_role
-    from trainings.models import TrainingSession
-
     return has_role(user, Role.TRAINER) or not scope_for(user, TrainingSession.objects.read_roles).empty
 
 

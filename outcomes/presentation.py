@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from engagements.models import Engagement
 from reports.charts import Series, bar_chart, line_chart, paired_dot_plot, radar_chart
+from ta_portal.figures import shown_value
 from ta_portal.tabular import Column, Table
 
 from . import figures
@@ -38,15 +39,16 @@ METRIC_LABELS = {**dict(ActivityTarget.Metric.choices), **dict(OutcomeTarget.Met
 CHART_WIDTH = 440
 
 
-def _training_columns() -> list[Column]:
+def training_columns() -> list[Column]:
+    """The pre/post figures as columns: dashboards, the list export of sessions, the report."""
     return [
         Column("n_enrolled", _("Enrolled"), "int"),
         Column("n_pre", _("With pre-test"), "int"),
         Column("n_post", _("With post-test"), "int"),
         Column("n_paired", _("Paired"), "int"),
-        Column("pre_mean_pct", _("Pre-test mean"), "pct"),
-        Column("post_mean_pct", _("Post-test mean"), "pct"),
-        Column("mean_gain_pct", _("Mean gain (points)"), "num"),
+        Column("pre_mean_pct", _("Pre-test mean (%)"), "pct"),
+        Column("post_mean_pct", _("Post-test mean (%)"), "pct"),
+        Column("mean_gain_pct", _("Mean gain (points)"), "gain"),
         Column("normalized_gain", _("Normalized gain"), "num"),
         Column("cohens_dz", _("Effect size (Cohen's dz)"), "num"),
         Column("p_value", _("p-value (paired t-test)"), "p"),
@@ -160,9 +162,9 @@ def countries_table(dashboard: ProgrammeDashboard) -> Table:
             Column("sessions", _("Sessions held"), "int"),
             Column("people", _("People trained"), "int"),
             Column("n_paired", _("Paired results"), "int"),
-            Column("pre_mean_pct", _("Pre-test mean"), "pct"),
-            Column("post_mean_pct", _("Post-test mean"), "pct"),
-            Column("mean_gain_pct", _("Mean gain (points)"), "num"),
+            Column("pre_mean_pct", _("Pre-test mean (%)"), "pct"),
+            Column("post_mean_pct", _("Post-test mean (%)"), "pct"),
+            Column("mean_gain_pct", _("Mean gain (points)"), "gain"),
             Column("normalized_gain", _("Normalized gain"), "num"),
             Column("post_pass_rate", _("Post-test pass rate"), "rate"),
             Column("measures", _("Measures agreed"), "int"),
@@ -171,7 +173,7 @@ def countries_table(dashboard: ProgrammeDashboard) -> Table:
             Column("rounds_due", _("Follow-up rounds due"), "int"),
             Column("rounds_on_time", _("Submitted on time"), "int"),
             Column("compliance_rate", _("Follow-up compliance"), "rate"),
-            Column("maturity_change", _("Maturity change (levels)"), "num"),
+            Column("maturity_change", _("Maturity change (levels)"), "change"),
             Column("targets_behind", _("Targets behind"), "int"),
             Column("behind_on", _("Behind on")),
             Column("status", _("Status"), "status"),
@@ -195,7 +197,7 @@ def countries_by_sex_table(dashboard: ProgrammeDashboard) -> Table:
     return Table(
         "countries_by_sex",
         _("Training results by country and sex, %(year)s") % {"year": dashboard.year},
-        [Column("code", _("Code")), Column("name", _("Country")), Column("sex", _("Sex")), *_training_columns()],
+        [Column("code", _("Code")), Column("name", _("Country")), Column("sex", _("Sex")), *training_columns()],
         rows,
         sheet=_("Countries by sex"),
     )
@@ -231,21 +233,30 @@ def trends_table(dashboard: ProgrammeDashboard) -> Table:
             Column("sessions", _("Sessions held"), "int"),
             Column("people", _("People trained"), "int"),
             Column("n_paired", _("Paired results"), "int"),
-            Column("pre_mean_pct", _("Pre-test mean"), "pct"),
-            Column("post_mean_pct", _("Post-test mean"), "pct"),
-            Column("mean_gain_pct", _("Mean gain (points)"), "num"),
+            Column("pre_mean_pct", _("Pre-test mean (%)"), "pct"),
+            Column("post_mean_pct", _("Post-test mean (%)"), "pct"),
+            Column("mean_gain_pct", _("Mean gain (points)"), "gain"),
             Column("post_pass_rate", _("Post-test pass rate"), "rate"),
             Column("measures_agreed", _("Measures agreed"), "int"),
             Column("implementation_rate", _("Implementation rate at year end"), "rate"),
             Column("rounds_due", _("Follow-up rounds due"), "int"),
             Column("compliance_rate", _("Follow-up compliance"), "rate"),
-            Column("coordination", _("Coordination score (0–100)"), "num"),
+            Column("coordination", _("Coordination score (0–100)"), "score"),
             Column("assessments", _("Assessments completed"), "int"),
-            Column("maturity_change", _("Maturity change (levels)"), "num"),
+            Column("maturity_change", _("Maturity change (levels)"), "change"),
         ],
         rows,
         sheet=_("Trends"),
     )
+
+
+def prepost_rows(first: list, groups: dict, labels) -> list[tuple]:
+    """The (label, pre-test mean, post-test mean) rows a paired dot plot draws, as shown."""
+    named = [*first, *((labels.get(key, str(key)), f_) for key, f_ in groups.items())]
+    return [
+        (str(label), shown_value(f_["pre_mean_pct"], "pct"), shown_value(f_["post_mean_pct"], "pct"))
+        for label, f_ in named
+    ]
 
 
 def programme_charts(dashboard: ProgrammeDashboard) -> dict:
@@ -255,9 +266,9 @@ def programme_charts(dashboard: ProgrammeDashboard) -> dict:
             items=[
                 Progress(
                     label=e.target.title,
-                    actual=e.actual,
-                    target=e.target_value,
-                    expected=e.expected,
+                    actual=shown_value(e.actual, "short"),
+                    target=shown_value(e.target_value, "short"),
+                    expected=shown_value(e.expected, "short"),
                     status=e.status,
                     status_label=e.status_label,
                 )
@@ -271,14 +282,11 @@ def programme_charts(dashboard: ProgrammeDashboard) -> dict:
     if trends:
         categories = [str(row.year) for row in trends]
 
-        def pct(value, scale=1):
-            return None if value is None else value * scale
-
         charts["training_trend"] = line_chart(
             categories=categories,
             series=[
-                Series(_("Post-test mean"), [pct(r.training["post_mean_pct"]) for r in trends]),
-                Series(_("Pass rate"), [pct(r.training["post_pass_rate"], 100) for r in trends]),
+                Series(_("Post-test mean"), [shown_value(r.training["post_mean_pct"], "pct") for r in trends]),
+                Series(_("Pass rate"), [shown_value(r.training["post_pass_rate"], "rate") for r in trends]),
             ],
             max_value=100,
             unit="%",
@@ -289,8 +297,10 @@ def programme_charts(dashboard: ProgrammeDashboard) -> dict:
         charts["followup_trend"] = line_chart(
             categories=categories,
             series=[
-                Series(_("Measures implemented"), [pct(r.measures["implementation_rate"], 100) for r in trends]),
-                Series(_("Rounds on time"), [pct(r.followup["compliance_rate"], 100) for r in trends]),
+                Series(
+                    _("Measures implemented"), [shown_value(r.measures["implementation_rate"], "rate") for r in trends]
+                ),
+                Series(_("Rounds on time"), [shown_value(r.followup["compliance_rate"], "rate") for r in trends]),
             ],
             max_value=100,
             unit="%",
@@ -314,11 +324,7 @@ def country_summary_charts(dashboard: ProgrammeDashboard) -> dict:
         training = row.training
         if not training["n_paired"]:
             continue
-        rows = [(_("All participants"), training["pre_mean_pct"], training["post_mean_pct"])]
-        rows += [
-            (str(SEX_LABELS.get(sex, sex)), f_["pre_mean_pct"], f_["post_mean_pct"])
-            for sex, f_ in training["by_sex"].items()
-        ]
+        rows = prepost_rows([(_("All participants"), training)], training["by_sex"], SEX_LABELS)
         charts[row.code] = paired_dot_plot(
             rows=rows,
             labels=(_("Pre-test"), _("Post-test")),
@@ -416,14 +422,14 @@ def training_table(dashboard: CountryDashboard) -> Table:
     return Table(
         "training",
         _("Training gains by sex"),
-        [Column("group", _("Participants")), *_training_columns()],
+        [Column("group", _("Participants")), *training_columns()],
         rows,
         sheet=_("Training by sex"),
     )
 
 
 def figures_keys() -> list[str]:
-    return [column.key for column in _training_columns()]
+    return [column.key for column in training_columns()]
 
 
 def training_by_agency_table(dashboard: CountryDashboard) -> Table:
@@ -435,7 +441,7 @@ def training_by_agency_table(dashboard: CountryDashboard) -> Table:
     return Table(
         "training_by_agency",
         _("Training gains by agency"),
-        [Column("group", _("Agency")), *_training_columns()],
+        [Column("group", _("Agency")), *training_columns()],
         rows,
         sheet=_("Training by agency"),
     )
@@ -497,7 +503,7 @@ def rounds_table(dashboard: CountryDashboard) -> Table:
             Column("due_date", _("Due"), "date"),
             Column("submitted_on", _("Submitted"), "date"),
             Column("on_time", _("On time")),
-            Column("coordination", _("Coordination score (0–100)"), "num"),
+            Column("coordination", _("Coordination score (0–100)"), "score"),
         ],
         rows,
         sheet=_("Rounds"),
@@ -551,9 +557,9 @@ def country_charts(dashboard: CountryDashboard) -> dict:
     block = dashboard.maturity
     codes = list(dict.fromkeys([*block["baseline"], *block["latest"]]))
     if len(codes) >= 3:
-        series = [Series(_("Baseline"), [block["baseline"].get(c) for c in codes])]
+        series = [Series(_("Baseline"), [shown_value(block["baseline"].get(c), "level") for c in codes])]
         if block["change"]:
-            series.append(Series(_("Latest"), [block["latest"].get(c) for c in codes]))
+            series.append(Series(_("Latest"), [shown_value(block["latest"].get(c), "level") for c in codes]))
         charts["maturity"] = radar_chart(
             axes=[dashboard.dimension_names.get(c, c) for c in codes],
             series=series,
@@ -563,11 +569,7 @@ def country_charts(dashboard: CountryDashboard) -> dict:
         )
     training = dashboard.training
     if training["n_paired"]:
-        rows = [(_("All participants"), training["pre_mean_pct"], training["post_mean_pct"])]
-        rows += [
-            (str(SEX_LABELS.get(sex, sex)), f_["pre_mean_pct"], f_["post_mean_pct"])
-            for sex, f_ in training["by_sex"].items()
-        ]
+        rows = prepost_rows([(_("All participants"), training)], training["by_sex"], SEX_LABELS)
         charts["training_by_sex"] = paired_dot_plot(
             rows=rows,
             labels=(_("Pre-test"), _("Post-test")),
@@ -576,10 +578,7 @@ def country_charts(dashboard: CountryDashboard) -> dict:
             width=CHART_WIDTH,
             label_width=120,
         )
-        agency_rows = [
-            (dashboard.agency_names.get(agency, str(agency)), f_["pre_mean_pct"], f_["post_mean_pct"])
-            for agency, f_ in training["by_agency"].items()
-        ]
+        agency_rows = prepost_rows([], training["by_agency"], dashboard.agency_names)
         if agency_rows:
             charts["training_by_agency"] = paired_dot_plot(
                 rows=sorted(agency_rows, key=lambda r: str(r[0]).lower()),
@@ -599,7 +598,9 @@ def country_charts(dashboard: CountryDashboard) -> dict:
     if dashboard.coordination:
         charts["coordination"] = line_chart(
             categories=[day.isoformat() for day, _score in dashboard.coordination],
-            series=[Series(_("Coordination score"), [score for _day, score in dashboard.coordination])],
+            series=[
+                Series(_("Coordination score"), [shown_value(score, "score") for _day, score in dashboard.coordination])
+            ],
             max_value=100,
             title=_("Inter-agency coordination score by round (0–100)"),
             width=CHART_WIDTH,

@@ -64,9 +64,7 @@ def build_annual_report(owner: AnnualProgressReport, language: str) -> RenderSpe
             "charts": charts,
             "country_charts": country_charts,
             "generated_on": timezone.localdate(),
-            "countries_label": _("every country")
-            if owner.scope.everywhere
-            else ", ".join(sorted(owner.scope.countries)),
+            "countries_label": _countries_label(owner),
         },
         filename=f"annual-progress-{owner.programme.code}-{owner.year}.pdf",
         stylesheets=["outcomes/annual_report.css"],

@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            "libraries": {"figures": "ta_portal.figure_tags"},
         },
     },
 ]

@@ -24,6 +24,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from ta_portal.figures import DIGITS
+
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A spreadsheet treats a cell starting with one of these as a formula (or DDE command); the
@@ -59,14 +61,13 @@ def plain(value: Any) -> Any:
 class Column:
     key: str
     label: str
-    # How the page shows it: "text", "int", "pct" (a 0–100 figure), "rate" (a 0–1 share, shown as %),
-    # "num" (a decimal figure), "short" (one decimal at most), "p" (a p-value), "date". Exports
-    # always carry the exact value.
+    # How the page shows it: "text", "date", "status" or a kind of figure of ``ta_portal.figures``
+    # ("pct" a 0–100 figure, "rate" a 0–1 share shown as %, ...). Exports always carry the exact value.
     kind: str = "text"
 
     @property
     def numeric(self) -> bool:
-        return self.kind in {"int", "pct", "rate", "num", "short", "p"}
+        return self.kind in DIGITS
 
 
 @dataclass

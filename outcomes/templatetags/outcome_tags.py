@@ -1,10 +1,9 @@
 """Formatting of outcome tables: one filter renders any cell by its column's kind."""
 
-from datetime import date
-
 from django import template
-from django.utils import formats
 from django.utils.html import format_html
+
+from ta_portal import figures
 
 register = template.Library()
 
@@ -17,33 +16,10 @@ STATUS_CLASSES = {
 }
 
 
-def _number(value, digits: int) -> str:
-    return formats.number_format(value, decimal_pos=digits, use_l10n=True)
-
-
-def _integer(value) -> str:
-    return formats.number_format(value, use_l10n=True, force_grouping=True)
-
-
-FORMATS = {
-    "int": _integer,
-    "pct": lambda value: f"{_number(value, 1)} %",
-    "rate": lambda value: f"{_number(100 * value, 1)} %",
-    "num": lambda value: _integer(value) if isinstance(value, int) else _number(value, 2),
-    # One decimal, none when whole: 67.7, 70, 0.5.
-    "short": lambda value: _integer(int(value)) if float(value).is_integer() else _number(value, 1),
-    "p": lambda value: "< 0.001" if value < 0.001 else _number(value, 3),
-    "date": lambda value: formats.date_format(value, "SHORT_DATE_FORMAT") if isinstance(value, date) else value,
-}
-
-
 @register.filter
 def figure(value, kind: str = "num"):
-    """A figure as people read it: — for none, percentages with one decimal, shares as percentages."""
-    if value is None or value == "":
-        return "—"
-    formatter = FORMATS.get(kind)
-    return formatter(value) if formatter else value
+    """A figure as people read it (``ta_portal.figures``): — for none, shares as percentages."""
+    return figures.display(value, kind)
 
 
 @register.simple_tag
@@ -67,10 +43,7 @@ def status_badge(status: str, label: str):
 
 @register.filter
 def signed(value, digits: int = 1):
-    if value is None:
-        return "—"
-    text = _number(value, digits)
-    return f"+{text}" if value > 0 else text
+    return figures.signed(value, digits)
 
 
 @register.filter

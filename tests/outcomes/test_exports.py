@@ -99,8 +99,8 @@ def test_programme_export_matches_the_outcome_api():
     for code, row in countries.items():
         block = by_code[code]
         assert row["Paired results"] == block["training"]["n_paired"]
-        assert _close(row["Pre-test mean"], block["training"]["pre_mean_pct"])
-        assert _close(row["Post-test mean"], block["training"]["post_mean_pct"])
+        assert _close(row["Pre-test mean (%)"], block["training"]["pre_mean_pct"])
+        assert _close(row["Post-test mean (%)"], block["training"]["post_mean_pct"])
         assert _close(row["Mean gain (points)"], block["training"]["mean_gain_pct"])
         assert _close(row["Normalized gain"], block["training"]["normalized_gain"])
         assert _close(row["Post-test pass rate"], block["training"]["post_pass_rate"])
@@ -116,7 +116,7 @@ def test_programme_export_matches_the_outcome_api():
         block = by_code[row["Code"]]["training"]["by_sex"][sex]
         for key, label in (
             ("n_paired", "Paired"),
-            ("post_mean_pct", "Post-test mean"),
+            ("post_mean_pct", "Post-test mean (%)"),
             ("p_value", "p-value (paired t-test)"),
         ):
             assert _close(row[label], block[key]), (row["Code"], sex, key)
@@ -126,8 +126,8 @@ def test_programme_export_matches_the_outcome_api():
             reverse("outcomes:programme_export", args=[data.programme.code, "csv"]) + "?year=2025&table=countries"
         )
     )
-    assert [(r["Code"], _num(r["Post-test mean"])) for r in csv_rows] == [
-        (r["Code"], r["Post-test mean"]) for r in sheets["Countries"]
+    assert [(r["Code"], _num(r["Post-test mean (%)"])) for r in csv_rows] == [
+        (r["Code"], r["Post-test mean (%)"]) for r in sheets["Countries"]
     ]
 
 
@@ -181,7 +181,7 @@ def test_list_exports_match_the_api_lists():
         outcome = client.get(f"/api/v1/outcomes/training-sessions/{row['id']}/").json()
         assert row["Enrolled"] == outcome["n_enrolled"]
         assert _close(row["Post-test mean (%)"], outcome["post_mean_pct"])
-        assert _close(row["p-value"], outcome["p_value"])
+        assert _close(row["p-value (paired t-test)"], outcome["p_value"])
         for sex, figures in outcome["by_sex"].items():
             assert _close(row[f"{sex.capitalize()}: Post-test mean (%)"], figures["post_mean_pct"])
 

@@ -6,44 +6,39 @@ from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-register = template.Library()
+from engagements.models import Person
+from ta_portal import figures
+from ta_portal.figures import DASH
 
-DASH = "—"
+register = template.Library()
 
 
 @register.filter
 def pct(value) -> str:
     """A percentage (0–100) with one decimal."""
-    return DASH if value is None else f"{formats.number_format(value, 1)} %"
+    return figures.display(value, "pct")
 
 
 @register.filter
 def rate(value) -> str:
     """A share (0–1) as a percentage."""
-    return DASH if value is None else pct(100 * value)
+    return figures.display(value, "rate")
 
 
 @register.filter
 def gain(value) -> str:
     """A difference in percentage points, signed."""
-    if value is None:
-        return DASH
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{formats.number_format(abs(value), 1)}"
+    return figures.display(value, "gain")
 
 
 @register.filter
 def num2(value) -> str:
-    return DASH if value is None else formats.number_format(value, 2)
+    return figures.display(value, "num")
 
 
 @register.filter
 def pvalue(value) -> str:
-    if value is None:
-        return DASH
-    if value < 0.001:
-        return f"< {formats.number_format(0.001, 3)}"
-    return formats.number_format(value, 3)
+    return figures.display(value, "p")
 
 
 @register.filter
@@ -76,8 +71,6 @@ def formatted_figures(summary: dict) -> dict[str, str]:
 @register.inclusion_tag("trainings/_outcome_table.html")
 def outcome_table(summary: dict, agency_names: dict | None = None, caption: str = ""):
     """Everyone, then each sex and each agency: the disaggregated figures as one table."""
-    from engagements.models import Person
-
     sexes = dict(Person.Sex.choices)
     groups = [(_("All participants"), summary, "all")]
     groups += [(sexes.get(sex, sex), figures, "sex") for sex, figures in summary.get("by_sex", {}).items()]
