@@ -29,11 +29,34 @@ import django  # noqa: E402
 
 django.setup()
 
+import openpyxl  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
 from django.test import Client, TestCase  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone, translation  # noqa: E402
+
+from accounts.apitokens import api_token_create  # noqa: E402
+from accounts.models import User  # noqa: E402
+from assessments.models import (  # noqa: E402
+    Assessment,
+    DimensionScore,
+    EvidenceMeeting,
+    Finding,
+    Framework,
+    LegalInstrument,
+    Recommendation,
+    Roundtable,
+)
+from engagements.models import Agency, Engagement  # noqa: E402
+from followups.models import FollowupRound, Measure, ReminderLog  # noqa: E402
+from followups.reminders import send_followup_reminders  # noqa: E402
+from reports import registry  # noqa: E402
+from reports.services import html_to_pdf  # noqa: E402
+from trainings.models import Enrolment, TrainingSession  # noqa: E402
 
 BENCH_USER = "scale_manager"
 
@@ -43,8 +66,6 @@ class RollbackError(Exception):
 
 
 def _user():
-    from accounts.models import User
-
     return User.objects.get(username=BENCH_USER)
 
 
@@ -66,8 +87,6 @@ def statements(captured) -> int:
 
 
 def queries(urls: dict[str, str]) -> dict:
-    from accounts.apitokens import api_token_create
-
     user = _user()
     _token, key = api_token_create(user=user, name="bench query count", ttl=timedelta(hours=1))
     pages = _client(user)
@@ -136,19 +155,6 @@ def plain_document(pages: int) -> str:
 
 def _assessment(units: int):
     """An assessment whose report grows with ``units`` (findings, recommendations, meetings, measures)."""
-    from assessments.models import (
-        Assessment,
-        DimensionScore,
-        EvidenceMeeting,
-        Finding,
-        Framework,
-        LegalInstrument,
-        Recommendation,
-        Roundtable,
-    )
-    from engagements.models import Agency, Engagement
-    from followups.models import Measure
-
     engagement = Engagement.objects.filter(country_id="PE").order_by("pk").first() or Engagement.objects.first()
     framework = Framework.objects.latest_versions().get(code="precursor-control")
     dimensions = list(framework.dimensions.order_by("order"))
@@ -197,12 +203,6 @@ def _assessment(units: int):
 
 def _render_assessment(assessment) -> tuple[float, bytes]:
     """What the PDF worker does for a report (``reports.services.report_render``), without storing it."""
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    from reports import registry
-    from reports.services import html_to_pdf
-
     started = time.perf_counter()
     kind = registry.get("assessment")
     with translation.override("en"):
@@ -222,8 +222,6 @@ REPORT_UNITS = {10: 3, 15: 9, 20: 14}
 
 
 def pdf(repeat: int = 2) -> dict:
-    from reports.services import html_to_pdf
-
     found: dict = {"plain": {}, "assessment": {}}
     html = plain_document(20)
     times = []
@@ -254,9 +252,6 @@ def pdf(repeat: int = 2) -> dict:
 
 
 def _xlsx(n: int, agency_acronym: str, offset: int = 0):
-    import openpyxl
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["full_name", "email", "sex", "agency", "pre_score", "post_score"])
@@ -278,11 +273,6 @@ def _xlsx(n: int, agency_acronym: str, offset: int = 0):
 
 
 def exam_import(rows: int = 2000) -> dict:
-    from django.urls import reverse
-
-    from engagements.models import Agency, Engagement
-    from trainings.models import Enrolment, TrainingSession
-
     user = _user()
     found = {}
     try:
@@ -317,9 +307,6 @@ def exam_import(rows: int = 2000) -> dict:
 
 
 def _due_rounds(count: int) -> list[int]:
-    from engagements.models import Engagement
-    from followups.models import FollowupRound
-
     today = timezone.localdate()
     engagements = list(
         Engagement.objects.exclude(phase=Engagement.Phase.CLOSED).order_by("pk").values_list("pk", flat=True)
@@ -336,9 +323,6 @@ def _due_rounds(count: int) -> list[int]:
 
 
 def reminders(sizes=(100, 10_000)) -> dict:
-    from followups.models import ReminderLog
-    from followups.reminders import send_followup_reminders
-
     found = {}
     for size in sizes:
         try:

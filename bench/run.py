@@ -31,6 +31,7 @@ import platform
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,9 @@ import time
 import urllib.parse
 from datetime import UTC, datetime
 from pathlib import Path
+
+import psycopg2
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -116,8 +120,6 @@ def manage(size: str, *args, env_extra=None, capture=False) -> str:
 
 
 def _sql(database: str, statement: str, params=None, *, autocommit=False):
-    import psycopg2
-
     parsed = urllib.parse.urlparse(POSTGRES)
     connection = psycopg2.connect(
         host=parsed.hostname,
@@ -230,8 +232,6 @@ def collectstatic(directory: str) -> None:
 
 
 def flush_redis() -> None:
-    import redis
-
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
@@ -284,8 +284,6 @@ class Server:
 
 
 def _port_open() -> bool:
-    import socket
-
     with socket.socket() as sock:
         sock.settimeout(0.3)
         return sock.connect_ex((HOST, PORT)) == 0

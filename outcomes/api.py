@@ -17,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from engagements.models import Programme
 from ta_portal.api import Pagination
 from ta_portal.tabular import Column, Table, csv_response
 
@@ -222,8 +223,6 @@ def _year_param(value: str | None) -> int | None:
 
 
 def _programme_param(value: str | None):
-    from engagements.models import Programme
-
     if value in (None, ""):
         return None
     try:

@@ -18,10 +18,26 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import F, Min, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce, ExtractYear, RowNumber, TruncDate
 
 from accounts.roles import EVERY_ROLE
 from accounts.scoping import Scope, scope_for
+from assessments.models import Assessment, Roundtable
+from engagements.models import Country, Engagement, PhaseChange
+from followups.models import (
+    COORDINATION_QUESTIONS,
+    FollowupRound,
+    Indicator,
+    Measure,
+    MeasureStatus,
+    StatusUpdate,
+    UpdateState,
+)
+from ta_portal.multilingual import translated
+from trainings.models import Enrolment, TrainingSession
+from trainings.selectors import RESULT_ROW_FIELDS
+from trainings.statistics import ResultRow
 
 # Who reads outcomes: every role, within the countries it reaches (figures are aggregates).
 OUTCOME_READ_ROLES = EVERY_ROLE
@@ -68,9 +84,6 @@ class EngagementFact(NamedTuple):
 
 
 def engagement_facts(where: Slice) -> list[EngagementFact]:
-    from engagements.models import Country, Engagement
-    from ta_portal.multilingual import translated
-
     rows = (
         Engagement.objects.filter(where.q("country", engagement_path="pk", programme_path="programme"))
         .order_by("country__name", "start_date", "pk")
@@ -103,8 +116,6 @@ class PhaseChangeFact(NamedTuple):
 
 
 def phase_change_facts(where: Slice) -> list[PhaseChangeFact]:
-    from engagements.models import PhaseChange
-
     rows = (
         PhaseChange.objects.filter(
             where.q("engagement__country", engagement_path="engagement", programme_path="engagement__programme")
@@ -121,8 +132,6 @@ def phase_change_facts(where: Slice) -> list[PhaseChangeFact]:
 def _programme_sessions_q(programme, prefix: str = "") -> Q:
     """Sessions of a programme: those of its engagements, and regional sessions (no engagement)
     held in one of its engagement countries during the programme's period."""
-    from engagements.models import Engagement
-
     countries = Engagement.objects.filter(programme=programme).values("country_id")
     regional = Q(**{f"{prefix}engagement__isnull": True, f"{prefix}countries__in": countries})
     if programme.start_date:
@@ -134,8 +143,6 @@ def _programme_sessions_q(programme, prefix: str = "") -> Q:
 
 def _sessions(where: Slice):
     """The sessions of the slice (without the scope: results are scoped by participant)."""
-    from trainings.models import TrainingSession
-
     sessions = TrainingSession.objects.all()
     if where.programme is not None:
         sessions = sessions.filter(_programme_sessions_q(where.programme))
@@ -160,8 +167,6 @@ class SessionFact(NamedTuple):
 
 
 def session_facts(where: Slice) -> list[SessionFact]:
-    from trainings.models import TrainingSession
-
     through = TrainingSession.countries.through
     rows = (
         through.objects.filter(where.q("country"), trainingsession__in=_sessions(where).order_by().values("pk"))
@@ -191,10 +196,6 @@ class ResultFact(NamedTuple):
 
 
 def result_facts(where: Slice) -> list[ResultFact]:
-    from trainings.models import Enrolment
-    from trainings.selectors import RESULT_ROW_FIELDS
-    from trainings.statistics import ResultRow
-
     enrolments = Enrolment.objects.filter(
         where.q("person__country"), session__in=_sessions(where).order_by().values("pk")
     ).order_by()
@@ -234,8 +235,6 @@ class ScoreFact(NamedTuple):
 def score_facts(where: Slice) -> list[ScoreFact]:
     """Every assessment of the slice with its scores (drafts too: the timeline shows them; the
     maturity figures keep only final assessments)."""
-    from assessments.models import Assessment
-
     rows = (
         Assessment.objects.filter(
             where.q("engagement__country", engagement_path="engagement", programme_path="engagement__programme")
@@ -267,8 +266,6 @@ class RoundtableFact(NamedTuple):
 
 
 def roundtable_facts(where: Slice) -> list[RoundtableFact]:
-    from assessments.models import Roundtable
-
     rows = (
         Roundtable.objects.filter(
             where.q("engagement__country", engagement_path="engagement", programme_path="engagement__programme")
@@ -304,8 +301,6 @@ class MeasureFact(NamedTuple):
 
 
 def _local_day(field: str):
-    from django.db.models.functions import TruncDate
-
     return TruncDate(field)
 
 
@@ -315,11 +310,6 @@ def measure_facts(where: Slice, *, as_of: tuple[date, ...] = ()) -> list[Measure
 
     Year ends, the usual as-of days, come from one pass over the reports (the last report of each
     measure in each year); any other day from a subquery per measure."""
-    from django.db.models import Min, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from followups.models import Measure, MeasureStatus, StatusUpdate, UpdateState
-
     measures = Measure.objects.filter(
         where.q("engagement__country", engagement_path="engagement", programme_path="engagement__programme")
     )
@@ -377,11 +367,6 @@ def measure_facts(where: Slice, *, as_of: tuple[date, ...] = ()) -> list[Measure
 
 def _statuses_by_year(measures) -> dict[int, list[tuple[int, str]]]:
     """{measure id: [(year, the status of its last submitted or verified report that year)]}."""
-    from django.db.models import F, Window
-    from django.db.models.functions import ExtractYear, RowNumber
-
-    from followups.models import StatusUpdate, UpdateState
-
     year = ExtractYear(_local_day("submitted_at"))
     last_of_year = (
         StatusUpdate.objects.filter(
@@ -419,10 +404,6 @@ class RoundFact(NamedTuple):
 
 
 def round_facts(where: Slice) -> list[RoundFact]:
-    from django.db.models import F
-
-    from followups.models import COORDINATION_QUESTIONS, FollowupRound
-
     points = sum(
         (F(f"coordination__{name}") for name, _q in COORDINATION_QUESTIONS[1:]),
         F(f"coordination__{COORDINATION_QUESTIONS[0][0]}"),
@@ -465,8 +446,6 @@ class IndicatorValueFact(NamedTuple):
 def indicator_facts(where: Slice) -> list[IndicatorValueFact]:
     """Every indicator of the slice with its values per round (an indicator with no value yet
     appears once, with ``round_id`` None)."""
-    from followups.models import Indicator
-
     rows = (
         Indicator.objects.filter(
             where.q("engagement__country", engagement_path="engagement", programme_path="engagement__programme")

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, F, Q
 from django.http import Http404
@@ -385,8 +386,6 @@ def _indicator_values(queryset, data) -> Table:
 
 def _model(dotted: str):
     def load():
-        from django.apps import apps
-
         return apps.get_model(dotted)
 
     return load

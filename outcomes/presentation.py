@@ -18,6 +18,7 @@ from . import figures
 from .charts import Progress, TimelineBar, TimelineRow, progress_chart, timeline_chart
 from .models import ActivityTarget, OutcomeTarget
 from .selectors import CountryDashboard, ProgrammeDashboard
+from .targets import STATUS_LABELS as TARGET_STATUS
 
 SEX_LABELS = {
     "female": gettext_lazy("Female"),
@@ -184,8 +185,6 @@ def countries_table(dashboard: ProgrammeDashboard) -> Table:
 
 
 def _status_label(status: str) -> str:
-    from .targets import STATUS_LABELS as TARGET_STATUS
-
     return str(TARGET_STATUS.get(status, status))
 
 

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import ngettext
 
 from engagements.models import Country, Engagement, Programme
 from ta_portal.multilingual import translated
@@ -19,7 +20,7 @@ from ta_portal.multilingual import translated
 from . import facts as f
 from . import figures
 from .models import ActivityTarget, OutcomeTarget
-from .targets import Evaluation, evaluate_activity, evaluate_all, evaluate_outcome
+from .targets import Evaluation, evaluate_activity, evaluate_all, evaluate_outcome, mean_maturity_change
 
 
 def fetch(where: f.Slice, parts: set[str], *, today: date, as_of: tuple[date, ...] = ()) -> f.Facts:
@@ -301,8 +302,6 @@ def _programme_countries(found: f.Facts, activity, outcome, *, year: int, today:
 
 
 def _year_row(found: f.Facts, year: int, *, today: date) -> YearRow:
-    from .targets import mean_maturity_change
-
     start, end = year_bounds(year)
     results = found.by_year("results", "start_date").get(year, [])
     rounds = found.by_year("rounds", "due_date").get(year, [])
@@ -449,8 +448,6 @@ def country_dashboard(
 def _timelines(found: f.Facts, *, today: date) -> list[EngagementTimeline]:
     """The four phases of each engagement, dated by what was recorded: its assessments, its
     roundtables, its training sessions and its follow-up rounds (each one a piece of its phase)."""
-    from django.utils.translation import ngettext
-
     # (engagement, phase) -> {record id: (start, end)}
     pieces: dict[tuple[int, str], dict[int, tuple[date, date]]] = defaultdict(dict)
     for s in found.scores:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import get_language
 
 from accounts.scoping import Scope
+from reports.models import Report
 from reports.services import report_request
 
 from .models import AnnualProgressReport, scope_key
@@ -37,10 +39,6 @@ def annual_report_request(*, programme, year: int, scope: Scope, by, language: s
 
 def annual_report_latest(*, programme, year: int, scope: Scope, language: str | None = None):
     """The latest annual report of this programme, year and countries in the language (one query)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from reports.models import Report
-
     owners = AnnualProgressReport.objects.filter(programme=programme, year=year, scope_key=scope_key(scope))
     return (
         Report.objects.filter(

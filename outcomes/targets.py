@@ -16,6 +16,8 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from engagements.models import Engagement
+from followups.models import add_months
+from trainings.statistics import summarize
 
 from . import figures
 from .facts import Facts
@@ -102,8 +104,6 @@ def engagements_reaching(facts: Facts, phase: str, window: Window, *, country: s
 def training_summary(facts: Facts, window: Window, kind: str, country: str | None) -> dict:
     """The pre/post figures (without disaggregation) of the results in the window, computed once
     per window, kind of session and country: several targets (mean, gain, pass rate) share them."""
-    from trainings.statistics import summarize
-
     key = ("training", window.start, window.end, kind, country)
     if key not in facts.memo:
         results = facts.results if country is None else facts.by_country("results").get(country, [])
@@ -122,8 +122,6 @@ def _training_figure(target: OutcomeTarget, facts: Facts, window: Window, countr
 def implemented_within(facts: Facts, months: int, window: Window, *, country: str | None = None) -> float | None:
     """Share (%) of the measures agreed in the window at least ``months`` before its end that were
     reported implemented within ``months`` of being agreed; cancelled measures are left out."""
-    from followups.models import add_months
-
     eligible = [
         m
         for m in _facts_of(facts, "measures", country)

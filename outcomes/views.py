@@ -14,6 +14,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from engagements.models import Country, Engagement
 from ta_portal import tabular
 
 from . import cache, listings, presentation, selectors, services
@@ -34,8 +35,6 @@ def _scope_or_403(user):
 def index(request):
     """Where the dashboards are: the programmes and countries the user reaches."""
     scope = _scope_or_403(request.user)
-    from engagements.models import Country, Engagement
-
     programmes = selectors.visible_programmes(request.user).order_by("name")
     countries = Country.objects.filter(
         code__in=Engagement.objects.filter(scope.q("country")).values("country_id")
