@@ -7,8 +7,15 @@ import shutil
 
 import pytest
 import time_machine
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.db import connection
 from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
+
+from engagements.models import Country
+from ta_portal.celery import app
+from tests.factories import build_world, load_reference_data
 
 # Tests that use Playwright's `page` call the ORM from the browser's event loop thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -114,9 +121,6 @@ def pytest_runtest_setup(item):
     data-migration rows included. pytest orders tests by fixture scope as well as by kind, so any
     test may come after such a flush: before the next test's fixtures open its transaction, put the
     reference data back, committed."""
-    from django.db import connection
-    from pytest_django.plugin import blocking_manager_key
-
     uses_database = item.get_closest_marker("django_db") is not None or any(
         name in getattr(item, "fixturenames", ()) for name in DATABASE_FIXTURES
     )
@@ -125,9 +129,6 @@ def pytest_runtest_setup(item):
     if not uses_database or not (name.startswith("test_") or "memorydb" in name):
         return
     with item.config.stash[blocking_manager_key].unblock():
-        from engagements.models import Country
-        from tests.factories import load_reference_data
-
         if not Country.objects.exists():
             load_reference_data()
 
@@ -150,10 +151,7 @@ def celery_worker(redis_url, transactional_db):
     Tasks are sent through the broker, not run eagerly; the worker sees the test database because
     the test is transactional (committed data).
     """
-    import celery.contrib.testing.tasks  # noqa: F401 (registers celery.ping, which start_worker waits for)
-    from celery.contrib.testing.worker import start_worker
-
-    from ta_portal.celery import app
+    import celery.contrib.testing.tasks  # noqa: F401, PLC0415 (registers celery.ping, which start_worker waits for)
 
     app.conf.task_always_eager = False
     try:
@@ -179,6 +177,4 @@ def pdftotext():
 
 @pytest.fixture
 def world(db):
-    from tests.factories import build_world
-
     return build_world()

@@ -8,7 +8,10 @@ import factory
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_set_role
-from engagements.models import Agency, Engagement, Person
+from assessments.framework_data import load_framework, load_framework_translations
+from assessments.models import Dimension, Framework
+from engagements.models import Agency, ControlledSubstance, Country, Engagement, Person
+from engagements.reference_data import load_countries, load_substances, load_translations
 
 PASSWORD = "correct-horse-battery"
 
@@ -101,11 +104,6 @@ def build_world() -> World:
 def load_reference_data() -> None:
     """The rows the data migrations load (countries, substances, the default framework, and their
     names in the other languages); idempotent."""
-    from assessments.framework_data import load_framework, load_framework_translations
-    from assessments.models import Dimension, Framework
-    from engagements.models import ControlledSubstance, Country
-    from engagements.reference_data import load_countries, load_substances, load_translations
-
     load_countries(Country)
     load_substances(ControlledSubstance)
     load_translations(Country, ControlledSubstance)

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.urls import resolve
+from django.urls import URLPattern, URLResolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
@@ -88,8 +88,6 @@ def test_each_case_requests_the_route_it_names(case, world):
 
 
 def _named_routes(patterns, namespace=""):
-    from django.urls import URLPattern, URLResolver
-
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             yield from _named_routes(pattern.url_patterns, pattern.namespace or namespace)

@@ -17,6 +17,10 @@ from django.db.models.functions import Cast, Concat
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from outcomes.listings import DATASETS
+from tests.assessments import authz_cases as assessments
+from tests.followups import authz_cases as followups
+from tests.outcomes import authz_cases as outcomes
+from tests.trainings import authz_cases as trainings
 
 pytestmark = pytest.mark.clock_sensitive
 
@@ -117,11 +121,6 @@ def _runs_as_formula(value) -> bool:
 
 @pytest.fixture
 def export_world(world):
-    from tests.assessments import authz_cases as assessments
-    from tests.followups import authz_cases as followups
-    from tests.outcomes import authz_cases as outcomes
-    from tests.trainings import authz_cases as trainings
-
     for module in (assessments, trainings, followups):
         module.setup(world)
     outcomes.with_programmes(world)

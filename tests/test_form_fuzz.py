@@ -24,7 +24,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from engagements.forms import DateBoundsMixin
+from tests.assessments import authz_cases as assessments
+from tests.followups import authz_cases as followups
 from tests.forms_fuzz_targets import BASES, TARGETS, discover_form_classes
+from tests.network import authz_cases as network
+from tests.outcomes import authz_cases as outcomes
+from tests.trainings import authz_cases as trainings
 
 EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "10"))
 
@@ -46,12 +52,6 @@ def test_every_form_class_of_the_portal_has_a_fuzz_target():
 
 @pytest.fixture
 def rich_world(world):
-    from tests.assessments import authz_cases as assessments
-    from tests.followups import authz_cases as followups
-    from tests.network import authz_cases as network
-    from tests.outcomes import authz_cases as outcomes
-    from tests.trainings import authz_cases as trainings
-
     for module in (assessments, trainings, network, followups):
         module.setup(world)
     outcomes.with_programmes(world)
@@ -385,8 +385,6 @@ def test_garbage_is_refused_with_errors_and_nothing_saved(rich_world, target, da
 def test_every_form_with_a_date_field_bounds_its_dates():
     """Dates near year 1 or 9999 overflow the date arithmetic of schedules and invitations; the
     forms that save dates take DateBoundsMixin (the audit filters only compare dates)."""
-    from engagements.forms import DateBoundsMixin
-
     unbounded = sorted(
         form.__qualname__
         for form in discover_form_classes()

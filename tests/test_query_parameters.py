@@ -5,12 +5,12 @@ any other unknown value, never with a server error."""
 import pytest
 from rest_framework.test import APIClient
 
+from tests.assessments import authz_cases as assessments
+from tests.trainings import authz_cases as trainings
+
 
 @pytest.fixture
 def portal(world):
-    from tests.assessments import authz_cases as assessments
-    from tests.trainings import authz_cases as trainings
-
     assessments.setup(world)
     trainings.setup(world)
     return world

@@ -13,10 +13,16 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import setup_databases, teardown_databases
+from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
+from assessments.models import Assessment
+from tests.assessments.factories import add_finding, add_instrument, add_meeting, add_recommendation
 from tests.factories import load_reference_data
+from trainings.models import Certificate
 
 from .crawl import Crawl, crawl
 
@@ -46,8 +52,6 @@ class DemoSite:
 
     def unlinked_pages(self) -> tuple[str, ...]:
         """Pages reached from outside the portal: the certificate check behind a PDF's QR code."""
-        from trainings.models import Certificate
-
         certificate = Certificate.objects.order_by("pk").first()
         return (certificate.get_verify_url(),) if certificate else ()
 
@@ -71,9 +75,6 @@ class DemoSite:
 def _work_in_progress() -> None:
     """The demo's open assessments may have no evidence yet; the pages that edit evidence, findings
     and recommendations show only on an open assessment that has some, so give one an item of each."""
-    from assessments.models import Assessment
-    from tests.assessments.factories import add_finding, add_instrument, add_meeting, add_recommendation
-
     assessment = Assessment.objects.exclude(status=Assessment.Status.FINAL).order_by("pk").first()
     if assessment is None:
         return
@@ -83,8 +84,6 @@ def _work_in_progress() -> None:
 
 
 def _check_test_database() -> None:
-    from django.db import connection
-
     # Seeding and flushing are only ever meant for the throwaway test database.
     name = connection.settings_dict["NAME"]
     assert str(name).startswith("test_") or "memorydb" in str(name), name
@@ -94,9 +93,6 @@ def _check_test_database() -> None:
 def _test_database(django_db_blocker):
     """The test database. pytest-django creates it only for runs that hold a test marked for the
     database; these tests are not (their data must outlive each test), so alone they create it here."""
-    from django.db import connection
-    from django.test.utils import setup_databases, teardown_databases
-
     name = str(connection.settings_dict["NAME"])
     if name.startswith("test_") or "memorydb" in name:
         yield
@@ -112,8 +108,6 @@ def _test_database(django_db_blocker):
 
 @pytest.fixture(scope="package")
 def demo_site(django_db_setup, django_db_blocker):
-    from pytest_django.live_server_helper import LiveServer
-
     # Not tmp_path_factory: pytest sessions running in parallel prune each other's old base temp dirs.
     media_root = tempfile.TemporaryDirectory(prefix="ta-portal-a11y-media-")
     media = override_settings(MEDIA_ROOT=Path(media_root.name))

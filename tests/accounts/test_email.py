@@ -6,8 +6,10 @@ from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.urls import reverse
 
 from accounts.tasks import send_email
+from tests.factories import make_user
 
 
 class Inbox:
@@ -76,10 +78,6 @@ def test_in_process_a_refused_message_fails_at_once_without_retrying(db, smtp, s
 def test_the_reset_page_still_answers_when_the_mail_server_is_down(
     client, db, settings, caplog, django_capture_on_commit_callbacks
 ):
-    from django.urls import reverse
-
-    from tests.factories import make_user
-
     make_user("viewer", "PE", username="ana", email="ana@example.org")
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()  # nothing listens there

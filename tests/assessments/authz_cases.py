@@ -5,10 +5,11 @@ draft (the world's assessments are in review); trainers and viewers do not see t
 Changes need admin or manager of the country: a counterpart gets 403 on what they can see.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from assessments.models import Framework
+from assessments.models import Assessment, Framework
 from reports.models import Report
 from tests.assessments.factories import equip_world
 from tests.authz import Case, obj, same, scoped
@@ -74,10 +75,6 @@ def setup(world) -> None:
 
 
 def _content_type_id() -> int:
-    from django.contrib.contenttypes.models import ContentType
-
-    from assessments.models import Assessment
-
     return ContentType.objects.get_for_model(Assessment).pk
 
 

@@ -1,14 +1,19 @@
 """Assessments: creating and editing, the draft → in review → final workflow, frozen framework
 versions, findings and recommendations, on the pages and over the API; bad input saves nothing."""
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from assessments import services
 from assessments.admin import framework_new_version
 from assessments.models import Assessment, Dimension, Finding, Framework, Recommendation, StatusChange
+from engagements.models import ControlledSubstance
 from tests.assessments.factories import (
     add_finding,
     add_meeting,
@@ -223,8 +228,6 @@ def test_counterparts_see_their_assessments_once_out_of_draft_and_never_drafts(c
 
 
 def test_manager_adds_a_finding_with_agencies_and_substances_and_a_recommendation(client, manager):
-    from engagements.models import ControlledSubstance
-
     assessment = make_assessment(by=manager)
     agency = AgencyFactory(country_id="PE", acronym="SUNAT")
     acetone = ControlledSubstance.objects.get(name="Acetone")
@@ -461,9 +464,6 @@ def test_the_assessment_list_page_makes_a_fixed_number_of_queries(client, manage
 
 
 def test_the_assessment_page_makes_as_many_queries_for_many_findings_as_for_one(client, manager):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     assessment = make_assessment(by=manager, levels={"legal": 2, "trade": 3})
     add_recommendation(add_finding(assessment, text="First"))
     client.force_login(manager)
@@ -484,8 +484,6 @@ def test_the_assessment_page_makes_as_many_queries_for_many_findings_as_for_one(
 
 
 def test_the_api_list_of_assessments_makes_a_fixed_number_of_queries(api, manager, django_assert_max_num_queries):
-    from datetime import date
-
     for year in range(2019, 2025):
         make_assessment(by=manager, title=f"Assessment {year}", start=date(year, 3, 1), end=None, status="final")
     with django_assert_max_num_queries(10):

@@ -7,13 +7,22 @@ import time
 from datetime import date
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from assessments.report import KIND, assessment_report_fingerprint, build_assessment_report
 from reports.models import Report
 from reports.services import report_request
-from tests.assessments.factories import add_finding, add_recommendation, default_framework, make_assessment
+from tests.assessments.factories import (
+    add_finding,
+    add_recommendation,
+    default_framework,
+    make_assessment,
+    make_roundtable,
+)
+from tests.factories import make_user
 
 RECOMMENDATIONS = [
     "Adopt a legal clause allowing the competent authority to place substances under emergency control within sixty days.",
@@ -120,8 +129,6 @@ def test_the_fingerprint_follows_every_part_of_the_report():
 @pytest.mark.django_db
 def test_the_report_follows_the_requesters_language(client, django_capture_on_commit_callbacks, pdftotext):
     # given a manager who works in Spanish
-    from tests.factories import make_user
-
     manager = make_user("manager", "PE", language="es")
     assessment = _scored_assessment(by=manager)
     client.force_login(manager)
@@ -143,10 +150,6 @@ def test_the_report_follows_the_requesters_language(client, django_capture_on_co
 
 @pytest.mark.django_db
 def test_the_report_context_shows_the_roundtables_held_with_their_agreed_measures():
-    from django.apps import apps
-
-    from tests.assessments.factories import make_roundtable
-
     assessment = _scored_assessment()
     roundtable = make_roundtable(assessment)
     apps.get_model("followups", "Measure").objects.create(
@@ -161,10 +164,6 @@ def test_the_report_context_shows_the_roundtables_held_with_their_agreed_measure
 
 @pytest.mark.django_db
 def test_the_api_queues_the_report_and_tells_its_status(django_capture_on_commit_callbacks):
-    from rest_framework.test import APIClient
-
-    from tests.factories import make_user
-
     manager = make_user("manager", "PE")
     assessment = _scored_assessment(by=manager)
     api = APIClient()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -87,8 +88,6 @@ def test_the_scoring_service_refuses_levels_outside_one_to_five_and_saves_nothin
 
 
 def test_the_database_refuses_a_level_outside_one_to_five(assessment):
-    from django.db import IntegrityError, transaction
-
     dimension = assessment.framework.dimensions.get(code="trade")
     with pytest.raises(IntegrityError), transaction.atomic():
         DimensionScore.objects.create(assessment=assessment, dimension=dimension, level=7)

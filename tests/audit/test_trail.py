@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from accounts.apitokens import api_token_create
 from audit.context import acting_as
-from audit.models import AuditEntry
+from audit.models import AuditEntry, FailedLogin
 from audit.registry import audited_models, exempted_labels, scoping_country_path
 from audit.triggers import tables_with_trigger
 from engagements.models import Agency, Engagement, Person
@@ -343,8 +343,6 @@ def test_the_list_page_costs_the_same_queries_with_more_entries(client, world, d
 
 @pytest.mark.django_db
 def test_a_failed_sign_in_is_recorded_and_logged(client, caplog):
-    from audit.models import FailedLogin
-
     make_user("manager", "PE", username="maria")
     with caplog.at_level(logging.WARNING, logger="ta_portal.security"):
         client.post(reverse("accounts:login"), {"username": "maria", "password": "wrong"}, REMOTE_ADDR="198.51.100.7")

@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from engagements.models import Programme
 from tests.authz import Case, obj, same, scoped
 
 # Readers of engagement data: everyone with a role in the country. Writers: admin, manager.
@@ -60,8 +61,6 @@ def _person_post(world, side):
 
 
 def _add_programme(world):
-    from engagements.models import Programme
-
     world.programme = Programme.objects.create(name="Programme", code="programme")
 
 

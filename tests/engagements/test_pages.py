@@ -2,8 +2,11 @@
 pagination, detail; and list pages whose query count does not grow with the data."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from engagements.models import Engagement
 from tests.factories import AgencyFactory, EngagementFactory, PersonFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +91,6 @@ def test_the_detail_shows_managers_focal_points_and_phase_history(client):
             "focal_points": [focal.pk],
         },
     )
-    from engagements.models import Engagement
 
     html = client.get(reverse("engagements:detail", args=[Engagement.objects.get().pk])).content.decode()
     assert "María Gestora" in html
@@ -115,8 +117,6 @@ def _fill(n: int) -> None:
 def test_list_pages_do_not_grow_in_queries_with_the_data(client, django_assert_max_num_queries, url):
     client.force_login(make_user("manager", "PE"))
     _fill(2)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
         assert client.get(reverse(url)).status_code == 200
@@ -129,8 +129,6 @@ def test_list_pages_do_not_grow_in_queries_with_the_data(client, django_assert_m
 def test_api_lists_do_not_grow_in_queries_with_the_data(client, django_assert_max_num_queries, path):
     client.force_login(make_user("manager", "PE"))
     _fill(2)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
         assert client.get(path).status_code == 200

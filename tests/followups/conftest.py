@@ -1,5 +1,8 @@
 import pytest
 
+from engagements.models import Country
+from engagements.reference_data import load_countries
+
 
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
@@ -11,8 +14,5 @@ def private_media(settings, tmp_path):
 @pytest.fixture
 def reference_countries():
     """Transactional tests start from an empty database: put the reference countries back."""
-    from engagements.models import Country
-    from engagements.reference_data import load_countries
-
     if not Country.objects.filter(code="PE").exists():
         load_countries(Country)

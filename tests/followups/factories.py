@@ -1,6 +1,7 @@
 """Follow-up data built through the real services, on the standard world or alone."""
 
 import io
+import zipfile
 from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
@@ -26,8 +27,6 @@ def png_upload(name: str = "photo.png") -> SimpleUploadedFile:
 
 def docx_bytes() -> bytes:
     """A minimal Office Open XML word document (what Word writes, reduced to its required parts)."""
-    import zipfile
-
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr(

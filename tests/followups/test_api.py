@@ -4,10 +4,14 @@ and a clear 400 that saves nothing for every kind of bad input."""
 from datetime import timedelta
 
 import pytest
+from django.urls import include, path
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.routers import DefaultRouter
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
+from followups import api as followups_api
 from followups.models import FollowupRound, Measure, StatusUpdate
 from tests.factories import AgencyFactory, make_user
 from tests.followups.factories import make_measure, open_round, other_engagement, report
@@ -268,12 +272,6 @@ def test_closing_a_closed_round_is_a_clear_error(api, scene):
 
 
 def test_the_schema_documents_the_follow_up_endpoints():
-    from django.urls import include, path
-    from drf_spectacular.generators import SchemaGenerator
-    from rest_framework.routers import DefaultRouter
-
-    from followups import api as followups_api
-
     router = DefaultRouter()
     followups_api.register(router)
     patterns = [path("api/v1/", include([*followups_api.urlpatterns, *router.urls]))]

@@ -12,6 +12,7 @@ from engagements import demo as engagements_demo
 from followups import demo, selectors
 from followups.models import Evidence, FollowupRound, Indicator, Measure, StatusUpdate
 from ta_portal.uploads import detect_type
+from tests.assessments.factories import add_finding, add_recommendation, make_assessment
 
 pytestmark = pytest.mark.clock_sensitive
 
@@ -58,8 +59,6 @@ def test_seeding_again_changes_nothing(db, private_media):
 
 
 def test_the_measures_agreed_at_the_demo_roundtable_are_the_ones_followed_up(db, private_media):
-    from tests.assessments.factories import add_finding, add_recommendation, make_assessment
-
     out = io.StringIO()
     engagements_demo.seed(out)
     pe = Measure._meta.get_field("engagement").related_model.objects.get(country_id="PE")

@@ -21,6 +21,7 @@ from followups.models import (
     Measure,
     StatusUpdate,
 )
+from tests.assessments.factories import add_finding, add_recommendation, make_assessment
 from tests.factories import AgencyFactory, make_user
 from tests.followups.factories import make_measure, open_round, other_engagement, pdf_upload, report
 
@@ -329,8 +330,6 @@ def test_bad_indicators_are_refused(client, scene, name, message):
 
 
 def test_measures_agreed_at_a_roundtable_are_followed_up(client, scene):
-    from tests.assessments.factories import add_finding, add_recommendation, make_assessment
-
     assessment = make_assessment(engagement=scene["engagement"])
     recommendation = add_recommendation(add_finding(assessment))
     roundtable = Roundtable.objects.create(

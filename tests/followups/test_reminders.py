@@ -13,7 +13,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.db import connections
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -189,9 +190,6 @@ def test_planning_and_claiming_take_the_same_queries_for_5_or_50_rounds(
             open_round(engagement, opens_on=DAY0, due_date=DUE)
 
     def count_queries(day):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with django_capture_on_commit_callbacks(execute=False), CaptureQueriesContext(connection) as queries:
             reminders.send_followup_reminders(today=day)
         return len(queries)
@@ -248,8 +246,6 @@ def test_a_run_that_died_before_handing_its_claims_to_workers_is_completed_by_th
 
 def test_a_round_reported_after_the_claim_is_not_reminded(pe_round, people, calendar_settings):
     # given: a reminder is claimed, but the counterparts report before a worker sends it
-    from django.db import transaction
-
     with transaction.atomic():
         reminders.send_followup_reminders(today=DUE - timedelta(days=3))
         for measure in pe_round.measures.all():

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from followups import selectors, services
 from followups.models import (
     FollowupRound,
     FollowupSchedule,
+    Indicator,
     Measure,
     StatusUpdate,
     UpdateState,
@@ -283,8 +285,6 @@ def test_a_period_missed_for_its_whole_window_is_skipped_not_opened_overdue(enga
 
 
 def test_the_command_opens_the_scheduled_rounds_of_a_date(engagement, capsys):
-    from django.core.management import call_command
-
     make_measure(engagement)
     FollowupSchedule.objects.create(engagement=engagement, start_date=date(2026, 2, 1))
     call_command("open_followup_rounds", "--date", "2026-02-01")
@@ -349,8 +349,6 @@ def test_compliance_counts_rounds_due_and_those_submitted_by_their_due_date(enga
 
 
 def test_coordination_scores_and_indicator_values_per_round(engagement, cast):
-    from followups.models import Indicator
-
     round_ = open_round(engagement)
     indicator = Indicator.objects.create(engagement=engagement, name="Inspections", unit="inspections")
     services.round_indicators_save(

@@ -1,5 +1,6 @@
 """What `makemessages` would extract from the current source, compared with the shipped catalogues."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -40,8 +41,6 @@ def extract(into: Path) -> Path:
 
 
 def _env() -> dict[str, str]:
-    import os
-
     return {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
 
 

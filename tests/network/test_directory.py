@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from engagements.models import Agency
 from network.models import ExpertProfile
-from network.selectors import ExpertEntry
+from network.selectors import ExpertEntry, directory_entries, directory_queryset
 from network.vcard import entry_vcard
 from tests.factories import AgencyFactory, PersonFactory, make_user
 from tests.network.factories import ExpertProfileFactory, NetworkFactory
@@ -218,8 +218,6 @@ def test_a_vcard_is_well_formed_version_3(client, open_expert):
 
 
 def test_a_vcard_entry_without_shown_contact_has_no_email_or_tel_lines(hidden_expert):
-    from network.selectors import directory_entries, directory_queryset
-
     reader = make_user(Role.MANAGER)
     entry = directory_entries(directory_queryset(user=reader))[0]
     card = entry_vcard(entry)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from engagements.models import Agency, Person
 from network import services
+from network.invitations import event_calendar
 from network.models import AGENCY_GROUP_OF_KIND, NetworkEvent, Registration
 from network.selectors import event_participation
 from network.tasks import send_event_invitation
@@ -258,7 +259,6 @@ def test_attendance_is_recorded_for_exactly_the_ticked_people(client):
 def test_the_calendar_file_describes_the_event():
     event = EventFactory(title="Annual meeting; Lima, 2026", start_date=date(2026, 5, 12), end_date=date(2026, 5, 14))
     event.agenda_items.create(day=date(2026, 5, 13), title="Working groups")
-    from network.invitations import event_calendar
 
     calendar = icalendar.Calendar.from_ical(event_calendar(event))
     vevent = calendar.walk("VEVENT")[0]

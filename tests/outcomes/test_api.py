@@ -4,9 +4,12 @@ import csv
 import io
 
 import pytest
+from django.urls import include, path
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from outcomes import api
 from tests.factories import make_user
 from tests.outcomes import expected
 from tests.outcomes.factories import generate
@@ -174,11 +177,6 @@ def test_csv_of_every_endpoint_matches_its_json():
 
 
 def test_the_openapi_schema_describes_the_outcome_endpoints():
-    from django.urls import include, path
-    from drf_spectacular.generators import SchemaGenerator
-
-    from outcomes import api
-
     schema = SchemaGenerator(patterns=[path("api/v1/", include(api.urlpatterns))]).get_schema(request=None, public=True)
     assert set(schema["paths"]) == {"/api/v1/outcomes/engagements/{id}/", "/api/v1/outcomes/countries/"}
     parameters = {p["name"] for p in schema["paths"]["/api/v1/outcomes/countries/"]["get"]["parameters"]}

@@ -6,9 +6,11 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.scoping import EVERYWHERE
 from outcomes import presentation, selectors
-from tests.factories import make_user
+from tests.factories import UserFactory, make_user
 from tests.outcomes.factories import generate
 from tests.outcomes.test_dashboards import _targets
 
@@ -33,10 +35,6 @@ def test_programme_dashboard_shows_every_row_of_its_tables_and_labelled_charts(c
     # when
     html = client.get(reverse("outcomes:programme", args=[data.programme.code]) + "?year=2025").content.decode()
     # then
-    from django.utils import timezone
-
-    from accounts.scoping import EVERYWHERE
-
     dashboard = selectors.programme_dashboard(
         scope=EVERYWHERE, programme=data.programme, year=2025, today=timezone.localdate()
     )
@@ -84,7 +82,6 @@ def test_pages_of_a_reader_of_one_country_name_no_other_country(client):
 def test_a_user_with_no_role_is_refused(client):
     client.force_login(make_user("viewer"))  # a global viewer has a role everywhere
     assert client.get(reverse("outcomes:index")).status_code == 200
-    from tests.factories import UserFactory
 
     client.force_login(UserFactory())
     assert client.get(reverse("outcomes:index")).status_code == 403

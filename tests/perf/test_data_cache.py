@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache as django_cache
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.test.utils import CaptureQueriesContext
@@ -194,8 +195,6 @@ def test_nothing_is_cached_without_a_shared_cache(settings):
 
 
 def test_the_version_survives_a_lost_counter(cached):
-    from django.core.cache import cache as django_cache
-
     before = int(datacache.versions())
     django_cache.delete(datacache.version_key())
 

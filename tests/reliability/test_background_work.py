@@ -27,17 +27,23 @@ import pytest
 import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.forms import PortalPasswordResetForm
 from accounts.roles import Role
 from followups import reminders
+from followups import services as followups
 from followups.models import ReminderLog
+from followups.tasks import send_followup_reminders
+from network import services as network
 from reports.models import Report
 from reports.services import fingerprint, report_request, reports_redispatch_pending
+from ta_portal.celery import app
 from tests.conftest import need
-from tests.factories import EngagementFactory, make_user
+from tests.factories import EngagementFactory, PersonFactory, make_user
 from tests.followups.factories import make_measure, open_round, other_engagement
+from tests.network.factories import EventFactory
 from tests.reliability import worker_hooks  # noqa: F401 (the slow report kinds, known here as in the workers)
 
 pytestmark = pytest.mark.clock_sensitive
@@ -104,7 +110,6 @@ def _pings(client) -> bool:
 def broker(redis_url, tmp_path):
     """A private Redis the test process publishes to (tasks are really sent, not run eagerly)."""
     need(shutil.which("redis-server") is not None, "redis-server")
-    from ta_portal.celery import app
 
     server = RedisServer(tmp_path)
     server.start()
@@ -273,12 +278,6 @@ class RollbackError(Exception):
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_task_requested_in_a_transaction_that_rolls_back_is_never_sent(broker, postgres, settings):
-    from accounts.forms import PortalPasswordResetForm
-    from followups import services as followups
-    from network import services as network
-    from tests.factories import PersonFactory
-    from tests.network.factories import EventFactory
-
     settings.FOLLOWUP_REMINDER_DAYS_BEFORE = [14, 3]
     client = broker.client()
     round_ = _due_round()
@@ -323,8 +322,6 @@ def test_a_task_requested_in_a_transaction_that_rolls_back_is_never_sent(broker,
 
 
 def test_the_render_tasks_go_to_the_pdf_queue_and_the_others_to_default():
-    from ta_portal.celery import app
-
     router = app.amqp.router
     routed = {name: router.route({}, name)["queue"].name for name in sorted(app.tasks) if "." in name}
     assert routed["reports.tasks.render_report"] == "pdf"
@@ -346,8 +343,6 @@ def test_every_way_to_run_the_pdf_worker_recycles_its_processes():
 
 @pytest.mark.django_db
 def test_the_server_gives_up_on_a_vanished_worker_s_connection_and_its_locks_within_minutes(postgres):
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT name, setting::int FROM pg_settings WHERE name LIKE 'tcp_keepalives_%%'")
         keepalive = dict(cursor.fetchall())
@@ -392,8 +387,6 @@ def test_a_reminder_whose_worker_is_killed_mid_send_is_sent_exactly_once(process
     smtp.slow = 1
     first = processes.worker("mail-1", queues="default", EMAIL_URL=smtp.url)
     # when: the daily run goes through the worker, which is killed while sending the reminder
-    from followups.tasks import send_followup_reminders
-
     send_followup_reminders.delay((DUE - timedelta(days=3)).isoformat())
     wait_for(lambda: smtp.conversations >= 1, "the worker to start sending")
     processes.kill(first)

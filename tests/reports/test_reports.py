@@ -4,9 +4,12 @@ the broker was down, and the access-checked download."""
 import time
 from contextlib import contextmanager
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +17,15 @@ from engagements.models import Engagement
 from reports import registry
 from reports.models import Report
 from reports.registry import RenderSpec, ReportKind
-from reports.services import fingerprint, report_render, report_request, reports_redispatch_pending
+from reports.services import (
+    RENDER_LOCK_NAMESPACE,
+    fingerprint,
+    report_render,
+    report_request,
+    reports_redispatch_pending,
+)
+from reports.tasks import redispatch_pending_reports
+from ta_portal.celery import app
 from tests.factories import EngagementFactory, make_user
 
 pytestmark = pytest.mark.clock_sensitive
@@ -49,7 +60,6 @@ def _wait_until_done(report: Report, seconds: float = 60) -> Report:
 @contextmanager
 def broker_unreachable():
     """Point the producers at a port where nothing listens (as when Redis is down), then back."""
-    from ta_portal.celery import app
 
     def reset_producers():
         app._pool = None
@@ -77,7 +87,6 @@ def test_a_request_made_while_the_broker_is_down_stays_pending_and_renders_once_
     assert (report.status, report.dispatched_at, report.started_at) == ("pending", None, None)
     # when the broker is back and the beat's sweep runs (through the broker, on the worker)
     Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(minutes=2))
-    from reports.tasks import redispatch_pending_reports
 
     assert redispatch_pending_reports.delay().get(timeout=30) == 1
     # then the report is rendered
@@ -119,8 +128,6 @@ def test_the_sweep_leaves_alone_fresh_requests_sent_ones_and_finished_ones():
 
 
 def _ct():
-    from django.contrib.contenttypes.models import ContentType
-
     return ContentType.objects.get_for_model(Engagement).pk
 
 
@@ -138,10 +145,6 @@ def test_rendering_is_claimed_once_so_a_duplicate_message_renders_nothing():
 
 @pytest.mark.django_db
 def test_a_rendering_in_progress_is_not_taken_twice_unless_its_worker_died(postgres):
-    from django.db import connections
-
-    from reports.services import RENDER_LOCK_NAMESPACE
-
     engagement = EngagementFactory()
     report = Report.objects.create(
         kind="test-engagement",
@@ -211,8 +214,6 @@ def test_the_download_is_scoped_like_its_owner(client, django_capture_on_commit_
 
 @pytest.mark.django_db
 def test_the_management_command_runs_the_sweep():
-    from io import StringIO
-
     out = StringIO()
     call_command("redispatch_pending_reports", stdout=out)
     assert "0 pending report(s) queued again." in out.getvalue()
@@ -225,8 +226,6 @@ def test_the_beat_schedule_runs_the_sweep_every_minute(settings):
 
 
 def test_rendering_tasks_go_to_the_pdf_queue():
-    from ta_portal.celery import app
-
     route = app.amqp.router.route({}, "reports.tasks.render_report")
     assert route["queue"].name == "pdf"
     assert app.amqp.router.route({}, "reports.tasks.redispatch_pending_reports")["queue"].name == "default"

@@ -9,6 +9,7 @@ from decimal import Decimal
 import numpy as np
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from icalendar import Calendar
 from scipy import stats
@@ -351,7 +352,6 @@ def test_exports_neutralise_formulas_in_csv_and_xlsx(trainer, session, world):
 def test_the_template_round_trips_through_the_import(trainer, session):
     enrol(session, 3, pre_score=Decimal(10))
     template = trainer.get(reverse("trainings:results_download", args=[session.pk, "xlsx"]))
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = trainer.post(
         reverse("trainings:import", args=[session.pk]),
