@@ -113,6 +113,21 @@ def changed(*models, using: str | None = None) -> None:
         _bump_when_committed(connection, tables)
 
 
+def data_models() -> list:
+    """Every model of ``DATA_APPS``, with the tables of its many-to-many fields."""
+    found = []
+    for label in DATA_APPS:
+        for model in apps.get_app_config(label).get_models():
+            found.append(model)
+            found.extend(field.remote_field.through for field in model._meta.local_many_to_many)
+    return found
+
+
+def all_changed(using: str | None = None) -> None:
+    """A bulk load wrote to many tables at once (the demo world): every data table's version moves."""
+    changed(*data_models(), using=using)
+
+
 def _on_write(sender, using=None, **kwargs) -> None:
     changed(sender, using=using)
 
