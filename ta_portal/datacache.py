@@ -7,7 +7,8 @@ written, so what is computed from that data can be cached and is never served st
   worker or a management command, moves the version of that model's table and of all data.
 - Writes that send no signal (``queryset.update()``, ``bulk_create()``, ``bulk_update()``, raw SQL)
   call ``changed(Model, ...)`` themselves, right after they write: the services that write in bulk
-  do, and so must any new one.
+  do, and so must any new one. A load that writes many tables (the demo, the scale data) calls
+  ``all_changed()`` once at its end.
 - The versions move when the write happens (the writing transaction then reads fresh results) and
   again once its transaction commits, so what a concurrent reader computed from the data just
   before the commit is filed under a version nobody asks for any more. A rolled-back write moves
