@@ -4,6 +4,7 @@ from django.db.models import Max
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ta_portal import datacache
 from ta_portal.multilingual import MultilingualAdminMixin
 
 from .models import (
@@ -61,6 +62,7 @@ def framework_new_version(framework: Framework) -> Framework:
         )
         for dimension in framework.dimensions.all()
     )
+    datacache.changed(Dimension)
     return copy
 
 

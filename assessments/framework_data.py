@@ -5,6 +5,8 @@ admins change the framework by making a new version in the admin."""
 import json
 from pathlib import Path
 
+from ta_portal import datacache
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_FRAMEWORK_FILE = "precursor-control-framework-v1.json"
 
@@ -42,6 +44,7 @@ def load_framework(Framework, Dimension, filename: str = DEFAULT_FRAMEWORK_FILE)
         )
         for position, item in enumerate(data["dimensions"], start=1)
     )
+    datacache.changed(Dimension)
     return framework
 
 
@@ -87,4 +90,5 @@ def load_framework_translations(Framework, Dimension, filename: str = DEFAULT_FR
         if merged != dimension.translations:
             Dimension.objects.filter(pk=dimension.pk).update(translations=merged)
             changed += 1
+    datacache.changed(Framework, Dimension)
     return changed

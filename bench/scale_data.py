@@ -1319,7 +1319,7 @@ class Command(BaseCommand):
             paused = [] if with_audit_trail else pause_audit_trail()
             counts = generator.run()
             resume_audit_trail(paused)
-        datacache.bump()  # bulk inserts send no signal: nothing cached before the load may be served
+        datacache.all_changed()  # bulk inserts send no signal: nothing cached before the load may be served
         if paused:
             self.stdout.write(
                 f"  (no audit entries for the generated rows: {len(paused)} audit triggers paused during the load)"

@@ -8,6 +8,8 @@ import csv
 import json
 from pathlib import Path
 
+from ta_portal import datacache
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -30,6 +32,7 @@ def load_countries(Country) -> int:  # noqa: N803 (a historical model from a mig
         if row["code"] not in existing
     ]
     Country.objects.bulk_create(new)
+    datacache.changed(Country)
     return len(new)
 
 
@@ -41,6 +44,7 @@ def load_substances(ControlledSubstance) -> int:  # noqa: N803
         if row["name"] not in existing
     ]
     ControlledSubstance.objects.bulk_create(new)
+    datacache.changed(ControlledSubstance)
     return len(new)
 
 
@@ -71,4 +75,5 @@ def load_translations(Country, ControlledSubstance) -> int:  # noqa: N803
                 changed.append(row)
     for model in (Country, ControlledSubstance):
         model.objects.bulk_update([row for row in changed if isinstance(row, model)], ["translations"])
+    datacache.changed(Country, ControlledSubstance)
     return len(changed)

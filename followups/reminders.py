@@ -40,6 +40,7 @@ from django.utils import timezone, translation
 from accounts.models import Membership
 from accounts.roles import Role
 from engagements.models import Engagement
+from ta_portal import datacache
 
 from .models import FollowupRound, ReminderKind, ReminderLog, StatusUpdate
 
@@ -114,6 +115,7 @@ def send_followup_reminders(*, today: date, round_ids: Iterable[int] | None = No
 
     with transaction.atomic():
         ReminderLog.objects.bulk_create(claims, ignore_conflicts=True)
+        datacache.changed(ReminderLog)
         claimed = list(ReminderLog.objects.filter(claim_token=token).values_list("pk", flat=True))
         # Never tried (attempts 0: failures keep their retry backoff); sending skips whatever another
         # worker sends meanwhile, so handing a row over twice costs nothing.
@@ -173,6 +175,7 @@ def _recover_unfinished(now) -> list[int]:
     ReminderLog.objects.filter(status=ReminderLog.Status.SENDING, updated_at__lt=now - INTERRUPTED_AFTER).update(
         status=ReminderLog.Status.INTERRUPTED, updated_at=now
     )
+    datacache.changed(ReminderLog)
     return list(
         ReminderLog.objects.filter(
             status__in=[ReminderLog.Status.PENDING, ReminderLog.Status.FAILED],
@@ -200,6 +203,7 @@ def claim_notices(*, update: StatusUpdate, recipients, kind: str) -> list[int]:
         if user.is_active and user.email
     ]
     ReminderLog.objects.bulk_create(claims, ignore_conflicts=True)
+    datacache.changed(ReminderLog)
     claimed = list(ReminderLog.objects.filter(claim_token=token).values_list("pk", flat=True))
     dispatch(claimed)
     return claimed
@@ -314,6 +318,7 @@ def _mark(log: ReminderLog, status: str, *, attempted: bool = False, error: str 
     if status == ReminderLog.Status.SENT:
         fields["sent_at"] = now
     ReminderLog.objects.filter(pk=log.pk).update(**fields)
+    datacache.changed(ReminderLog)
 
 
 def _still_needed(log: ReminderLog) -> bool:

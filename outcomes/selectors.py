@@ -322,13 +322,6 @@ def _year_row(found: f.Facts, year: int, *, today: date) -> YearRow:
     )
 
 
-def programme_get(code: str) -> Programme:
-    programme = Programme.objects.filter(code=code).first()
-    if programme is None:
-        raise Http404
-    return programme
-
-
 # --- Country dashboard ---------------------------------------------------------------------------------
 
 

@@ -7,7 +7,8 @@ written, so what is computed from that data can be cached and is never served st
   worker or a management command, moves the version of that model's table and of all data.
 - Writes that send no signal (``queryset.update()``, ``bulk_create()``, ``bulk_update()``, raw SQL)
   call ``changed(Model, ...)`` themselves, right after they write: the services that write in bulk
-  do, and so must any new one.
+  do, and so must any new one. A load that writes many tables (the demo, the scale data) calls
+  ``all_changed()`` once at its end.
 - The versions move when the write happens (the writing transaction then reads fresh results) and
   again once its transaction commits, so what a concurrent reader computed from the data just
   before the commit is filed under a version nobody asks for any more. A rolled-back write moves
@@ -111,6 +112,21 @@ def changed(*models, using: str | None = None) -> None:
     connection = connections[using or DEFAULT_DB_ALIAS]
     if connection.in_atomic_block:
         _bump_when_committed(connection, tables)
+
+
+def data_models() -> list:
+    """Every model of ``DATA_APPS``, with the tables of its many-to-many fields."""
+    found = []
+    for label in DATA_APPS:
+        for model in apps.get_app_config(label).get_models():
+            found.append(model)
+            found.extend(field.remote_field.through for field in model._meta.local_many_to_many)
+    return found
+
+
+def all_changed(using: str | None = None) -> None:
+    """A bulk load wrote to many tables at once (the demo world): every data table's version moves."""
+    changed(*data_models(), using=using)
 
 
 def _on_write(sender, using=None, **kwargs) -> None:

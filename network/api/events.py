@@ -81,24 +81,7 @@ class EventSerializer(PortalModelSerializer):
 
     class Meta:
         model = NetworkEvent
-        fields = [
-            "id",
-            "title",
-            "kind",
-            "network",
-            "modality",
-            "start_date",
-            "end_date",
-            "venue",
-            "city",
-            "host_country",
-            "online_url",
-            "countries",
-            "registration_open",
-            "description",
-            "participants",
-            "conclusions",
-        ]
+        fields = ["id", *NetworkEvent.EDITABLE_FIELDS, "participants", "conclusions"]
 
     @extend_schema_field(ParticipantSerializer(many=True))
     def get_participants(self, event):

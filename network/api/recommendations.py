@@ -22,23 +22,7 @@ class ExternalRecommendationSerializer(PortalModelSerializer):
 
     class Meta:
         model = ExternalRecommendation
-        fields = [
-            "id",
-            "country",
-            "source",
-            "round",
-            "date",
-            "reference",
-            "text",
-            "theme",
-            "topic",
-            "event",
-            "engagement",
-            "review_cycle_months",
-            "next_review",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *ExternalRecommendation.EDITABLE_FIELDS, "next_review", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
     @extend_schema_field(OpenApiTypes.DATE)

@@ -15,22 +15,7 @@ from .common import SearchForm, TimeInput, active_users
 class EventForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = NetworkEvent
-        fields = [
-            "title",
-            "kind",
-            "network",
-            "modality",
-            "start_date",
-            "end_date",
-            "venue",
-            "city",
-            "host_country",
-            "online_url",
-            "countries",
-            "registration_open",
-            "description",
-            "organisers",
-        ]
+        fields = [*NetworkEvent.EDITABLE_FIELDS, "organisers"]
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),

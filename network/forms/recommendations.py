@@ -15,19 +15,7 @@ from .common import SearchForm, topic_field
 class ExternalRecommendationForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = ExternalRecommendation
-        fields = [
-            "country",
-            "source",
-            "round",
-            "date",
-            "reference",
-            "text",
-            "theme",
-            "topic",
-            "event",
-            "engagement",
-            "review_cycle_months",
-        ]
+        fields = list(ExternalRecommendation.EDITABLE_FIELDS)
         widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user, **kwargs):

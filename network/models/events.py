@@ -114,6 +114,23 @@ class NetworkEvent(models.Model):
 
     objects = NetworkEventQuerySet.as_manager()
 
+    # What its organisers write, in the order the page's form and the API show it.
+    EDITABLE_FIELDS = (
+        "title",
+        "kind",
+        "network",
+        "modality",
+        "start_date",
+        "end_date",
+        "venue",
+        "city",
+        "host_country",
+        "online_url",
+        "countries",
+        "registration_open",
+        "description",
+    )
+
     class Meta:
         ordering = ["-start_date", "title"]
         verbose_name = _("network event")

@@ -85,6 +85,21 @@ class ExternalRecommendation(models.Model):
 
     objects = scoped_manager(ExternalRecommendationQuerySet)
 
+    # What its editors write, in the order the page's form and the API show it.
+    EDITABLE_FIELDS = (
+        "country",
+        "source",
+        "round",
+        "date",
+        "reference",
+        "text",
+        "theme",
+        "topic",
+        "event",
+        "engagement",
+        "review_cycle_months",
+    )
+
     class Meta:
         ordering = ["country__name", "-date", "reference"]
         verbose_name = _("external recommendation")

@@ -1,17 +1,21 @@
 """Cached results (outcome figures, dashboards, the API engagement list) are served until the data
 they are computed from changes, whatever path changes it; a reader never gets another scope's."""
 
+import io
 import re
 from datetime import date
 
 import pytest
 from django.apps import apps
 from django.core.cache import cache as django_cache
+from django.core.management import call_command
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.test.utils import CaptureQueriesContext
 
-from engagements.models import Engagement, Programme
+from engagements.management.commands import seed_demo
+from engagements.models import ControlledSubstance, Country, Engagement, Programme
+from engagements.reference_data import load_translations, read_translations
 from followups.models import Measure
 from ta_portal import datacache
 from tests.factories import PersonFactory, make_user
@@ -272,3 +276,42 @@ def test_a_bad_filter_is_still_refused_with_the_cache_on(client, world, cached):
 
     assert client.get("/api/v1/engagements/?page=99").status_code == 404
     assert client.get("/api/v1/engagements/?programme=not-a-number").status_code == 400
+
+
+def test_the_reference_loader_forgets_the_cached_figures(client, world, cached):
+    # given: a shipped country whose translations an old load did not give it (written without a signal)
+    code = next(iter(read_translations()["countries"]))
+    Country.objects.filter(code=code).update(translations={})
+    client.force_login(world.users["manager"])
+    computed, computing_queries = outcome(client, world.engagement)
+    _served, serving_queries = outcome(client, world.engagement)
+    assert serving_queries < computing_queries
+
+    # when: the reference loader fills them in (bulk_update: no signal)
+    assert load_translations(Country, ControlledSubstance) >= 1
+
+    # then: the figures are computed anew, not served from before the load
+    recomputed, recomputing_queries = outcome(client, world.engagement)
+    assert recomputing_queries == computing_queries
+    assert recomputed == computed
+
+
+def test_seed_demo_forgets_the_cached_figures(client, world, cached, monkeypatch):
+    # given: figures in the cache, and a demo that writes in bulk (no signal), as the apps' demos do
+    client.force_login(world.users["manager"])
+    before, _queries = outcome(client, world.engagement)
+    assert before["measures"]["total"] == 0
+
+    class Demo:
+        @staticmethod
+        def seed(out):
+            Measure.objects.bulk_create([Measure(engagement=world.engagement, title="A demo measure", status="implemented")])
+
+    monkeypatch.setattr(seed_demo, "portal_modules", lambda name: [Demo])
+
+    # when: the demo world is seeded
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+
+    # then: the figures count what the demo wrote
+    after, _queries = outcome(client, world.engagement)
+    assert after["measures"]["total"] == 1

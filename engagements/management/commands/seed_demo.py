@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from engagements.demo import DEMO_PASSWORD, DEMO_USERS
+from ta_portal import datacache
 from ta_portal.discovery import portal_modules
 
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
         if force or not User.objects.filter(username="manager").exists():
             for module in portal_modules("demo"):
                 module.seed(self.stdout)
+            # The demos write in bulk too (bulk_create, update()), which sends no signal.
+            datacache.all_changed()
         else:
             self.stdout.write(_("The demo data exists already; nothing to do (use --force to seed again)."))
         self.stdout.write(_("Demo logins (password for all: %s):") % DEMO_PASSWORD)
