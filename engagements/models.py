@@ -50,6 +50,10 @@ class ScopedQuerySet(models.QuerySet):
     def editable_by(self, user):
         return self.filter(scope_for(user, self.write_roles).q(self.country_path))
 
+    def readable_by(self, user) -> bool:
+        """Whether the user may read such rows in some country (a menu entry, a dataset to offer)."""
+        return not scope_for(user, self.read_roles).empty
+
     def creatable_by(self, user, country=None) -> bool:
         """Whether the user may create such a row: in ``country`` when given, else in some country."""
         scope = scope_for(user, self.write_roles)

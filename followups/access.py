@@ -9,6 +9,11 @@ from accounts.scoping import scope_for
 from .models import Evidence, Measure, StatusUpdate
 
 
+def can_see_followup(user) -> bool:
+    """Open the follow-up pages at all: some country's measures are readable."""
+    return Measure.objects.readable_by(user)
+
+
 def can_manage_followup(user, engagement) -> bool:
     """Add and change the engagement's measures, schedule, rounds and indicators; verify reports."""
     return Measure.objects.creatable_by(user, engagement.country_id)

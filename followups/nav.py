@@ -1,15 +1,13 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.roles import EVERY_ROLE
-from accounts.scoping import scope_for
 from ta_portal.navigation import NavItem
 
-from .access import can_review_updates
+from .access import can_review_updates, can_see_followup
 
 
 def nav_items(request) -> list[NavItem]:
-    if scope_for(request.user, EVERY_ROLE).empty:
+    if not can_see_followup(request.user):
         return []
     items = [NavItem(_("Follow-up"), reverse("followups:index"), "/followups/")]
     if can_review_updates(request.user):

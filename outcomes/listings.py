@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
-from accounts.scoping import has_role, scope_for
+from accounts.scoping import has_role
 from followups.models import CLOSED_STATUSES, COORDINATION_QUESTIONS
 from followups.selectors import coordination_score
 from ta_portal.tabular import Column, Table
@@ -393,7 +393,7 @@ def _model(dotted: str):
 
 def _trainer_or_reader(user) -> bool:
     """Trainers reach the sessions they are assigned to, whatever their countries."""
-    return has_role(user, Role.TRAINER) or not scope_for(user, TrainingSession.objects.read_roles).empty
+    return has_role(user, Role.TRAINER) or TrainingSession.objects.readable_by(user)
 
 
 DATASETS = {
@@ -456,7 +456,7 @@ DATASETS = {
 def _readable(dataset: Dataset, user) -> bool:
     if dataset.readable is not None:
         return dataset.readable(user)
-    return not scope_for(user, dataset.model().objects.read_roles).empty
+    return dataset.model().objects.readable_by(user)
 
 
 def datasets_for(user) -> list[Dataset]:
