@@ -322,6 +322,8 @@ def test_a_task_requested_in_a_transaction_that_rolls_back_is_never_sent(broker,
 
 
 def test_the_render_tasks_go_to_the_pdf_queue_and_the_others_to_default():
+    # Load every app's tasks as a worker does at start, whatever other tests imported before this one.
+    app.loader.import_default_modules()
     router = app.amqp.router
     routed = {name: router.route({}, name)["queue"].name for name in sorted(app.tasks) if "." in name}
     assert routed["reports.tasks.render_report"] == "pdf"
