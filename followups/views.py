@@ -194,6 +194,7 @@ def _coordination_chart(rounds):
         title=_("Coordination score per round, 0 to 100 (the same figures are in the rounds table)"),
         width=420,
         label_width=70,
+        table_id="rounds-table",
     )
 
 

@@ -94,12 +94,22 @@ def _marker(kind: str, x: float, y: float, color: str, *, size: float = 3.5, hol
 
 
 def _svg(
-    *, width: int, height: int, title: str, desc: str, body: str, chart_id: str, align: str = "xMidYMid"
+    *,
+    width: int,
+    height: int,
+    title: str,
+    desc: str,
+    body: str,
+    chart_id: str,
+    align: str = "xMidYMid",
+    table_id: str = "",
 ) -> SafeString:
+    # A chart whose data table sits in another part of the page points at it (aria-details).
+    details = f' aria-details="{escape(table_id)}"' if table_id else ""
     return mark_safe(  # noqa: S308 (every piece of text in the markup went through escape())
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{FONT}" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc"{details} font-family="{FONT}" '
         f'preserveAspectRatio="{align} meet">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
@@ -197,8 +207,10 @@ def bar_chart(
     unit: str = "",
     width: int = 560,
     label_width: int = 190,
+    table_id: str = "",
 ) -> SafeString:
-    """Horizontal bars, one per (label, value); the value is written at the end of each bar."""
+    """Horizontal bars, one per (label, value); the value is written at the end of each bar.
+    table_id names the page's table holding the same figures when it is not beside the chart."""
     row = 26
     top, bottom = 10, 24
     height = top + bottom + row * max(len(items), 1)
@@ -226,7 +238,9 @@ def bar_chart(
         parts.append(_text(plot_left + length + 5, y, f"{_fmt(value)}{unit}", anchor="start", size=10))
     if not desc:
         desc = "; ".join(f"{label}: {_num(value)}{unit if value is not None else ''}" for label, value in items)
-    return _svg(width=width, height=height, title=title, desc=desc, body="".join(parts), chart_id=chart_id)
+    return _svg(
+        width=width, height=height, title=title, desc=desc, body="".join(parts), chart_id=chart_id, table_id=table_id
+    )
 
 
 def paired_dot_plot(

@@ -162,6 +162,8 @@ def test_the_board_draws_the_coordination_score_of_each_round(client, scene):
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in html and 'role="img"' in html
     assert "Coordination score per round, 0 to 100" in html
     assert f"{scene['round'].opens_on:%m/%Y}: 50" in html
+    # and: its figures are in the rounds table, in another part of the page, which the chart points at
+    assert 'aria-details="rounds-table"' in html and 'id="rounds-table"' in html
 
 
 def test_the_engagement_page_links_to_its_board(client, scene):
