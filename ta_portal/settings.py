@@ -325,7 +325,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # load balancers probe over plain HTTP inside the network
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
@@ -355,6 +354,10 @@ LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 # Reverse proxies in front of the portal that append to X-Forwarded-For (0: clients connect directly).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT and not DEBUG and not TESTING:
+    # Only a proxy of ours may say the client came over HTTPS; with none, a client could claim it
+    # over plain HTTP and dodge the redirect and the secure-cookie checks.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Two-factor authentication (accounts/otp.py): roles that must use it. Empty under DEBUG and tests,
 # so the demo users and the test suite sign in with a password; tests of 2FA turn it on.
 OTP_REQUIRED_ROLES = [

@@ -38,10 +38,16 @@ def production_env(tmp_path) -> dict:
     return env
 
 
-def run_manage(tmp_path, *args, code=None):
+def run_manage(tmp_path, *args, code=None, **extra_env):
     command = [sys.executable, "manage.py", *args] + (["-c", code] if code else [])
     return subprocess.run(
-        command, check=False, cwd=ROOT, env=production_env(tmp_path), capture_output=True, text=True, timeout=120
+        command,
+        check=False,
+        cwd=ROOT,
+        env={**production_env(tmp_path), **extra_env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -90,6 +96,27 @@ def test_production_sends_hsts_a_csp_and_secure_cookies_and_redirects_http(tmp_p
     assert probe["frame"] == "DENY" and probe["nosniff"] == "nosniff"
     assert "Secure" in probe["csrf_cookie"]
     assert probe["plain_status"] == 301 and probe["plain_location"].startswith("https://portal.example.org/")
+
+
+FORWARDED_PROTO_PROBE = """
+import json
+from django.conf import settings
+from django.test import Client, override_settings
+override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+claimed = Client(SERVER_NAME="portal.example.org").get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
+print(json.dumps({"status": claimed.status_code}))
+"""
+
+
+@pytest.mark.parametrize(("proxies", "status"), [("0", 301), ("1", 200)])
+def test_only_a_trusted_proxy_may_say_the_request_came_over_https(tmp_path, proxies, status):
+    # given: a plain HTTP request that claims HTTPS in X-Forwarded-Proto
+    # when: no proxy is trusted (clients connect directly), or one is
+    result = run_manage(tmp_path, "shell", code=FORWARDED_PROTO_PROBE, TRUSTED_PROXY_COUNT=proxies)
+    # then: without a trusted proxy the claim is ignored and the client is sent to HTTPS
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["status"] == status
 
 
 # The content security policy
