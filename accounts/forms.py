@@ -6,6 +6,8 @@ from django.db import transaction
 from django.template import loader
 from django.utils import translation
 
+from ta_portal.mail import render_subject, render_text
+
 from .models import User
 from .tasks import send_email
 
@@ -28,8 +30,8 @@ class PortalPasswordResetForm(PasswordResetForm):
     ):
         user = context.get("user")
         with translation.override(getattr(user, "language", "") or translation.get_language()):
-            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-            body = loader.render_to_string(email_template_name, context)
+            subject = render_subject(subject_template_name, context)
+            body = render_text(email_template_name, context)
             html = loader.render_to_string(html_email_template_name, context) if html_email_template_name else ""
 
         def dispatch():

@@ -33,7 +33,6 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -41,6 +40,7 @@ from accounts.models import Membership
 from accounts.roles import Role
 from engagements.models import Engagement
 from ta_portal import datacache
+from ta_portal.mail import render_subject, render_text
 
 from .models import FollowupRound, ReminderKind, ReminderLog, StatusUpdate
 
@@ -364,8 +364,8 @@ def build_message(log: ReminderLog, *, connection=None) -> EmailMessage:
                 link = _link(reverse("followups:round_detail", args=[round_.pk]) + "#report")
                 template = "reminder"
         context["link"] = link
-        subject = " ".join(render_to_string(f"followups/email/{template}_subject.txt", context).split())
-        body = render_to_string(f"followups/email/{template}_body.txt", context)
+        subject = render_subject(f"followups/email/{template}_subject.txt", context)
+        body = render_text(f"followups/email/{template}_body.txt", context)
     return EmailMessage(
         subject=subject,
         body=body,

@@ -2,11 +2,11 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ta_portal.ics import CalendarEvent, Participant, calendar_file, portal_organizer
+from ta_portal.mail import render_subject, render_text
 
 from .models import NetworkEvent, Registration
 
@@ -72,8 +72,8 @@ def send_invitation_email(registration: Registration) -> None:
             "url": settings.SITE_URL + event.get_absolute_url(),
             "updated": registration.invitation_sequence not in (None, 0) or event.sequence > 0,
         }
-        subject = render_to_string("network/email/invitation_subject.txt", context).strip()
-        body = render_to_string("network/email/invitation.txt", context)
+        subject = render_subject("network/email/invitation_subject.txt", context)
+        body = render_text("network/email/invitation.txt", context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[person.email])
     message.attach("invitation.ics", event_calendar(event, registration=registration), "text/calendar; method=REQUEST")
     message.send()

@@ -438,3 +438,19 @@ def test_a_real_worker_retries_a_refused_send_with_backoff(
     assert [m["To"] for m in smtp.messages] == ["rosa@example.org"]
     assert (log.status, log.attempts, smtp.attempts) == (ReminderLog.Status.SENT, 3, 3)
     assert "Try again later" in log.last_error
+
+
+def test_subjects_and_bodies_carry_a_title_as_typed_not_html_escaped(
+    pe_round, calendar_settings, django_capture_on_commit_callbacks
+):
+    # given: an engagement whose title holds quotes, an ampersand and angle brackets
+    engagement = pe_round.engagement
+    engagement.title = 'Plan "Andes" & <Costa>'
+    engagement.save(update_fields=["title"])
+    # when
+    run(DUE - timedelta(days=3), django_capture_on_commit_callbacks)
+    # then: e-mails are plain text: the reader sees the title as it was typed
+    english = next(m for m in mail.outbox if m.to[0] == "ben@example.org")
+    assert 'Plan "Andes" & <Costa>' in english.subject
+    assert 'Plan "Andes" & <Costa>' in english.body
+    assert "&quot;" not in english.subject + english.body and "&amp;" not in english.subject + english.body

@@ -280,6 +280,14 @@ def test_the_calendar_download_is_an_ics_attachment(client):
     assert client.get(reverse("network:event_ics", args=[event.pk])).status_code == 404
 
 
+def test_the_invitation_subject_carries_the_title_as_typed(django_capture_on_commit_callbacks):
+    organiser = make_user(Role.MANAGER, "PE")
+    event = EventFactory(organisers=[organiser], title='Precursors "2027" & <Andes>')
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_register(event=event, person=PersonFactory(email="typed@example.org"), by=organiser)
+    assert mail.outbox[0].subject == 'Invitation: Precursors "2027" & <Andes>'
+
+
 def test_each_invitation_is_sent_once_per_revision_of_the_event(django_capture_on_commit_callbacks):
     organiser = make_user(Role.MANAGER, "PE")
     event = EventFactory(organisers=[organiser])
