@@ -186,19 +186,23 @@ def _claim(report_id: int, *, lock: bool | None) -> bool:
 
 
 def html_to_pdf(html: str, *, stylesheets: list[str] = ()) -> bytes:
-    """Render HTML (with static stylesheets, by their static path) to PDF bytes."""
+    """Render HTML (with static stylesheets, by their static path) to PDF bytes; the document may
+    load only static files and data: URIs (reports/pdf_resources.py)."""
     # WeasyPrint loads native libraries (Pango, HarfBuzz): only the processes that render pay for it.
     from weasyprint import CSS, HTML  # noqa: PLC0415 (heavy, loaded on first render)
     from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 (as above)
 
+    from .pdf_resources import StaticFilesOnly  # noqa: PLC0415 (imports WeasyPrint too)
+
     font_config = FontConfiguration()
+    fetcher = StaticFilesOnly()
     sheets = []
     for path in stylesheets:
         found = finders.find(path)
         if not found:
             raise FileNotFoundError(f"Static stylesheet {path!r} not found.")
-        sheets.append(CSS(filename=found, font_config=font_config))
-    document = HTML(string=html, base_url=str(settings.BASE_DIR))
+        sheets.append(CSS(filename=found, font_config=font_config, url_fetcher=fetcher))
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher)
     # Fonts are subset (the default): embedding them whole writes a little faster but makes a
     # few-page report ~25 times larger (≈840 KB instead of ≈35 KB with DejaVu Sans).
     return document.write_pdf(stylesheets=sheets, font_config=font_config)
