@@ -8,6 +8,7 @@ from django.utils import translation
 
 from ta_portal.mail import render_subject, render_text
 
+from .lockout import reset_mail_allowed_to
 from .models import User
 from .tasks import send_email
 
@@ -24,6 +25,13 @@ class PortalPasswordResetForm(PasswordResetForm):
     """Password reset whose e-mail is written in the recipient's language and sent by a Celery task,
     so a slow or failing mail server neither delays the page nor loses the message (the task retries).
     """
+
+    def get_users(self, email):
+        # Over the per-address limit nothing is mailed, and the page reads as usual.
+        if not reset_mail_allowed_to(email):
+            logger.warning("Password reset e-mails to one address over the limit: none sent")
+            return iter(())
+        return super().get_users(email)
 
     def send_mail(  # noqa: PLR0917 (the signature of the method it overrides)
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None

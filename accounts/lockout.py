@@ -81,18 +81,23 @@ def is_locked(username: str, ip: str) -> bool:
     return bool(cache.get(_keys(username, ip)[1]))
 
 
+def count_in_window(key: str, window: int) -> int:
+    """Count one more event under ``key``; returns how many there were in the window so far
+    (the window starts with the first event and lasts ``window`` seconds)."""
+    # add() is atomic: only the first event of a window creates the counter (and its expiry).
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
 def register_failure(username: str, ip: str) -> bool:
     """Count a failed attempt; returns True when this attempt locked the pair."""
     count_key, lock_key = _keys(username, ip)
-    # add() is atomic: only the first failure of a window creates the counter (and its expiry).
-    if cache.add(count_key, 1, timeout=settings.LOGIN_FAILURE_WINDOW):
-        count = 1
-    else:
-        try:
-            count = cache.incr(count_key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(count_key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
-            count = 1
+    count = count_in_window(count_key, settings.LOGIN_FAILURE_WINDOW)
     if count >= settings.LOGIN_FAILURE_LIMIT:
         cache.set(lock_key, 1, timeout=lockout_seconds())
         cache.delete(count_key)
@@ -152,3 +157,26 @@ class LockoutAuthenticationForm(auth_forms.AuthenticationForm):
             if username and is_locked(username, client_ip(self.request)):
                 raise ValidationError(locked_message(), code="locked") from None
             raise
+
+
+# Password-reset requests. Each one mails a link, so unthrottled they let anyone flood a mailbox and
+# the mail server's reputation. Per e-mail address, requests over the limit send nothing (the page
+# says the same as ever, so it reveals nothing about accounts); per client network, requests over the
+# limit are refused with a message (that tells the client only about its own requests).
+RESET_REFUSED_MESSAGE = _("Too many password reset requests from your network. Try again later.")
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def reset_request_allowed_from(ip: str) -> bool:
+    """Count a reset request from this client network; False once it is over the limit."""
+    key = f"reset:client:{_digest(_network(ip))}"
+    return count_in_window(key, settings.PASSWORD_RESET_WINDOW) <= settings.PASSWORD_RESET_LIMIT_PER_CLIENT
+
+
+def reset_mail_allowed_to(email: str) -> bool:
+    """Count a reset e-mail to this address; False once it is over the limit."""
+    key = f"reset:address:{_digest(email.casefold())}"
+    return count_in_window(key, settings.PASSWORD_RESET_WINDOW) <= settings.PASSWORD_RESET_LIMIT_PER_ADDRESS

@@ -6,10 +6,24 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from .forms import ProfileForm
-from .lockout import LockoutAuthenticationForm
+from .forms import PortalPasswordResetForm, ProfileForm
+from .lockout import RESET_REFUSED_MESSAGE, LockoutAuthenticationForm, client_ip, reset_request_allowed_from
 from .models import User
 from .scoping import role_countries
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page with our e-mail (PortalPasswordResetForm) and a limit per client network."""
+
+    form_class = PortalPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        if not reset_request_allowed_from(client_ip(self.request)):
+            form.add_error(None, RESET_REFUSED_MESSAGE)
+            return self.form_invalid(form)
+        return super().form_valid(form)
 
 
 class LoginView(auth_views.LoginView):

@@ -4,6 +4,7 @@ and a small world of two countries with one user per role in each."""
 import datetime as dt
 import os
 import shutil
+import uuid
 
 import pytest
 import time_machine
@@ -103,6 +104,16 @@ def browser_type_launch_args(browser_type_launch_args):
 def _throwaway_media(settings, tmp_path_factory):
     """Every test stores uploads in a directory of its own, never in the working tree's media/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_namespace(settings):
+    """Counters (sign-in failures, reset requests) and cached pages live in the shared cache (Redis
+    when it runs): a key prefix of its own per test keeps one test's counts from reaching another,
+    or another run's, without flushing anything."""
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"} for alias, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture(autouse=True)

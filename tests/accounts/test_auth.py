@@ -147,3 +147,43 @@ def test_the_profile_refuses_a_bad_e_mail_and_saves_nothing(client, manager):
     assert "Enter a valid email address" in response.content.decode()
     manager.refresh_from_db()
     assert manager.first_name == ""
+
+
+# ---- Password-reset requests are throttled -------------------------------------------------------
+
+
+def ask_reset(client, email, ip="203.0.113.7"):
+    return client.post(reverse("accounts:password_reset"), {"email": email}, REMOTE_ADDR=ip)
+
+
+def test_seven_reset_requests_for_one_address_mail_only_the_first_three(
+    client, manager, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 3
+    # when: seven requests in a row for one address, from seven different networks
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [ask_reset(client, "maria@example.org", ip=f"198.51.100.{n}") for n in range(7)]
+    # then: every page reads the same (it reveals nothing), three e-mails went out
+    assert [a.status_code for a in answers] == [302] * 7
+    assert {a["Location"] for a in answers} == {reverse("accounts:password_reset_done")}
+    assert len(mailoutbox) == 3
+
+
+def test_a_client_network_over_its_limit_is_refused_with_a_message_and_nothing_is_mailed(
+    client, manager, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.PASSWORD_RESET_LIMIT_PER_CLIENT = 4
+    # given: one client asks for four resets of unknown addresses
+    for n in range(4):
+        assert ask_reset(client, f"nobody{n}@example.org").status_code == 302
+    # when: it asks a fifth time, for a real account
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = ask_reset(client, "maria@example.org")
+    # then: the page says why, and no e-mail leaves
+    assert refused.status_code == 200
+    assert "Too many password reset requests from your network" in refused.content.decode()
+    assert mailoutbox == []
+    # and: another network is not affected
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ask_reset(client, "maria@example.org", ip="192.0.2.55").status_code == 302
+    assert len(mailoutbox) == 1
