@@ -208,6 +208,10 @@ def _validate_report(*, measure, round_, by, status, progress_pct, narrative, su
         errors["round"] = [_("This round belongs to another engagement.")]
     elif round_.closed_at is not None:
         errors["round"] = [_("This round is closed; report in the current round.")]
+    elif not round_.round_measures.filter(measure=measure).exists():
+        # A round asks about the measures open when it opened; a report on any other would change
+        # that measure's status through a round that never asked about it.
+        errors["measure"] = [_("This round does not ask about this measure.")]
     if status not in MeasureStatus.values:
         errors["status"] = [_("Choose a status from the list.")]
     elif status == MeasureStatus.CANCELLED and not manager:

@@ -248,6 +248,8 @@ def measure_detail(request, pk: int):
     engagement = measure.engagement
     can_manage = can_manage_followup(request.user, engagement)
     current = selectors.current_round(engagement)
+    # A measure the current round does not ask about (added since it opened) is recorded outside it.
+    report_round = current if current and current.round_measures.filter(measure=measure).exists() else None
     form = (
         StatusUpdateForm(_posted(request), request.FILES if request.method == "POST" else None, manager=True)
         if can_manage
@@ -256,7 +258,7 @@ def measure_detail(request, pk: int):
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
-        if form.is_valid() and _save_report(request, form, measure=measure, round_=current, submit=True):
+        if form.is_valid() and _save_report(request, form, measure=measure, round_=report_round, submit=True):
             messages.success(request, _("The status was recorded and verified."))
             return redirect(measure)
     updates = (

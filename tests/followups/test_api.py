@@ -212,6 +212,24 @@ def test_a_counterpart_cannot_report_on_another_countrys_measure(api, scene):
     assert not StatusUpdate.objects.exclude(pk=update.pk).exists()
 
 
+def test_a_counterpart_cannot_report_in_a_round_on_a_measure_it_does_not_ask_about(api, scene):
+    # given: a measure of the same engagement added after the round opened (the round does not ask about it)
+    later = make_measure(scene["engagement"], title="Added after the round opened")
+    # when: the counterpart reports on it in the round
+    response = api(scene["counterpart"]).post(
+        "/api/v1/status-updates/",
+        {"measure": later.pk, "round": scene["round"].pk, "status": "implemented", "progress_pct": 100,
+         "narrative": "Done."},
+        format="json",
+    )  # fmt: skip
+    # then: refused with the reason, nothing saved, the measure's reported status unchanged
+    assert response.status_code == 400
+    assert response.json()["measure"] == ["This round does not ask about this measure."]
+    assert not StatusUpdate.objects.filter(measure=later).exists()
+    later.refresh_from_db()
+    assert later.status == "not_started"
+
+
 def test_a_review_needs_a_known_decision(api, scene):
     update = report(scene["measure"], scene["round"], scene["counterpart"])
     bad = api(scene["manager"]).post(
