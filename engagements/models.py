@@ -155,8 +155,12 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [
-            # Imports match people by e-mail, so one address names one person.
-            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="person_unique_email"),
+            # Imports match people by e-mail, so one address names one person of a country. Per
+            # country, not worldwide: a register that refused an address used in a country the user
+            # cannot see would tell them it is there.
+            models.UniqueConstraint(
+                "country", Lower("email"), condition=~Q(email=""), name="person_unique_email_per_country"
+            ),
         ]
         indexes = [models.Index(fields=["country", "full_name"])]
 
@@ -168,7 +172,8 @@ class Person(models.Model):
         if self.agency_id and self.country_id and self.agency.country_id != self.country_id:
             errors["agency"] = _("The agency belongs to another country.")
         # The unique constraint says the same, but only as "constraint violated": say it plainly.
-        if self.email and Person.objects.filter(email__iexact=self.email).exclude(pk=self.pk).exists():
+        same_email = Person.objects.filter(country_id=self.country_id, email__iexact=self.email)
+        if self.email and same_email.exclude(pk=self.pk).exists():
             errors["email"] = DUPLICATE_EMAIL
         if errors:
             raise ValidationError(errors)

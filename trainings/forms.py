@@ -106,14 +106,6 @@ class ParticipantForm(forms.ModelForm):
         if len(countries) == 1:
             self.fields["country"].initial = countries[0]
 
-    def clean_email(self):
-        email = self.cleaned_data.get("email", "")
-        if email and Person.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("Someone in the people register has this e-mail already: search for them instead.")
-            )
-        return email
-
 
 class ImportForm(forms.Form):
     file = forms.FileField(

@@ -241,10 +241,17 @@ def _match_people(rows: list[_Row], ctx: _Context) -> None:
     ids = {r.source.person_id for r in rows if r.source.person_id}
     by_id = Person.objects.in_bulk(ids) if ids else {}
     emails = {r.source.email.lower() for r in rows if r.source.email and not r.source.person_id}
-    by_email = {}
+    by_email = defaultdict(list)
     if emails:
-        people = Person.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
-        by_email = {p.email_lower: p for p in people}
+        # Only people the session reaches: anyone else with the address is, for this import, unknown
+        # (an answer about them would tell the importer who is in a country they cannot see).
+        people = (
+            Person.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails)
+            .filter(Q(country_id__in=ctx.countries) | Q(pk__in=list(ctx.enrolments)))
+        )
+        for person in people.order_by("pk"):
+            by_email[person.email_lower].append(person)
     names = {r.source.full_name for r in rows if r.source.full_name and not r.source.person_id}
     by_name = defaultdict(list)
     if names:
@@ -264,10 +271,12 @@ def _match_people(rows: list[_Row], ctx: _Context) -> None:
                 )
             row.person = person
             continue
-        if source.email and source.email.lower() in by_email:
-            row.person = by_email[source.email.lower()]
-            if not ctx.reachable(row.person):
-                row.error("email", _("This person belongs to a country that is not part of this session."))
+        same_email = by_email.get(source.email.lower(), []) if source.email else []
+        if len(same_email) > 1:  # one address in two of the session's countries
+            row.error("email", _("Several people have this e-mail; give their id."))
+            continue
+        if same_email:
+            row.person = same_email[0]
             continue
         if source.full_name:
             # Someone of that name, unless their e-mail says it is someone else.

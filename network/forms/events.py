@@ -1,7 +1,6 @@
 """Forms of events: the event, its agenda and outcomes, registrations and attendance."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from engagements.forms import DateBoundsMixin, DateInput
@@ -102,14 +101,6 @@ class NewParticipantForm(forms.ModelForm):
         self.fields["country"].queryset = countries
         self.fields["agency"].queryset = Agency.objects.filter(country__in=countries).select_related("country")
         self.fields["sex"].help_text = _("Needed for the disaggregated participant figures.")
-
-    def clean_email(self):
-        email = self.cleaned_data.get("email", "")
-        if email and Person.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("A person with this e-mail already exists; choose them in the list of people instead.")
-            )
-        return email
 
 
 class AttendanceForm(forms.Form):

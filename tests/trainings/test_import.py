@@ -279,10 +279,25 @@ def test_a_new_participant_of_a_regional_session_needs_a_country(trainer_client,
     assert session.enrolments.get().person.country_id == "CO"
 
 
-def test_a_person_of_a_country_outside_the_session_is_refused(trainer_client, session, world):
-    response = post_file(
+def test_a_person_of_a_country_outside_the_session_is_not_enrolled_and_not_revealed(trainer_client, session, world):
+    # when: a row names, by e-mail alone, someone of a country outside the session (and the scope)
+    outside = post_file(
         trainer_client, session, upload("csv", [["email", "pre_score"], [world.other_person.email, 10]])
     )
-
-    assert response.context["row_errors"][0][:2] == ("2", "email")
+    unknown = post_file(trainer_client, session, upload("csv", [["email", "pre_score"], ["nobody@example.org", 10]]))
+    # then: nobody is enrolled, and the answer is the one for an address nobody has
     assert Enrolment.objects.count() == 0
+    assert outside.context["row_errors"] == unknown.context["row_errors"]
+    assert world.other_person.full_name not in outside.content.decode()
+
+
+def test_with_a_name_that_address_makes_a_new_person_of_the_sessions_country(trainer_client, session, world):
+    response = post_file(
+        trainer_client,
+        session,
+        upload("csv", [["full_name", "email", "pre_score"], ["Homónimo Nuevo", world.other_person.email, 10]]),
+    )
+    assert response.status_code == 302
+    person = session.enrolments.get().person
+    assert (person.full_name, person.country_id) == ("Homónimo Nuevo", session.countries.get().pk)
+    assert person.pk != world.other_person.pk

@@ -253,8 +253,22 @@ def test_a_new_participant_with_an_email_already_registered_is_refused(trainer, 
     )
 
     assert response.status_code == 200
-    assert "has this e-mail already" in response.content.decode()
+    assert "A person with this e-mail already exists." in response.content.decode()
     assert not Person.objects.filter(full_name="Dup").exists()
+
+
+def test_an_email_used_in_a_country_the_trainer_cannot_see_is_neither_revealed_nor_refused(trainer, session, world):
+    # given: the address belongs to someone of another country, outside the trainer's scope
+    # when: the trainer adds a new participant of the session's country with it
+    response = trainer.post(
+        reverse("trainings:participant_create", args=[session.pk]),
+        {"full_name": "Same Address", "sex": "female", "email": world.other_person.email, "country": "PE"},
+    )
+    # then: the page says nothing about the other person; the participant is a person of Peru
+    assert response.status_code == 302
+    added = session.enrolments.get().person
+    assert (added.full_name, added.country_id) == ("Same Address", "PE")
+    assert added.pk != world.other_person.pk
 
 
 def test_attendance_per_day_counts_the_days(trainer, session):
