@@ -70,7 +70,6 @@ from followups.models import (
     Measure,
     RoundMeasure,
     StatusUpdate,
-    add_months,
 )
 from outcomes.models import ActivityTarget, OutcomeTarget, ProgrammeObjective
 from ta_portal import datacache
@@ -850,24 +849,21 @@ class Generator:
             last = min(self.today, engagement.end_date or self.today)
             if first > last:
                 continue
-            schedules.append(
-                FollowupSchedule(
-                    engagement_id=engagement.pk,
-                    start_date=first,
-                    cadence_months=6,
-                    response_days=30,
-                    end_date=engagement.end_date,
-                    active=engagement.end_date is None,
-                    updated_by=self.country_manager[engagement.country_id],
-                    updated_at=_now_utc(plan["roundtable"]),
-                )
+            schedule = FollowupSchedule(
+                engagement_id=engagement.pk,
+                start_date=first,
+                cadence_months=6,
+                response_days=30,
+                end_date=engagement.end_date,
+                active=engagement.end_date is None,
+                updated_by=self.country_manager[engagement.country_id],
+                updated_at=_now_utc(plan["roundtable"]),
             )
+            schedules.append(schedule)
+            # The rounds open when the schedule says (FollowupSchedule.opens_on), up to the last day.
             opens = []
             period = 1
-            while True:
-                day = add_months(first, (period - 1) * 6)
-                if day > last:
-                    break
+            while (day := schedule.opens_on(period)) <= last:
                 opens.append((period, day))
                 period += 1
             round_plans[engagement.pk] = opens
@@ -963,7 +959,7 @@ class Generator:
                         schedule=schedule,
                         period=period,
                         opens_on=day,
-                        due_date=day + timedelta(days=30),
+                        due_date=day + timedelta(days=schedule.response_days),
                         opened_at=_now_utc(day, 5),
                         opened_by=manager,
                         closed_at=closed_at,
