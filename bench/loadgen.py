@@ -133,21 +133,9 @@ def _closed_loop(host, port, path, headers, *, seconds, connections) -> Result:
                     errors[0] += 1
 
     began = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _run_threads(worker, connections)
     duration = time.perf_counter() - began
-    return Result(
-        requests=len(latencies),
-        seconds=duration,
-        rps=len(latencies) / duration,
-        p50_ms=_ms(percentile(latencies, 50)),
-        p95_ms=_ms(percentile(latencies, 95)),
-        errors=errors[0],
-        tool=f"python closed loop x{connections}",
-    )
+    return _timed_result(latencies, duration, errors=errors[0], tool=f"python closed loop x{connections}")
 
 
 def fixed_rate(
@@ -183,22 +171,30 @@ def fixed_rate(
                 with lock:
                     failures[0] += 1
 
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
+    _run_threads(worker, threads)
     finished = [value for value in latencies if value is not None]
     duration = max(time.perf_counter() - begin, seconds)
+    return _timed_result(finished, duration, errors=failures[0], tool="fixed rate", rate=rate)
+
+
+def _run_threads(worker, count: int) -> None:
+    """Run ``worker`` in ``count`` threads at once and wait for all of them."""
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _timed_result(latencies: list[float], seconds: float, **details) -> Result:
+    """The result of a Python client run: requests counted from their latencies (in seconds)."""
     return Result(
-        requests=len(finished),
-        seconds=duration,
-        rps=len(finished) / duration,
-        p50_ms=_ms(percentile(finished, 50)),
-        p95_ms=_ms(percentile(finished, 95)),
-        errors=failures[0],
-        tool="fixed rate",
-        rate=rate,
+        requests=len(latencies),
+        seconds=seconds,
+        rps=len(latencies) / seconds,
+        p50_ms=_ms(percentile(latencies, 50)),
+        p95_ms=_ms(percentile(latencies, 95)),
+        **details,
     )
 
 

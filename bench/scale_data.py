@@ -70,7 +70,6 @@ from followups.models import (
     Measure,
     RoundMeasure,
     StatusUpdate,
-    add_months,
 )
 from outcomes.models import ActivityTarget, OutcomeTarget, ProgrammeObjective
 from ta_portal import datacache
@@ -195,6 +194,26 @@ def explicit_timestamps(*model_classes):
             field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
+def update_from_values(model, columns: dict[str, str], rows: list[tuple], chunk: int = 5000) -> None:
+    """Set ``columns`` (name → SQL type to cast the value to, or "") of many rows of ``model``, each
+    row given as (id, *values): one UPDATE … FROM (VALUES …) per chunk, not a statement per row."""
+    table = model._meta.db_table
+    names = list(columns)
+    row_values = "(%s, " + ", ".join(f"%s::{cast}" if cast else "%s" for cast in columns.values()) + ")"
+    assignments = ", ".join(f'"{name}" = v."{name}"' for name in names)
+    aliases = ", ".join(f'"{name}"' for name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(f'ANALYZE "{table}"')
+        for i in range(0, len(rows), chunk):
+            part = rows[i : i + chunk]
+            values = ", ".join([row_values] * len(part))
+            cursor.execute(
+                f'UPDATE "{table}" AS t SET {assignments} FROM (VALUES {values}) AS v(id, {aliases}) '  # noqa: S608
+                "WHERE t.id = v.id",
+                [value for row in part for value in row],
+            )
+
+
 class Generator:
     def __init__(self, *, factor: float, seed: int, today: date, password: str, out, min_engagements: int):
         self.factor = factor
@@ -216,7 +235,8 @@ class Generator:
             for field in auto:
                 if getattr(obj, field.attname) is None and not field.null:
                     setattr(obj, field.attname, self.now)
-        created = model.objects.bulk_create(objects, batch_size=batch_size)
+        with explicit_timestamps(model):
+            created = model.objects.bulk_create(objects, batch_size=batch_size)
         label = model._meta.label
         self.counts[label] = self.counts.get(label, 0) + len(created)
         return created
@@ -233,48 +253,20 @@ class Generator:
 
     def run(self) -> dict[str, int]:
 
-        timed = [
-            Membership,
-            User,
-            Assessment,
-            DimensionScore,
-            EvidenceMeeting,
-            Finding,
-            LegalInstrument,
-            Recommendation,
-            Roundtable,
-            RoundtableAttendance,
-            Engagement,
-            Agency,
-            Person,
-            PhaseChange,
-            ActivityTarget,
-            OutcomeTarget,
-            CoordinationResponse,
-            FollowupRound,
-            FollowupSchedule,
-            Indicator,
-            IndicatorValue,
-            Measure,
-            StatusUpdate,
-            Enrolment,
-            TrainingSession,
+        steps = [
+            ("countries, programmes, users", self.make_reference),
+            ("agencies", self.make_agencies),
+            ("engagements", self.make_engagements),
+            ("assessments and roundtables", self.make_assessments),
+            ("training sessions", self.make_sessions),
+            ("people and exam results", self.make_results),
+            ("measures, rounds and status updates", self.make_followup),
+            ("programme targets", self.make_targets),
         ]
-        with explicit_timestamps(*timed):
-            steps = [
-                ("countries, programmes, users", self.make_reference),
-                ("agencies", self.make_agencies),
-                ("engagements", self.make_engagements),
-                ("assessments and roundtables", self.make_assessments),
-                ("training sessions", self.make_sessions),
-                ("people and exam results", self.make_results),
-                ("measures, rounds and status updates", self.make_followup),
-                ("programme targets", self.make_targets),
-            ]
-            for label, step in steps:
-                started = time.monotonic()
-                step()
-                self.log(f"{label}: {time.monotonic() - started:.1f} s")
+        for label, step in steps:
+            started = time.monotonic()
+            step()
+            self.log(f"{label}: {time.monotonic() - started:.1f} s")
         # Fresh tables have no planner statistics until autovacuum comes by: gather them now.
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -857,24 +849,21 @@ class Generator:
             last = min(self.today, engagement.end_date or self.today)
             if first > last:
                 continue
-            schedules.append(
-                FollowupSchedule(
-                    engagement_id=engagement.pk,
-                    start_date=first,
-                    cadence_months=6,
-                    response_days=30,
-                    end_date=engagement.end_date,
-                    active=engagement.end_date is None,
-                    updated_by=self.country_manager[engagement.country_id],
-                    updated_at=_now_utc(plan["roundtable"]),
-                )
+            schedule = FollowupSchedule(
+                engagement_id=engagement.pk,
+                start_date=first,
+                cadence_months=6,
+                response_days=30,
+                end_date=engagement.end_date,
+                active=engagement.end_date is None,
+                updated_by=self.country_manager[engagement.country_id],
+                updated_at=_now_utc(plan["roundtable"]),
             )
+            schedules.append(schedule)
+            # The rounds open when the schedule says (FollowupSchedule.opens_on), up to the last day.
             opens = []
             period = 1
-            while True:
-                day = add_months(first, (period - 1) * 6)
-                if day > last:
-                    break
+            while (day := schedule.opens_on(period)) <= last:
                 opens.append((period, day))
                 period += 1
             round_plans[engagement.pk] = opens
@@ -970,7 +959,7 @@ class Generator:
                         schedule=schedule,
                         period=period,
                         opens_on=day,
-                        due_date=day + timedelta(days=30),
+                        due_date=day + timedelta(days=schedule.response_days),
                         opened_at=_now_utc(day, 5),
                         opened_by=manager,
                         closed_at=closed_at,
@@ -1142,41 +1131,20 @@ class Generator:
                 self.plan[engagement_id]["first_round"] = opens[0][1]
 
     def _set_round_submissions(self, submitted: dict) -> None:
-        """One UPDATE … FROM (VALUES …) per chunk, not a statement per round."""
-
-        table = FollowupRound._meta.db_table
-        items = list(submitted.items())
-        with connection.cursor() as cursor:
-            cursor.execute(f'ANALYZE "{table}"')
-            for i in range(0, len(items), 5000):
-                chunk = items[i : i + 5000]
-                values = ", ".join(["(%s, %s::timestamptz)"] * len(chunk))
-                params = [v for pair in chunk for v in pair]
-                cursor.execute(
-                    f'UPDATE "{table}" AS r SET submitted_at = v.at FROM (VALUES {values}) AS v(id, at) '  # noqa: S608
-                    "WHERE r.id = v.id",
-                    params,
-                )
+        update_from_values(FollowupRound, {"submitted_at": "timestamptz"}, list(submitted.items()))
 
     def _set_measure_status(self, derived: dict) -> None:
-
-        table = Measure._meta.db_table
-        items = list(derived.items())
-        with connection.cursor() as cursor:
-            cursor.execute(f'ANALYZE "{table}"')
-            for i in range(0, len(items), 5000):
-                chunk = items[i : i + 5000]
-                values = ", ".join(["(%s, %s, %s, %s, %s::timestamptz, %s::bigint)"] * len(chunk))
-                params = []
-                for pk, d in chunk:
-                    params += [pk, d["status"], d["progress"], d["verified"], d["verified_at"], d["latest"]]
-                cursor.execute(
-                    f'UPDATE "{table}" AS m SET status = v.status, progress_pct = v.progress, '  # noqa: S608
-                    "verified_status = v.verified, verified_at = v.verified_at, latest_update_id = v.latest "
-                    f"FROM (VALUES {values}) AS v(id, status, progress, verified, verified_at, latest) "
-                    "WHERE m.id = v.id",
-                    params,
-                )
+        columns = {
+            "status": "",
+            "progress_pct": "",
+            "verified_status": "",
+            "verified_at": "timestamptz",
+            "latest_update_id": "bigint",
+        }
+        rows = [
+            (pk, d["status"], d["progress"], d["verified"], d["verified_at"], d["latest"]) for pk, d in derived.items()
+        ]
+        update_from_values(Measure, columns, rows)
 
     # ---- programme targets ---------------------------------------------------------------------
 
@@ -1197,33 +1165,26 @@ class Generator:
                 order=3,
             ),
         }
-        sessions_per_year = max(1, round(self.target["sessions"] / 10))
+        # Each year's capacity targets: (title, metric, target value, order).
+        yearly = [
+            ("Training sessions held in {year}", "sessions_held", max(1, round(self.target["sessions"] / 10)), 1),
+            ("Officials trained in {year}", "people_trained", max(1, round(self.target["results"] / 12)), 2),
+        ]
         activity, outcome = [], []
         for year in range(self.start.year, self.today.year + 1):
-            activity.append(
-                ActivityTarget(
-                    programme=self.programme,
-                    objective=objectives["capacity"],
-                    title=f"Training sessions held in {year}",
-                    period_start=date(year, 1, 1),
-                    period_end=date(year, 12, 31),
-                    metric="sessions_held",
-                    target_value=sessions_per_year,
-                    order=1,
+            for title, metric, value, order in yearly:
+                activity.append(
+                    ActivityTarget(
+                        programme=self.programme,
+                        objective=objectives["capacity"],
+                        title=title.format(year=year),
+                        period_start=date(year, 1, 1),
+                        period_end=date(year, 12, 31),
+                        metric=metric,
+                        target_value=value,
+                        order=order,
+                    )
                 )
-            )
-            activity.append(
-                ActivityTarget(
-                    programme=self.programme,
-                    objective=objectives["capacity"],
-                    title=f"Officials trained in {year}",
-                    period_start=date(year, 1, 1),
-                    period_end=date(year, 12, 31),
-                    metric="people_trained",
-                    target_value=max(1, round(self.target["results"] / 12)),
-                    order=2,
-                )
-            )
         end = date(self.start.year + 10, 12, 31)
         for metric, objective, value, title in [
             ("post_mean_pct", "capacity", 70, "Post-test mean of at least 70 %"),

@@ -13,6 +13,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_set_role
+from ta_portal.demo import row_fields
 
 from .models import Agency, Engagement, Person, Programme
 from .services import engagement_save
@@ -30,45 +31,34 @@ DEMO_USERS = [
     ("viewer", Role.VIEWER, ["PE", "CO"], "Victoria", "Donante", "en"),
 ]
 
-AGENCIES = {
-    "PE": [
-        ("Superintendencia Nacional de Aduanas y de Administración Tributaria", "SUNAT", Agency.Kind.CUSTOMS),
-        ("Dirección Antidrogas de la Policía Nacional", "DIRANDRO", Agency.Kind.POLICE),
-        ("Fiscalía Especializada en Delitos de Tráfico Ilícito de Drogas", "FEDTID", Agency.Kind.PROSECUTION),
-        ("Dirección General de Medicamentos, Insumos y Drogas", "DIGEMID", Agency.Kind.HEALTH),
-        ("Comisión Nacional para el Desarrollo y Vida sin Drogas", "DEVIDA", Agency.Kind.REGULATORY),
-    ],
-    "CO": [
-        ("Subdirección de Control y Fiscalización de Sustancias Químicas", "SCFSQ", Agency.Kind.REGULATORY),
-        ("Dirección de Impuestos y Aduanas Nacionales", "DIAN", Agency.Kind.CUSTOMS),
-        ("Dirección de Antinarcóticos de la Policía Nacional", "DIRAN", Agency.Kind.POLICE),
-        ("Fiscalía General de la Nación", "FGN", Agency.Kind.PROSECUTION),
-        ("Instituto Nacional de Medicina Legal y Ciencias Forenses", "INMLCF", Agency.Kind.FORENSIC),
-        ("Consejo Colombiano de la Industria Química", "CCIQ", Agency.Kind.INDUSTRY),
-    ],
-    "BO": [
-        ("Dirección General de Sustancias Controladas", "DGSC", Agency.Kind.REGULATORY),
-        ("Aduana Nacional", "AN", Agency.Kind.CUSTOMS),
-        ("Fuerza Especial de Lucha Contra el Narcotráfico", "FELCN", Agency.Kind.POLICE),
-        ("Ministerio Público", "MP", Agency.Kind.PROSECUTION),
-    ],
-    "EC": [
-        ("Agencia Nacional de Regulación, Control y Vigilancia Sanitaria", "ARCSA", Agency.Kind.HEALTH),
-        ("Servicio Nacional de Aduana del Ecuador", "SENAE", Agency.Kind.CUSTOMS),
-        ("Dirección Nacional de Investigación Antidrogas", "DNIA", Agency.Kind.POLICE),
-        ("Laboratorio de Criminalística y Ciencias Forenses", "LCCF", Agency.Kind.FORENSIC),
-    ],
-    "PY": [
-        ("Secretaría Nacional Antidrogas", "SENAD", Agency.Kind.POLICE),
-        ("Dirección Nacional de Aduanas", "DNA", Agency.Kind.CUSTOMS),
-        ("Dirección Nacional de Vigilancia Sanitaria", "DINAVISA", Agency.Kind.HEALTH),
-    ],
-    "DO": [
-        ("Dirección Nacional de Control de Drogas", "DNCD", Agency.Kind.POLICE),
-        ("Dirección General de Aduanas", "DGA", Agency.Kind.CUSTOMS),
-        ("Procuraduría General de la República", "PGR", Agency.Kind.PROSECUTION),
-    ],
-}
+# (country, name, acronym, kind)
+AGENCIES = [
+    ("PE", "Superintendencia Nacional de Aduanas y de Administración Tributaria", "SUNAT", Agency.Kind.CUSTOMS),
+    ("PE", "Dirección Antidrogas de la Policía Nacional", "DIRANDRO", Agency.Kind.POLICE),
+    ("PE", "Fiscalía Especializada en Delitos de Tráfico Ilícito de Drogas", "FEDTID", Agency.Kind.PROSECUTION),
+    ("PE", "Dirección General de Medicamentos, Insumos y Drogas", "DIGEMID", Agency.Kind.HEALTH),
+    ("PE", "Comisión Nacional para el Desarrollo y Vida sin Drogas", "DEVIDA", Agency.Kind.REGULATORY),
+    ("CO", "Subdirección de Control y Fiscalización de Sustancias Químicas", "SCFSQ", Agency.Kind.REGULATORY),
+    ("CO", "Dirección de Impuestos y Aduanas Nacionales", "DIAN", Agency.Kind.CUSTOMS),
+    ("CO", "Dirección de Antinarcóticos de la Policía Nacional", "DIRAN", Agency.Kind.POLICE),
+    ("CO", "Fiscalía General de la Nación", "FGN", Agency.Kind.PROSECUTION),
+    ("CO", "Instituto Nacional de Medicina Legal y Ciencias Forenses", "INMLCF", Agency.Kind.FORENSIC),
+    ("CO", "Consejo Colombiano de la Industria Química", "CCIQ", Agency.Kind.INDUSTRY),
+    ("BO", "Dirección General de Sustancias Controladas", "DGSC", Agency.Kind.REGULATORY),
+    ("BO", "Aduana Nacional", "AN", Agency.Kind.CUSTOMS),
+    ("BO", "Fuerza Especial de Lucha Contra el Narcotráfico", "FELCN", Agency.Kind.POLICE),
+    ("BO", "Ministerio Público", "MP", Agency.Kind.PROSECUTION),
+    ("EC", "Agencia Nacional de Regulación, Control y Vigilancia Sanitaria", "ARCSA", Agency.Kind.HEALTH),
+    ("EC", "Servicio Nacional de Aduana del Ecuador", "SENAE", Agency.Kind.CUSTOMS),
+    ("EC", "Dirección Nacional de Investigación Antidrogas", "DNIA", Agency.Kind.POLICE),
+    ("EC", "Laboratorio de Criminalística y Ciencias Forenses", "LCCF", Agency.Kind.FORENSIC),
+    ("PY", "Secretaría Nacional Antidrogas", "SENAD", Agency.Kind.POLICE),
+    ("PY", "Dirección Nacional de Aduanas", "DNA", Agency.Kind.CUSTOMS),
+    ("PY", "Dirección Nacional de Vigilancia Sanitaria", "DINAVISA", Agency.Kind.HEALTH),
+    ("DO", "Dirección Nacional de Control de Drogas", "DNCD", Agency.Kind.POLICE),
+    ("DO", "Dirección General de Aduanas", "DGA", Agency.Kind.CUSTOMS),
+    ("DO", "Procuraduría General de la República", "PGR", Agency.Kind.PROSECUTION),
+]
 
 FIRST_NAMES = {
     "female": [
@@ -141,6 +131,8 @@ POSITIONS = [
     "Coordinator",
 ]
 
+# The columns of ENGAGEMENTS, as Engagement fields (country, title, phase, start date).
+ENGAGEMENT_FIELDS = "country_id title phase start_date"
 ENGAGEMENTS = [
     ("PE", "Peru: strengthening control of chemical precursors", Engagement.Phase.FOLLOW_UP, date(2024, 3, 4)),
     ("CO", "Colombia: inter-agency precursor control", Engagement.Phase.CAPACITY_BUILDING, date(2025, 2, 10)),
@@ -190,19 +182,18 @@ def seed(out) -> None:
             "end_date": date(2026, 12, 31),
         },
     )
-    for code, agencies in AGENCIES.items():
-        for name, acronym, kind in agencies:
-            agency, created = Agency.objects.get_or_create(
-                country_id=code, name=name, defaults={"acronym": acronym, "kind": kind}
-            )
-            if created:
-                people = _people_for(rng, agency, rng.randint(8, 14))
-                for person in people:
-                    # ASCII only: an address such as andrés.1@… is not a valid e-mail address.
-                    first = unicodedata.normalize("NFKD", person.full_name.split()[0].lower())
-                    first = first.encode("ascii", "ignore").decode()
-                    person.email = f"{first}.{rng.randint(100, 999)}.{acronym.lower()}@example.org"
-                Person.objects.bulk_create(_unique_emails(people))
+    for code, name, acronym, kind in AGENCIES:
+        agency, created = Agency.objects.get_or_create(
+            country_id=code, name=name, defaults={"acronym": acronym, "kind": kind}
+        )
+        if created:
+            people = _people_for(rng, agency, rng.randint(8, 14))
+            for person in people:
+                # ASCII only: an address such as andrés.1@… is not a valid e-mail address.
+                first = unicodedata.normalize("NFKD", person.full_name.split()[0].lower())
+                first = first.encode("ascii", "ignore").decode()
+                person.email = f"{first}.{rng.randint(100, 999)}.{acronym.lower()}@example.org"
+            Person.objects.bulk_create(_unique_emails(people))
     users = {}
     for username, role, countries, first, last, language in DEMO_USERS:
         user, created = User.objects.get_or_create(
@@ -215,21 +206,21 @@ def seed(out) -> None:
             user.save()
         user_set_role(user=user, role=role, country_codes=countries)
         users[username] = user
-    for code, title, phase, start in ENGAGEMENTS:
-        if Engagement.objects.filter(title=title).exists():
+    for row in ENGAGEMENTS:
+        fields = row_fields(ENGAGEMENT_FIELDS, row)
+        if Engagement.objects.filter(title=fields["title"]).exists():
             continue
+        closed = fields["phase"] == Engagement.Phase.CLOSED
         engagement = engagement_save(
             engagement=Engagement(
-                country_id=code,
-                title=title,
+                **fields,
                 programme=programme,
-                start_date=start,
-                phase=phase,
-                end_date=date(start.year + 1, 12, 31) if phase == "closed" else None,
+                end_date=date(fields["start_date"].year + 1, 12, 31) if closed else None,
                 description="Technical assistance on the control of chemical precursors.",
             ),
             by=users["manager_global"],
         )
+        code = fields["country_id"]
         engagement.managers.add(users["manager"] if code in {"PE", "CO", "BO", "EC"} else users["manager_global"])
         focal = Person.objects.filter(country_id=code).order_by("pk")[:2]
         engagement.focal_points.add(*focal)

@@ -41,166 +41,48 @@ from .services import (
 )
 
 # (key, title, agency acronym, priority, due in days from today, recommendation text starts with, substances)
+# fmt: off
 MEASURES = [
-    (
-        "emergency",
-        "Adopt an emergency-scheduling clause for non-scheduled substances and pre-precursors",
-        "DEVIDA",
-        "high",
-        -140,
-        "Adopt a legal clause allowing",
-        ["Potassium permanganate", "Phenylacetic acid"],
-    ),
-    (
-        "committee",
-        "Reactivate the inter-agency committee on chemical inputs with quarterly meetings",
-        "DEVIDA",
-        "high",
-        -200,
-        "Reactivate the inter-agency committee",
-        [],
-    ),
-    (
-        "profiles",
-        "Revise the customs risk profiles for chemicals every year with DIRANDRO",
-        "SUNAT",
-        "medium",
-        -40,
-        "Revise the chemical risk profiles",
-        ["Acetone", "Sulphuric acid"],
-    ),
-    (
-        "inspections",
-        "Adopt an annual risk-based inspection plan with a standard checklist",
-        "SUNAT",
-        "medium",
-        90,
-        "Adopt an annual risk-based inspection plan",
-        ["Sulphuric acid", "Hydrochloric acid"],
-    ),
-    (
-        "backtracking",
-        "Give DIRANDRO's precursor unit read access to the register's transaction data",
-        "SUNAT",
-        "high",
-        -20,
-        "Give DIRANDRO",
-        ["Potassium permanganate"],
-    ),
-    (
-        "disposal",
-        "License two more facilities for the disposal of seized chemicals",
-        "FEDTID",
-        "low",
-        220,
-        "License at least two more disposal",
-        [],
-    ),
-    (
-        "training",
-        "Train customs and police officers to identify precursor chemicals in the field",
-        "SUNAT",
-        "medium",
-        200,
-        None,
-        [],
-    ),
+    ("emergency", "Adopt an emergency-scheduling clause for non-scheduled substances and pre-precursors", "DEVIDA", "high", -140, "Adopt a legal clause allowing", ["Potassium permanganate", "Phenylacetic acid"]),
+    ("committee", "Reactivate the inter-agency committee on chemical inputs with quarterly meetings", "DEVIDA", "high", -200, "Reactivate the inter-agency committee", []),
+    ("profiles", "Revise the customs risk profiles for chemicals every year with DIRANDRO", "SUNAT", "medium", -40, "Revise the chemical risk profiles", ["Acetone", "Sulphuric acid"]),
+    ("inspections", "Adopt an annual risk-based inspection plan with a standard checklist", "SUNAT", "medium", 90, "Adopt an annual risk-based inspection plan", ["Sulphuric acid", "Hydrochloric acid"]),
+    ("backtracking", "Give DIRANDRO's precursor unit read access to the register's transaction data", "SUNAT", "high", -20, "Give DIRANDRO", ["Potassium permanganate"]),
+    ("disposal", "License two more facilities for the disposal of seized chemicals", "FEDTID", "low", 220, "License at least two more disposal", []),
+    ("training", "Train customs and police officers to identify precursor chemicals in the field", "SUNAT", "medium", 200, None, []),
 ]
+# fmt: on
 
 # Per round: {measure key: (status, progress, narrative, evidence kind or "", review)} where review
 # is "accept", "return:<comment>" (then reported again and accepted), "returned:<comment>" (left
 # returned), "pending" or "draft".
+# fmt: off
 ROUND_REPORTS = [
     {
-        "emergency": (
-            "in_progress",
-            30,
-            "DEVIDA drafted the clause and shared it with the Ministry of Production.",
-            "",
-            "accept",
-        ),
-        "committee": (
-            "in_progress",
-            50,
-            "The committee met in March with SUNAT, DIRANDRO and FEDTID; the next meeting is set.",
-            "pdf",
-            "accept",
-        ),
+        "emergency": ("in_progress", 30, "DEVIDA drafted the clause and shared it with the Ministry of Production.", "", "accept"),
+        "committee": ("in_progress", 50, "The committee met in March with SUNAT, DIRANDRO and FEDTID; the next meeting is set.", "pdf", "accept"),
         "profiles": ("not_started", 0, "Waiting for the new risk-management system of SUNAT.", "", "accept"),
         "inspections": ("in_progress", 20, "A working group was set up to draft the plan.", "", "accept"),
-        "backtracking": (
-            "not_started",
-            0,
-            "No progress yet: the data-sharing agreement is under legal review.",
-            "",
-            "accept",
-        ),
+        "backtracking": ("not_started", 0, "No progress yet: the data-sharing agreement is under legal review.", "", "accept"),
         "disposal": ("not_started", 0, "No progress yet.", "", "accept"),
         "training": ("not_started", 0, "Training planned for next year.", "", "accept"),
     },
     {
-        "emergency": (
-            "partially_implemented",
-            60,
-            "The clause is in the draft law sent to Congress in April.",
-            "pdf",
-            "accept",
-        ),
-        "committee": (
-            "implemented",
-            100,
-            "The committee has met every quarter; minutes and the follow-up table are attached.",
-            "pdf",
-            "accept",
-        ),
-        "profiles": (
-            "in_progress",
-            40,
-            "The profiles for acetone and sulphuric acid were revised with DIRANDRO.",
-            "",
-            "accept",
-        ),
-        "inspections": (
-            "partially_implemented",
-            50,
-            "The plan for 2026 is approved for Lima and Callao; the regions follow in the second half.",
-            "pdf",
-            "return:Please attach the approved plan and say which regions it covers.",
-        ),
-        "backtracking": (
-            "in_progress",
-            25,
-            "SUNAT and DIRANDRO signed a letter of intent on data access.",
-            "",
-            "accept",
-        ),
+        "emergency": ("partially_implemented", 60, "The clause is in the draft law sent to Congress in April.", "pdf", "accept"),
+        "committee": ("implemented", 100, "The committee has met every quarter; minutes and the follow-up table are attached.", "pdf", "accept"),
+        "profiles": ("in_progress", 40, "The profiles for acetone and sulphuric acid were revised with DIRANDRO.", "", "accept"),
+        "inspections": ("partially_implemented", 50, "The plan for 2026 is approved for Lima and Callao; the regions follow in the second half.", "pdf", "return:Please attach the approved plan and say which regions it covers."),
+        "backtracking": ("in_progress", 25, "SUNAT and DIRANDRO signed a letter of intent on data access.", "", "accept"),
         "disposal": ("not_started", 0, "The budget request was not approved this year.", "", "accept"),
         "training": ("in_progress", 30, "Two courses held in Callao and Paita with 38 officers.", "png", "accept"),
     },
     {
-        "emergency": (
-            "partially_implemented",
-            70,
-            "Congress committee approved the draft law; plenary vote pending.",
-            "",
-            "draft",
-        ),
-        "profiles": (
-            "in_progress",
-            70,
-            "Profiles revised for five more substances; land border posts next.",
-            "pdf",
-            "pending",
-        ),
-        "backtracking": (
-            "in_progress",
-            40,
-            "An agreement with DIRANDRO is ready.",
-            "",
-            "returned:The agreement is mentioned but not attached; please attach the signed text.",
-        ),
+        "emergency": ("partially_implemented", 70, "Congress committee approved the draft law; plenary vote pending.", "", "draft"),
+        "profiles": ("in_progress", 70, "Profiles revised for five more substances; land border posts next.", "pdf", "pending"),
+        "backtracking": ("in_progress", 40, "An agreement with DIRANDRO is ready.", "", "returned:The agreement is mentioned but not attached; please attach the signed text."),
     },
 ]
+# fmt: on
 
 INDICATORS = [
     ("Pre-export notifications sent", "notifications", None, 40, 120, [52, 78]),
@@ -375,50 +257,24 @@ def _midnight(day):
 
 
 def _report(measure, round_, counterpart, manager, status, pct, narrative, evidence, review, when):  # noqa: PLR0917
-    files = _evidence(evidence, measure, when)
-    if review == "draft":
-        update = status_update_save(
-            measure=measure,
-            round_=round_,
-            by=counterpart,
-            status=status,
-            progress_pct=pct,
-            narrative=narrative,
-            files=files,
-            submit=False,
-        )
-        _stamp(update, when)
-        return
-    update = status_update_save(
-        measure=measure,
-        round_=round_,
-        by=counterpart,
-        status=status,
-        progress_pct=pct,
-        narrative=narrative,
-        files=files,
-        submit=True,
-    )
+    report = {"measure": measure, "round_": round_, "by": counterpart, "status": status, "progress_pct": pct}
+    submit = review != "draft"
+    update = status_update_save(**report, narrative=narrative, files=_evidence(evidence, measure, when), submit=submit)
     _stamp(update, when)
+    if not submit:
+        return
     reviewed = when + timedelta(days=2)
     if review == "accept":
         status_update_review(update=update, by=manager, accept=True)
         _stamp(update, when, reviewed)
-    elif review.startswith("returned:"):
+    elif review.startswith(("returned:", "return:")):
         status_update_review(update=update, by=manager, accept=False, comment=review.split(":", 1)[1])
         _stamp(update, when, reviewed)
         ReminderLog.objects.filter(status_update=update).update(status=ReminderLog.Status.SENT, sent_at=reviewed)
-    elif review.startswith("return:"):
-        status_update_review(update=update, by=manager, accept=False, comment=review.split(":", 1)[1])
-        _stamp(update, when, reviewed)
-        ReminderLog.objects.filter(status_update=update).update(status=ReminderLog.Status.SENT, sent_at=reviewed)
+    if review.startswith("return:"):
         again = when + timedelta(days=4)
         corrected = status_update_save(
-            measure=measure,
-            round_=round_,
-            by=counterpart,
-            status=status,
-            progress_pct=pct,
+            **report,
             narrative=narrative + " The approved plan is attached; it covers Lima, Callao, Arequipa and Cusco.",
             files=_evidence("pdf", measure, again),
             submit=True,

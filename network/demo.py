@@ -16,6 +16,7 @@ from weasyprint import HTML
 from accounts.models import User
 from assessments.models import Dimension, Framework
 from engagements.models import Engagement, Person
+from ta_portal.demo import row_fields
 
 from . import services
 from .models import (
@@ -34,6 +35,22 @@ NETWORK_NAME = "Precursor Control Network of the Americas"
 MEETING_TITLE = "XII Annual Meeting of the Precursor Control Network of the Americas"
 WEBINAR_TITLE = "Webinar: non-scheduled substances and designer precursors"
 COUNTRIES = ["PE", "CO", "BO", "EC", "PY", "DO"]
+
+# The annual meeting in Lima and a coming webinar.
+# fmt: off
+MEETING = dict(
+    title=MEETING_TITLE, kind=NetworkEvent.Kind.ANNUAL_MEETING, modality=NetworkEvent.Modality.IN_PERSON,
+    start_date=date(2026, 5, 12), end_date=date(2026, 5, 14), registration_open=False,
+    venue="Centro de Convenciones", city="Lima", host_country_id="PE",
+    description="The network's annual meeting: trends in diversion, pre-export notifications, cooperation with industry, disposal of seized chemicals.",
+)
+WEBINAR = dict(
+    title=WEBINAR_TITLE, kind=NetworkEvent.Kind.WEBINAR, modality=NetworkEvent.Modality.VIRTUAL,
+    start_date=date(2027, 2, 10), end_date=date(2027, 2, 10), registration_open=True,
+    online_url="https://meet.example.org/pcna-webinar",
+    description="How countries detect and control substances that are not (yet) scheduled.",
+)
+# fmt: on
 
 AGENDA = [
     (0, time(9, 0), time(9, 45), "Opening and adoption of the agenda", "Network coordination"),
@@ -102,6 +119,8 @@ EXPERTISE = [
     "legislation on pre-precursors",
 ]
 
+# The columns of EXTERNAL_RECOMMENDATIONS: ExternalRecommendation fields, and the code of the topic.
+EXTERNAL_RECOMMENDATION_FIELDS = "country_id source round date reference text theme topic_code"
 EXTERNAL_RECOMMENDATIONS = [
     (
         "PE",
@@ -227,27 +246,20 @@ def _network(users) -> Network:
     return network
 
 
+def _event(network, users, fields: dict) -> tuple[NetworkEvent, bool]:
+    """The network's event with this title, made for all the demo countries when it does not exist yet."""
+    event = NetworkEvent.objects.filter(title=fields["title"]).first()
+    if event is not None:
+        return event, False
+    event = services.event_save(event=NetworkEvent(network=network, **fields), by=users["manager"])
+    event.countries.set(COUNTRIES)
+    return event, True
+
+
 def _meeting(network, users, rng) -> NetworkEvent:
-    meeting = NetworkEvent.objects.filter(title=MEETING_TITLE).first()
-    if meeting is not None:
+    meeting, is_new = _event(network, users, MEETING)
+    if not is_new:
         return meeting
-    meeting = services.event_save(
-        event=NetworkEvent(
-            title=MEETING_TITLE,
-            kind=NetworkEvent.Kind.ANNUAL_MEETING,
-            network=network,
-            modality=NetworkEvent.Modality.IN_PERSON,
-            start_date=date(2026, 5, 12),
-            end_date=date(2026, 5, 14),
-            venue="Centro de Convenciones",
-            city="Lima",
-            host_country_id="PE",
-            description="The network's annual meeting: trends in diversion, pre-export notifications, cooperation with industry, disposal of seized chemicals.",
-            registration_open=False,
-        ),
-        by=users["manager"],
-    )
-    meeting.countries.set(COUNTRIES)
     for offset, start, end, title, speakers in AGENDA:
         AgendaItem.objects.create(
             event=meeting,
@@ -293,24 +305,9 @@ def _meeting(network, users, rng) -> NetworkEvent:
 
 
 def _webinar(network, users) -> NetworkEvent:
-    webinar = NetworkEvent.objects.filter(title=WEBINAR_TITLE).first()
-    if webinar is not None:
+    webinar, is_new = _event(network, users, WEBINAR)
+    if not is_new:
         return webinar
-    webinar = services.event_save(
-        event=NetworkEvent(
-            title=WEBINAR_TITLE,
-            kind=NetworkEvent.Kind.WEBINAR,
-            network=network,
-            modality=NetworkEvent.Modality.VIRTUAL,
-            start_date=date(2027, 2, 10),
-            end_date=date(2027, 2, 10),
-            online_url="https://meet.example.org/pcna-webinar",
-            description="How countries detect and control substances that are not (yet) scheduled.",
-            registration_open=True,
-        ),
-        by=users["manager"],
-    )
-    webinar.countries.set(COUNTRIES)
     AgendaItem.objects.create(
         event=webinar,
         day=webinar.start_date,
@@ -470,20 +467,16 @@ def _experts(users, rng) -> None:
 
 def _recommendations(meeting, users) -> None:
     manager = users["manager_global"]
-    for code, source, round_, when, reference, text, theme, topic_code in EXTERNAL_RECOMMENDATIONS:
-        if ExternalRecommendation.objects.filter(country_id=code, source=source, reference=reference).exists():
+    for row in EXTERNAL_RECOMMENDATIONS:
+        fields = row_fields(EXTERNAL_RECOMMENDATION_FIELDS, row)
+        topic = _topics(fields.pop("topic_code"))
+        code, source = fields["country_id"], fields["source"]
+        if ExternalRecommendation.objects.filter(country_id=code, source=source, reference=fields["reference"]).exists():
             continue
         engagement = Engagement.objects.filter(country_id=code).order_by("-start_date").first()
-        topic = _topics(topic_code)
         services.external_recommendation_save(
             recommendation=ExternalRecommendation(
-                country_id=code,
-                source=source,
-                round=round_,
-                date=when,
-                reference=reference,
-                text=text,
-                theme=theme,
+                **fields,
                 topic=topic[0] if topic else None,
                 engagement=engagement,
                 review_cycle_months=24 if source == "cicad_mem" else 12,

@@ -19,113 +19,53 @@ OBJECTIVES = [
     ("O4", "Technical assistance is delivered as planned", ProgrammeObjective.Area.DELIVERY),
 ]
 
-# (objective, title, metric, target, start, end, extra fields)
-ACTIVITY_TARGETS = [
-    (
-        "O4",
-        "12 technical assistance actions started",
-        "engagements_started",
-        12,
-        date(2023, 1, 1),
-        date(2027, 12, 31),
-        {},
-    ),
-    ("O4", "6 national assessments completed", "assessments_completed", 6, date(2023, 1, 1), date(2027, 12, 31), {}),
-    ("O4", "5 roundtables held", "roundtables_held", 5, date(2023, 1, 1), date(2027, 12, 31), {}),
-    (
-        "O4",
-        "4 engagements in follow-up",
-        "engagements_reaching_phase",
-        4,
-        date(2023, 1, 1),
-        date(2027, 12, 31),
-        {"phase": "follow_up"},
-    ),
-    (
-        "O1",
-        "8 training webinars",
-        "sessions_held",
-        8,
-        date(2024, 1, 1),
-        date(2027, 12, 31),
-        {"session_kind": "webinar"},
-    ),
-    (
-        "O1",
-        "10 national trainings",
-        "sessions_held",
-        10,
-        date(2024, 1, 1),
-        date(2027, 12, 31),
-        {"session_kind": "training"},
-    ),
-    ("O1", "250 officials trained", "people_trained", 250, date(2024, 1, 1), date(2027, 12, 31), {}),
-    (
-        "O1",
-        "Peru: 2 national trainings",
-        "sessions_held",
-        2,
-        date(2024, 1, 1),
-        date(2026, 12, 31),
-        {"session_kind": "training", "country_id": "PE"},
-    ),
-    (
-        "O2",
-        "20 measures agreed at roundtables or directly",
-        "measures_agreed",
-        20,
-        date(2023, 1, 1),
-        date(2027, 12, 31),
-        {},
-    ),
-]
+# Target periods: the whole programme, and from the first training year on.
+PROGRAMME_YEARS = (date(2023, 1, 1), date(2027, 12, 31))
+TRAINING_YEARS = (date(2024, 1, 1), date(2027, 12, 31))
+AT_LEAST = {"comparator": "gte"}
 
-# (objective, title, metric, comparator, target, start, end, extra fields)
-OUTCOME_TARGETS = [
-    ("O1", "Post-test mean ≥ 70 %", "post_mean_pct", "gte", 70, date(2024, 1, 1), date(2027, 12, 31), {}),
-    ("O1", "Mean gain ≥ 15 points", "mean_gain_pct", "gte", 15, date(2024, 1, 1), date(2027, 12, 31), {}),
-    ("O1", "Post-test pass rate ≥ 75 %", "post_pass_rate", "gte", 75, date(2024, 1, 1), date(2027, 12, 31), {}),
-    (
-        "O2",
-        "60 % of agreed measures implemented within 18 months",
-        "implemented_within",
-        "gte",
-        60,
-        date(2023, 1, 1),
-        date(2027, 12, 31),
-        {"within_months": 18},
-    ),
-    (
-        "O2",
-        "Measure implementation rate ≥ 50 %",
-        "implementation_rate",
-        "gte",
-        50,
-        date(2023, 1, 1),
-        date(2027, 12, 31),
-        {},
-    ),
-    (
-        "O2",
-        "Maturity up half a level on average at re-assessment",
-        "maturity_change",
-        "gte",
-        0.5,
-        date(2023, 1, 1),
-        date(2027, 12, 31),
-        {},
-    ),
-    (
-        "O3",
-        "80 % of follow-up rounds submitted on time",
-        "followup_compliance",
-        "gte",
-        80,
-        date(2024, 1, 1),
-        date(2027, 12, 31),
-        {},
-    ),
+# (objective, title, metric, target, period, extra fields)
+# fmt: off
+ACTIVITY_TARGETS = [
+    ("O4", "12 technical assistance actions started", "engagements_started", 12, PROGRAMME_YEARS, {}),
+    ("O4", "6 national assessments completed", "assessments_completed", 6, PROGRAMME_YEARS, {}),
+    ("O4", "5 roundtables held", "roundtables_held", 5, PROGRAMME_YEARS, {}),
+    ("O4", "4 engagements in follow-up", "engagements_reaching_phase", 4, PROGRAMME_YEARS, {"phase": "follow_up"}),
+    ("O1", "8 training webinars", "sessions_held", 8, TRAINING_YEARS, {"session_kind": "webinar"}),
+    ("O1", "10 national trainings", "sessions_held", 10, TRAINING_YEARS, {"session_kind": "training"}),
+    ("O1", "250 officials trained", "people_trained", 250, TRAINING_YEARS, {}),
+    ("O1", "Peru: 2 national trainings", "sessions_held", 2, (date(2024, 1, 1), date(2026, 12, 31)),
+     {"session_kind": "training", "country_id": "PE"}),
+    ("O2", "20 measures agreed at roundtables or directly", "measures_agreed", 20, PROGRAMME_YEARS, {}),
 ]
+OUTCOME_TARGETS = [
+    ("O1", "Post-test mean ≥ 70 %", "post_mean_pct", 70, TRAINING_YEARS, AT_LEAST),
+    ("O1", "Mean gain ≥ 15 points", "mean_gain_pct", 15, TRAINING_YEARS, AT_LEAST),
+    ("O1", "Post-test pass rate ≥ 75 %", "post_pass_rate", 75, TRAINING_YEARS, AT_LEAST),
+    ("O2", "60 % of agreed measures implemented within 18 months", "implemented_within", 60, PROGRAMME_YEARS,
+     {**AT_LEAST, "within_months": 18}),
+    ("O2", "Measure implementation rate ≥ 50 %", "implementation_rate", 50, PROGRAMME_YEARS, AT_LEAST),
+    ("O2", "Maturity up half a level on average at re-assessment", "maturity_change", 0.5, PROGRAMME_YEARS, AT_LEAST),
+    ("O3", "80 % of follow-up rounds submitted on time", "followup_compliance", 80, TRAINING_YEARS, AT_LEAST),
+]
+# fmt: on
+
+
+def _targets(model, rows, *, programme, objectives, first_order: int) -> None:
+    for order, (objective, title, metric, value, (start, end), extra) in enumerate(rows, start=first_order):
+        model.objects.get_or_create(
+            programme=programme,
+            title=title,
+            defaults={
+                "objective": objectives[objective],
+                "metric": metric,
+                "target_value": value,
+                "period_start": start,
+                "period_end": end,
+                "order": order,
+                **extra,
+            },
+        )
 
 
 @transaction.atomic
@@ -139,35 +79,8 @@ def seed(out) -> None:
         objectives[code], _created = ProgrammeObjective.objects.get_or_create(
             programme=programme, code=code, defaults={"title": title, "area": area, "order": order}
         )
-    for order, (objective, title, metric, value, start, end, extra) in enumerate(ACTIVITY_TARGETS):
-        ActivityTarget.objects.get_or_create(
-            programme=programme,
-            title=title,
-            defaults={
-                "objective": objectives[objective],
-                "metric": metric,
-                "target_value": value,
-                "period_start": start,
-                "period_end": end,
-                "order": order,
-                **extra,
-            },
-        )
-    for order, (objective, title, metric, comparator, value, start, end, extra) in enumerate(OUTCOME_TARGETS):
-        OutcomeTarget.objects.get_or_create(
-            programme=programme,
-            title=title,
-            defaults={
-                "objective": objectives[objective],
-                "metric": metric,
-                "comparator": comparator,
-                "target_value": value,
-                "period_start": start,
-                "period_end": end,
-                "order": 100 + order,
-                **extra,
-            },
-        )
+    _targets(ActivityTarget, ACTIVITY_TARGETS, programme=programme, objectives=objectives, first_order=0)
+    _targets(OutcomeTarget, OUTCOME_TARGETS, programme=programme, objectives=objectives, first_order=100)
     out.write(
         f"outcomes: {len(objectives)} objectives, {ActivityTarget.objects.filter(programme=programme).count()} activity "
         f"and {OutcomeTarget.objects.filter(programme=programme).count()} outcome targets for {programme.name}"

@@ -5,11 +5,14 @@ import pytest
 from django.core.management import CommandError
 from django.db.models import Exists, OuterRef
 
+from accounts.models import User
 from audit.models import AuditEntry
 from audit.registry import audited_models
 from audit.triggers import tables_with_trigger
+from bench.scale_data import update_from_values
 from engagements.models import Engagement
 from followups.models import REPORTED_STATES, FollowupRound, Measure, RoundMeasure, StatusUpdate, UpdateState
+from tests.factories import UserFactory
 from tests.perf.conftest import generate
 from trainings.models import Enrolment, TrainingSession
 
@@ -78,3 +81,20 @@ def test_a_database_with_engagements_is_refused(world):
         generate(factor=0.01)
 
     assert Engagement.objects.count() == 2
+
+
+def test_update_from_values_sets_each_row_its_own_values_chunk_by_chunk():
+    users = UserFactory.create_batch(5)
+    untouched = users.pop()
+
+    update_from_values(
+        User,
+        {"first_name": "", "last_login": "timestamptz"},
+        [(user.pk, f"Name {i}", None) for i, user in enumerate(users)],
+        chunk=2,
+    )
+
+    for i, user in enumerate(users):
+        user.refresh_from_db()
+        assert (user.first_name, user.last_login) == (f"Name {i}", None)
+    assert User.objects.get(pk=untouched.pk).first_name == untouched.first_name
