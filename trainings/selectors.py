@@ -9,7 +9,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.access import get_visible_or_404
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import EVERY_ROLE, MANAGING_ROLES, Role
+from accounts.scoping import scope_for
 from engagements.models import Agency, Engagement
 
 from . import statistics
@@ -116,6 +117,29 @@ def outcome_by_country(sessions: QuerySet[TrainingSession]) -> list[tuple[str, s
         rows_by_country[code].append(ResultRow(*values))
         names[code] = name
     return [(code, names[code], statistics.prepost_summary(rows)) for code, rows in sorted(rows_by_country.items())]
+
+
+# An agency group smaller than this could single people out: only those who may see the names of
+# the country's participants (who run its sessions) see its figures.
+SMALLEST_SHOWN_GROUP = 5
+
+
+def outcome_by_country_for(user, sessions: QuerySet[TrainingSession]) -> list[tuple[str, str, dict]]:
+    """``outcome_by_country`` as ``user`` may see it: only the countries of their scope (a regional
+    session also has participants of other countries), and without the agency groups of fewer than
+    SMALLEST_SHOWN_GROUP participants where they may not see names (``n_agencies_withheld`` counts them)."""
+    readable = scope_for(user, EVERY_ROLE)
+    named = scope_for(user, (*MANAGING_ROLES, Role.TRAINER))
+    shown = []
+    for code, name, figures in outcome_by_country(sessions):
+        if not readable.allows(code):
+            continue
+        by_agency = figures["by_agency"]
+        if not named.allows(code):
+            by_agency = {a: f for a, f in by_agency.items() if f["n_enrolled"] >= SMALLEST_SHOWN_GROUP}
+        withheld = len(figures["by_agency"]) - len(by_agency)
+        shown.append((code, name, {**figures, "by_agency": by_agency, "n_agencies_withheld": withheld}))
+    return shown
 
 
 # Item analysis -------------------------------------------------------------------------------

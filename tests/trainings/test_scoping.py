@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
-from tests.factories import make_user
+from tests.factories import AgencyFactory, PersonFactory, make_user
 from tests.trainings.factories import CourseFactory, EnrolmentFactory, SessionFactory
 from trainings.models import Enrolment, TrainingSession
 
@@ -105,3 +105,47 @@ def test_the_statistics_page_pools_by_country_of_the_participants(client, world)
     assert by_country["PE"]["mean_gain_pct"] == 60.0
     assert by_country["CO"]["mean_gain_pct"] == 20.0
     assert response.context["overall"]["n_paired"] == 2
+
+
+@pytest.fixture
+def shared_regional_session(db):
+    """A regional session of Peru and Colombia: a Peruvian agency of 6 participants, one of 2, and a
+    Colombian agency of 3."""
+    session = SessionFactory(countries=["PE", "CO"])
+    big, small, colombian = AgencyFactory(country_id="PE"), AgencyFactory(country_id="PE"), AgencyFactory(country_id="CO")
+    for agency, size in ((big, 6), (small, 2), (colombian, 3)):
+        for _ in range(size):
+            person = PersonFactory(agency=agency)
+            EnrolmentFactory(session=session, person=person, pre_score=Decimal(20), post_score=Decimal(60))
+    return {"big": big, "small": small, "colombian": colombian}
+
+
+def statistics_as(client, user):
+    client.force_login(user)
+    context = client.get(reverse("trainings:statistics")).context
+    return {code: figures for code, _name, figures in context["by_country"]}
+
+
+def test_a_counterpart_sees_only_their_countrys_rows_without_groups_under_five(client, shared_regional_session):
+    agencies = shared_regional_session
+    by_country = statistics_as(client, make_user(Role.COUNTERPART, "PE"))
+    # only Peru's row: Colombia's participants of the shared session are not theirs
+    assert list(by_country) == ["PE"]
+    # the agency of 6 is shown, the agency of 2 is withheld (and said to be)
+    assert list(by_country["PE"]["by_agency"]) == [agencies["big"].pk]
+    assert by_country["PE"]["by_agency"][agencies["big"].pk]["n_enrolled"] == 6
+    assert by_country["PE"]["n_agencies_withheld"] == 1
+    page = client.get(reverse("trainings:statistics")).content.decode()
+    assert "1 agency with fewer than 5 participants is not shown" in page
+    assert agencies["small"].acronym not in page and agencies["colombian"].acronym not in page
+
+
+def test_a_manager_sees_every_agency_of_their_country_and_an_admin_every_country(client, shared_regional_session):
+    agencies = shared_regional_session
+    manager_view = statistics_as(client, make_user(Role.MANAGER, "PE"))
+    assert list(manager_view) == ["PE"]
+    assert set(manager_view["PE"]["by_agency"]) == {agencies["big"].pk, agencies["small"].pk}
+    admin_view = statistics_as(client, make_user(Role.ADMIN))
+    assert list(admin_view) == ["CO", "PE"]
+    assert set(admin_view["CO"]["by_agency"]) == {agencies["colombian"].pk}
+    assert admin_view["PE"]["n_agencies_withheld"] == 0

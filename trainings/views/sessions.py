@@ -308,7 +308,7 @@ def statistics_overview(request):
     year = int_param(request.GET.get("year"))
     if year is not None and 1 <= year <= 9999:  # a year a date can have (0 would be a 500)
         sessions = sessions.filter(start_date__year=year)
-    by_country = selectors.outcome_by_country(sessions)
+    by_country = selectors.outcome_by_country_for(request.user, sessions)
     years = TrainingSession.objects.visible_to(request.user).dates("start_date", "year", order="DESC")
     agencies = {agency for _code, _name, figures in by_country for agency in figures["by_agency"]}
     return render(
@@ -317,6 +317,7 @@ def statistics_overview(request):
         {
             "by_country": by_country,
             "agency_names": selectors.agency_names(agencies),
+            "smallest_group": selectors.SMALLEST_SHOWN_GROUP,
             "by_engagement": selectors.outcome_by_engagement(sessions),
             "overall": prepost_summary(selectors.result_rows_for_sessions(sessions)),
             "years": [d.year for d in years],
