@@ -5,6 +5,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.template import loader
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from ta_portal.mail import render_subject, render_text
 
@@ -16,9 +17,41 @@ logger = logging.getLogger(__name__)
 
 
 class ProfileForm(forms.ModelForm):
+    """Name and language change at once; a new e-mail address needs the current password and takes
+    effect when confirmed from the new mailbox (accounts.services.email_change_request)."""
+
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only to change your e-mail address."),
+    )
+
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "language"]
+        fields = ["first_name", "last_name", "language"]
+
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        self.fields["email"].initial = instance.email
+        self.order_fields(["first_name", "last_name", "email", "current_password", "language"])
+
+    @property
+    def new_email(self) -> str | None:
+        """The address asked for, when it differs from the current one."""
+        email = self.cleaned_data.get("email") or ""
+        return email if email.casefold() != (self.instance.email or "").casefold() else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if "email" in cleaned and self.new_email is not None:
+            if not cleaned.get("email"):
+                self.add_error("email", _("Give the new e-mail address; the portal sends you its messages there."))
+            elif not self.instance.check_password(cleaned.get("current_password") or ""):
+                self.add_error("current_password", _("Your current password is needed to change your e-mail address."))
+        return cleaned
 
 
 class PortalPasswordResetForm(PasswordResetForm):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("profile/email/<str:token>/", views.email_confirm, name="email_confirm"),
     path("language/", views.set_language, name="set_language"),
     path(
         "password/change/",

@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from . import services
 from .forms import PortalPasswordResetForm, ProfileForm
 from .lockout import RESET_REFUSED_MESSAGE, LockoutAuthenticationForm, client_ip, reset_request_allowed_from
 from .models import User
@@ -36,6 +38,12 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if form.new_email:
+            services.email_change_request(user=request.user, new_email=form.new_email)
+            messages.info(
+                request,
+                _("We sent a link to %(email)s: your address changes when you follow it.") % {"email": form.new_email},
+            )
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     memberships = request.user.memberships.select_related("country").order_by("role", "country__name")
@@ -44,6 +52,18 @@ def profile(request):
         "accounts/profile.html",
         {"form": form, "memberships": memberships, "roles": role_countries(request.user)},
     )
+
+
+@login_required
+def email_confirm(request, token: str):
+    """The link sent to a new e-mail address: following it (signed in as its user) makes the change."""
+    try:
+        email = services.email_change_confirm(user=request.user, token=token)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Your e-mail address is now %(email)s.") % {"email": email})
+    return redirect("accounts:profile")
 
 
 @require_POST

@@ -40,7 +40,7 @@ from accounts.models import Membership
 from accounts.roles import Role
 from engagements.models import Engagement
 from ta_portal import datacache
-from ta_portal.mail import render_subject, render_text
+from ta_portal.mail import render_subject, render_text, site_url
 
 from .models import FollowupRound, ReminderKind, ReminderLog, StatusUpdate
 
@@ -331,10 +331,6 @@ def _still_needed(log: ReminderLog) -> bool:
     return round_.submitted_at is None and round_.closed_at is None
 
 
-def _link(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def build_message(log: ReminderLog, *, connection=None) -> EmailMessage:
     """The e-mail for a claimed row, in the recipient's language, with a link straight to the page."""
     language = log.recipient.language or settings.LANGUAGE_CODE
@@ -344,11 +340,11 @@ def build_message(log: ReminderLog, *, connection=None) -> EmailMessage:
             update = log.status_update
             context.update(update=update, measure=update.measure)
             if update.round_id:
-                link = _link(
+                link = site_url(
                     reverse("followups:round_detail", args=[update.round_id]) + f"#measure-{update.measure_id}"
                 )
             else:
-                link = _link(reverse("followups:measure_detail", args=[update.measure_id]))
+                link = site_url(reverse("followups:measure_detail", args=[update.measure_id]))
             template = "returned"
         else:
             round_ = log.round
@@ -358,10 +354,10 @@ def build_message(log: ReminderLog, *, connection=None) -> EmailMessage:
                 escalation_days=settings.FOLLOWUP_ESCALATION_DAYS,
             )
             if log.kind == ReminderKind.ESCALATION:
-                link = _link(reverse("followups:board", args=[round_.engagement_id]))
+                link = site_url(reverse("followups:board", args=[round_.engagement_id]))
                 template = "escalation"
             else:
-                link = _link(reverse("followups:round_detail", args=[round_.pk]) + "#report")
+                link = site_url(reverse("followups:round_detail", args=[round_.pk]) + "#report")
                 template = "reminder"
         context["link"] = link
         subject = render_subject(f"followups/email/{template}_subject.txt", context)

@@ -5,6 +5,7 @@ typed, not as `&quot;A&quot; &amp; &lt;B&gt;`. Django escapes everything rendere
 HTML engine, so these render the same templates with escaping off.
 """
 
+from django.conf import settings
 from django.template import Context
 from django.template.loader import get_template
 
@@ -17,3 +18,8 @@ def render_text(template_name: str, context: dict) -> str:
 def render_subject(template_name: str, context: dict) -> str:
     """A one-line subject: the plain text with its white space (line breaks too) folded to single spaces."""
     return " ".join(render_text(template_name, context).split())
+
+
+def site_url(path: str) -> str:
+    """An absolute link to a page of the portal, for e-mails (they are read away from any request)."""
+    return f"{settings.SITE_URL}{path}"

@@ -138,6 +138,67 @@ def test_the_profile_saves_name_and_language(client, manager):
     assert (manager.first_name, manager.language) == ("María", "es")
 
 
+# ---- Changing the e-mail address: the password, then a link to the new mailbox -------------------
+
+
+def change_email(client, email, password=""):
+    return client.post(
+        reverse("accounts:profile"),
+        {"first_name": "María", "last_name": "", "email": email, "current_password": password, "language": "en"},
+    )
+
+
+def test_a_new_e_mail_address_needs_the_current_password(client, manager, mailoutbox):
+    client.force_login(manager)
+    for password in ("", "not-the-password"):
+        response = change_email(client, "thief@example.net", password)
+        assert response.status_code == 200
+        assert "Your current password is needed to change your e-mail address." in response.content.decode()
+    manager.refresh_from_db()
+    assert (manager.email, manager.first_name) == ("maria@example.org", "")
+    assert mailoutbox == []
+
+
+def test_a_new_e_mail_address_takes_effect_only_through_the_link_sent_to_it(
+    client, manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    # when: the password is given with the new address
+    with django_capture_on_commit_callbacks(execute=True):
+        response = change_email(client, "maria.new@example.org", PASSWORD)
+    # then: the address is unchanged yet; the new one gets a link, the old one a warning
+    assert response.status_code == 302
+    manager.refresh_from_db()
+    assert manager.email == "maria@example.org" and manager.first_name == "María"
+    by_address = {m.to[0]: m for m in mailoutbox}
+    assert set(by_address) == {"maria.new@example.org", "maria@example.org"}
+    assert "If it was not you, change your password now" in by_address["maria@example.org"].body
+    assert "/accounts/profile/email/" not in by_address["maria@example.org"].body
+    link = re.search(r"https?://[^/\s]+(/accounts/profile/email/\S+/)", by_address["maria.new@example.org"].body).group(1)
+    # when: the link is followed (signed in)
+    client.get(link)
+    # then: the address changed, and the same link does nothing a second time
+    manager.refresh_from_db()
+    assert manager.email == "maria.new@example.org"
+    again = client.get(link, follow=True)
+    assert "This link is not valid any more" in again.content.decode()
+
+
+def test_an_e_mail_change_link_works_only_for_its_own_user(
+    client, manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        change_email(client, "maria.new@example.org", PASSWORD)
+    link = re.search(r"(/accounts/profile/email/\S+/)", mailoutbox[0].body).group(1)
+    other = make_user("viewer", "PE", username="otro", email="otro@example.org")
+    client.force_login(other)
+    client.get(link)
+    other.refresh_from_db()
+    manager.refresh_from_db()
+    assert (other.email, manager.email) == ("otro@example.org", "maria@example.org")
+
+
 def test_the_profile_refuses_a_bad_e_mail_and_saves_nothing(client, manager):
     client.force_login(manager)
     response = client.post(
