@@ -390,6 +390,14 @@ def _statuses_by_year(measures) -> dict[int, list[tuple[int, str]]]:
     return history
 
 
+def coordination_points():
+    """A round's coordination questionnaire total, summed in the database (None when not answered)."""
+    return sum(
+        (F(f"coordination__{name}") for name, _q in COORDINATION_QUESTIONS[1:]),
+        F(f"coordination__{COORDINATION_QUESTIONS[0][0]}"),
+    )
+
+
 class RoundFact(NamedTuple):
     id: int
     engagement_id: int
@@ -402,13 +410,9 @@ class RoundFact(NamedTuple):
 
 
 def round_facts(where: Slice) -> list[RoundFact]:
-    points = sum(
-        (F(f"coordination__{name}") for name, _q in COORDINATION_QUESTIONS[1:]),
-        F(f"coordination__{COORDINATION_QUESTIONS[0][0]}"),
-    )
     rows = (
         FollowupRound.objects.filter(where.of_engagements())
-        .annotate(submitted_day=_local_day("submitted_at"), points=points)
+        .annotate(submitted_day=_local_day("submitted_at"), points=coordination_points())
         .order_by("due_date", "pk")
         .values_list(
             "id",
