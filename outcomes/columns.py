@@ -1,11 +1,12 @@
 """Every column of the outcome tables, declared once: the dashboards' tables (which the pages show,
 the annual report prints and the dashboard exports write) and the lists managers export.
 
-A column is its key, its header, its kind of figure (how ``ta_portal.figures`` shows it) and where
-an item holds its value. A table names its columns by key (``columns("code", "name")``); the figures of a country's
-or a year's row sit in its ``training``, ``measures`` and ``followup`` blocks, and a table reads
-them there with ``Column.within``. List columns are read from ``QuerySet.values()`` of their
-sources (``sources()``).
+A column is its key, its header, its kind of figure (how ``ta_portal.figures`` shows it; an export
+writes shares, kind "rate", as percentages, so their headers say "(%)") and where an item holds
+its value. A table names its columns by key (``columns("code", "name")``); the figures of a
+country's or a year's row sit in its ``training``, ``measures`` and ``followup`` blocks, and a
+table reads them there with ``Column.within``. List columns are read from ``QuerySet.values()``
+of their sources (``sources()``).
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ _BY_KEY = (
     Column("normalized_gain", gettext_lazy("Normalized gain"), "num"),
     Column("cohens_dz", gettext_lazy("Effect size (Cohen's dz)"), "num"),
     Column("p_value", gettext_lazy("p-value (paired t-test)"), "p"),
-    Column("post_pass_rate", gettext_lazy("Post-test pass rate"), "rate"),
+    Column("post_pass_rate", gettext_lazy("Post-test pass rate (%)"), "rate"),
     # A country's or a year's row of the programme dashboard.
     Column("code", gettext_lazy("Code"), "text"),
     Column("name", gettext_lazy("Country"), "text"),
@@ -186,16 +187,18 @@ _DERIVED = (
     Column("paired_results", gettext_lazy("Paired results"), "int", source="training.n_paired"),
     Column("measures", gettext_lazy("Measures agreed"), "int", source="measures.total"),
     Column("implemented", gettext_lazy("Implemented"), "int", source="measures.by_status.implemented"),
-    Column("implementation_rate", gettext_lazy("Implementation rate"), "rate", source="measures.implementation_rate"),
+    Column(
+        "implementation_rate", gettext_lazy("Implementation rate (%)"), "rate", source="measures.implementation_rate"
+    ),
     Column(
         "implementation_rate_at_year_end",
-        gettext_lazy("Implementation rate at year end"),
+        gettext_lazy("Implementation rate at year end (%)"),
         "rate",
         source="measures.implementation_rate",
     ),
     Column("rounds_due", gettext_lazy("Follow-up rounds due"), "int", source="followup.rounds_due"),
     Column("rounds_on_time", gettext_lazy("Submitted on time"), "int", source="followup.rounds_submitted_on_time"),
-    Column("compliance_rate", gettext_lazy("Follow-up compliance"), "rate", source="followup.compliance_rate"),
+    Column("compliance_rate", gettext_lazy("Follow-up compliance (%)"), "rate", source="followup.compliance_rate"),
     Column("targets_behind", gettext_lazy("Targets behind"), "int", source=lambda row: len(row.behind)),
     Column(
         "behind_on", gettext_lazy("Behind on"), "text", source=lambda row: "; ".join(e.target.title for e in row.behind)

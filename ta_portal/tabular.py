@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ta_portal.figures import DIGITS
+from ta_portal.figures import DIGITS, scaled
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,6 +57,12 @@ def plain(value: Any) -> Any:
     return neutralise(str(value))
 
 
+def exported(value: Any, kind: str = "text") -> Any:
+    """A cell as an export writes it: ``plain``, with shares (kind "rate") as percentages at full
+    precision, so a file never holds a 0–1 fraction beside its 0–100 columns."""
+    return plain(scaled(value, kind))
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a table: its key in the rows, its header, how its values read, and where an
@@ -65,7 +71,8 @@ class Column:
     key: str
     label: str
     # How the page shows it: "text", "date", "status" or a kind of figure of ``ta_portal.figures``
-    # ("pct" a 0–100 figure, "rate" a 0–1 share shown as %, ...). Exports always carry the exact value.
+    # ("pct" a 0–100 figure, "rate" a 0–1 share shown as %, ...). Exports carry the exact value,
+    # shares as percentages (so a "rate" column's header says "(%)").
     kind: str = "text"
     # Where an item holds the value: a path of keys or attributes ("training.n_paired"; the key when
     # empty), or a function of the item.
@@ -126,7 +133,7 @@ class Table:
 
     def values(self) -> Iterator[list[Any]]:
         for row in self.rows:
-            yield [plain(row.get(column.key)) for column in self.columns]
+            yield [exported(row.get(column.key), column.kind) for column in self.columns]
 
 
 class _Echo:
