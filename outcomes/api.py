@@ -20,22 +20,9 @@ from rest_framework.views import APIView
 from engagements.models import Programme
 from ta_portal.api import Pagination
 from ta_portal.tabular import Column, Table, csv_response
+from trainings.statistics import SUMMARY_KEYS
 
 from . import cache, selectors
-
-FIGURE_KEYS = (
-    "n_enrolled",
-    "n_pre",
-    "n_post",
-    "n_paired",
-    "pre_mean_pct",
-    "post_mean_pct",
-    "mean_gain_pct",
-    "normalized_gain",
-    "cohens_dz",
-    "p_value",
-    "post_pass_rate",
-)
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -82,13 +69,13 @@ def _json_ready(row: dict) -> dict:
 
 FIGURES = {
     key: serializers.IntegerField() if key.startswith("n_") else serializers.FloatField(allow_null=True)
-    for key in FIGURE_KEYS
+    for key in SUMMARY_KEYS
 }
 FIGURES_SCHEMA = {
     "type": "object",
     "properties": {
         key: {"type": "integer"} if key.startswith("n_") else {"type": "number", "nullable": True}
-        for key in FIGURE_KEYS
+        for key in SUMMARY_KEYS
     },
 }
 

@@ -68,6 +68,15 @@ class Slice:
             q &= Q(**{programme_path: self.programme.pk})
         return q
 
+    def of_engagements(self) -> Q:
+        """The slice for rows that belong to an engagement through their ``engagement`` field."""
+        return self.q("engagement__country", engagement_path="engagement", programme_path="engagement__programme")
+
+
+def _engagement_rows(model, where: Slice, *, order_by: tuple[str, ...], fields: tuple[str, ...]):
+    """The ``fields`` of the slice's rows of ``model`` (rows that belong to an engagement), in order."""
+    return model.objects.filter(where.of_engagements()).order_by(*order_by).values_list(*fields)
+
 
 # --- Engagements ---------------------------------------------------------------------------------
 
@@ -116,12 +125,8 @@ class PhaseChangeFact(NamedTuple):
 
 
 def phase_change_facts(where: Slice) -> list[PhaseChangeFact]:
-    rows = (
-        PhaseChange.objects.filter(
-            where.q("engagement__country", engagement_path="engagement", programme_path="engagement__programme")
-        )
-        .order_by("changed_at", "pk")
-        .values_list("engagement_id", "to_phase", "changed_at")
+    rows = _engagement_rows(
+        PhaseChange, where, order_by=("changed_at", "pk"), fields=("engagement_id", "to_phase", "changed_at")
     )
     return [PhaseChangeFact(*row) for row in rows]
 
@@ -235,12 +240,11 @@ class ScoreFact(NamedTuple):
 def score_facts(where: Slice) -> list[ScoreFact]:
     """Every assessment of the slice with its scores (drafts too: the timeline shows them; the
     maturity figures keep only final assessments)."""
-    rows = (
-        Assessment.objects.filter(
-            where.q("engagement__country", engagement_path="engagement", programme_path="engagement__programme")
-        )
-        .order_by("start_date", "pk", "scores__dimension__order", "scores__dimension__code")
-        .values_list(
+    rows = _engagement_rows(
+        Assessment,
+        where,
+        order_by=("start_date", "pk", "scores__dimension__order", "scores__dimension__code"),
+        fields=(
             "id",
             "engagement_id",
             "engagement__country_id",
@@ -250,7 +254,7 @@ def score_facts(where: Slice) -> list[ScoreFact]:
             "scores__dimension__code",
             "scores__dimension__name",
             "scores__level",
-        )
+        ),
     )
     return [
         ScoreFact(pk, engagement, country, status, start, end or start, code, name, level)
@@ -266,12 +270,8 @@ class RoundtableFact(NamedTuple):
 
 
 def roundtable_facts(where: Slice) -> list[RoundtableFact]:
-    rows = (
-        Roundtable.objects.filter(
-            where.q("engagement__country", engagement_path="engagement", programme_path="engagement__programme")
-        )
-        .order_by("date", "pk")
-        .values_list("id", "engagement_id", "engagement__country_id", "date")
+    rows = _engagement_rows(
+        Roundtable, where, order_by=("date", "pk"), fields=("id", "engagement_id", "engagement__country_id", "date")
     )
     return [RoundtableFact(*row) for row in rows]
 
@@ -310,9 +310,7 @@ def measure_facts(where: Slice, *, as_of: tuple[date, ...] = ()) -> list[Measure
 
     Year ends, the usual as-of days, come from one pass over the reports (the last report of each
     measure in each year); any other day from a subquery per measure."""
-    measures = Measure.objects.filter(
-        where.q("engagement__country", engagement_path="engagement", programme_path="engagement__programme")
-    )
+    measures = Measure.objects.filter(where.of_engagements())
     counting = StatusUpdate.objects.filter(
         measure=OuterRef("pk"), state__in=[UpdateState.SUBMITTED, UpdateState.ACCEPTED]
     ).order_by()
@@ -392,6 +390,14 @@ def _statuses_by_year(measures) -> dict[int, list[tuple[int, str]]]:
     return history
 
 
+def coordination_points():
+    """A round's coordination questionnaire total, summed in the database (None when not answered)."""
+    return sum(
+        (F(f"coordination__{name}") for name, _q in COORDINATION_QUESTIONS[1:]),
+        F(f"coordination__{COORDINATION_QUESTIONS[0][0]}"),
+    )
+
+
 class RoundFact(NamedTuple):
     id: int
     engagement_id: int
@@ -404,15 +410,9 @@ class RoundFact(NamedTuple):
 
 
 def round_facts(where: Slice) -> list[RoundFact]:
-    points = sum(
-        (F(f"coordination__{name}") for name, _q in COORDINATION_QUESTIONS[1:]),
-        F(f"coordination__{COORDINATION_QUESTIONS[0][0]}"),
-    )
     rows = (
-        FollowupRound.objects.filter(
-            where.q("engagement__country", engagement_path="engagement", programme_path="engagement__programme")
-        )
-        .annotate(submitted_day=_local_day("submitted_at"), points=points)
+        FollowupRound.objects.filter(where.of_engagements())
+        .annotate(submitted_day=_local_day("submitted_at"), points=coordination_points())
         .order_by("due_date", "pk")
         .values_list(
             "id",
@@ -446,12 +446,11 @@ class IndicatorValueFact(NamedTuple):
 def indicator_facts(where: Slice) -> list[IndicatorValueFact]:
     """Every indicator of the slice with its values per round (an indicator with no value yet
     appears once, with ``round_id`` None)."""
-    rows = (
-        Indicator.objects.filter(
-            where.q("engagement__country", engagement_path="engagement", programme_path="engagement__programme")
-        )
-        .order_by("engagement_id", "order", "name", "values__round__due_date")
-        .values_list(
+    rows = _engagement_rows(
+        Indicator,
+        where,
+        order_by=("engagement_id", "order", "name", "values__round__due_date"),
+        fields=(
             "id",
             "name",
             "unit",
@@ -461,12 +460,25 @@ def indicator_facts(where: Slice) -> list[IndicatorValueFact]:
             "values__round_id",
             "values__round__due_date",
             "values__value",
-        )
+        ),
     )
     return [IndicatorValueFact(*row) for row in rows]
 
 
 # --- Everything a page needs, fetched once ---------------------------------------------------------
+
+# Each kind of fact and its query, in the order a page fetches them (``Facts`` has a list of each).
+READERS = {
+    "engagements": engagement_facts,
+    "phase_changes": phase_change_facts,
+    "sessions": session_facts,
+    "results": result_facts,
+    "scores": score_facts,
+    "roundtables": roundtable_facts,
+    "measures": measure_facts,
+    "rounds": round_facts,
+    "indicators": indicator_facts,
+}
 
 
 @dataclass

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,15 +23,16 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 from accounts.scoping import has_role
-from followups.models import CLOSED_STATUSES, COORDINATION_QUESTIONS
+from followups.models import CLOSED_STATUSES
 from followups.selectors import coordination_score
 from ta_portal.tabular import Column, Table
 from trainings.models import Enrolment, TrainingSession
 from trainings.selectors import RESULT_ROW_FIELDS
-from trainings.statistics import ResultRow, prepost_summary
+from trainings.statistics import SEX_ORDER, SUMMARY_KEYS, ResultRow, prepost_summary
 
+from .columns import SEX_LABELS, columns, sources
+from .facts import coordination_points
 from .forms import ExportFilterForm
-from .presentation import SEX_LABELS, training_columns
 
 
 class BadFilterError(ValueError):
@@ -51,83 +52,96 @@ class Dataset:
     readable: Callable | None = None
 
 
+def _filtered(queryset, data, **lookups):
+    """The rows that pass the filters given in ``data``: each filter narrows by its lookup, a field
+    path compared with the value (country codes in capitals) or a function of the value giving a Q."""
+    for name, lookup in lookups.items():
+        value = data.get(name)
+        if not value:
+            continue
+        if name == "country":
+            value = value.upper()
+        queryset = queryset.filter(lookup(value) if callable(lookup) else Q(**{lookup: value}))
+    return queryset
+
+
+def _title_or(field: str):
+    """The ``q`` filter of a list searched in its titles and one more text field."""
+    return lambda text: Q(title__icontains=text) | Q(**{f"{field}__icontains": text})
+
+
+# The filters of a list of what belongs to an engagement (its year filter names a date of its own).
+BY_ENGAGEMENT = {
+    "country": "engagement__country_id",
+    "engagement": "engagement_id",
+    "programme": "engagement__programme_id",
+    "q": "title__icontains",
+}
+
+
 def _engagements(queryset, data) -> Table:
-    if data.get("q"):
-        queryset = queryset.filter(Q(title__icontains=data["q"]) | Q(description__icontains=data["q"]))
-    if data.get("country"):
-        queryset = queryset.filter(country_id=data["country"].upper())
-    if data.get("phase"):
-        queryset = queryset.filter(phase=data["phase"])
-    if data.get("programme"):
-        queryset = queryset.filter(programme_id=data["programme"])
-    if data.get("year"):
-        queryset = queryset.filter(start_date__year=data["year"])
-    columns = [
-        Column("id", "id", "int"),
-        Column("title", _("Title")),
-        Column("country_id", _("Country code")),
-        Column("country__name", _("Country")),
-        Column("programme__code", _("Programme")),
-        Column("phase", _("Phase")),
-        Column("start_date", _("Start"), "date"),
-        Column("end_date", _("End"), "date"),
-        Column("description", _("Description")),
-        Column("n_sessions", _("Training sessions"), "int"),
-        Column("n_measures", _("Measures"), "int"),
-        Column("n_rounds", _("Follow-up rounds"), "int"),
-        Column("created_at", _("Created")),
-        Column("updated_at", _("Updated")),
-    ]
-    return Table(
+    queryset = _filtered(
+        queryset,
+        data,
+        q=_title_or("description"),
+        country="country_id",
+        phase="phase",
+        programme="programme_id",
+        year="start_date__year",
+    )
+    return _listed(
         "engagements",
         _("Engagements"),
-        columns,
+        columns(
+            "id",
+            "title",
+            "country_id",
+            "country__name",
+            "programme__code",
+            "phase",
+            "start_date",
+            "end_date",
+            "description",
+            "n_sessions",
+            "n_measures",
+            "n_rounds",
+            "created_at",
+            "updated_at",
+        ),
         queryset.annotate(
             n_sessions=Count("training_sessions", distinct=True),
             n_measures=Count("measures", distinct=True),
             n_rounds=Count("followup_rounds", distinct=True),
-        ).values(*_keys(columns)),
+        ),
     )
 
 
-SEXES = ("female", "male", "other", "undisclosed")
-FIGURES = ("n_paired", "pre_mean_pct", "post_mean_pct", "mean_gain_pct", "normalized_gain", "post_pass_rate")
+def _listed(name: str, title: str, table_columns: list[Column], queryset) -> Table:
+    """A list read straight from the database: each column from its field."""
+    return Table.read(name, title, table_columns, queryset.values(*sources(table_columns)))
+
+
+# The figures of each sex a list of sessions adds after the figures of all participants.
+FIGURES_BY_SEX = ("n_paired", "pre_mean_pct", "post_mean_pct", "mean_gain_pct", "normalized_gain", "post_pass_rate")
 
 
 def _sessions(queryset, data) -> Table:
-    if data.get("q"):
-        queryset = queryset.filter(Q(title__icontains=data["q"]) | Q(venue__icontains=data["q"]))
-    if data.get("country"):
-        queryset = queryset.filter(
-            pk__in=TrainingSession.countries.through.objects.filter(country_id=data["country"].upper()).values(
-                "trainingsession_id"
-            )
-        )
-    if data.get("kind"):
-        queryset = queryset.filter(kind=data["kind"])
-    if data.get("engagement"):
-        queryset = queryset.filter(engagement_id=data["engagement"])
-    if data.get("programme"):
-        queryset = queryset.filter(engagement__programme_id=data["programme"])
-    if data.get("year"):
-        queryset = queryset.filter(start_date__year=data["year"])
-    sessions = list(
-        queryset.values(
-            "id",
-            "title",
-            "course__title",
-            "kind",
-            "modality",
-            "start_date",
-            "end_date",
-            "venue",
-            "language",
-            "engagement_id",
-            "engagement__title",
-            "max_score",
-            "pass_mark",
-        )
+    held_in = TrainingSession.countries.through.objects
+    queryset = _filtered(
+        queryset,
+        data,
+        q=_title_or("venue"),
+        country=lambda code: Q(pk__in=held_in.filter(country_id=code).values("trainingsession_id")),
+        kind="kind",
+        engagement="engagement_id",
+        programme="engagement__programme_id",
+        year="start_date__year",
     )
+    described = columns(
+        "id", "title", "course__title", "kind", "modality", "start_date", "end_date", "venue", "language"
+    )
+    scored = columns("engagement_id", "engagement__title", "max_score", "pass_mark")
+    sessions = list(queryset.values(*sources([*described, *scored])))
     ids = [s["id"] for s in sessions]
     countries = defaultdict(list)
     through = TrainingSession.countries.through.objects.filter(trainingsession_id__in=ids).order_by("country_id")
@@ -142,114 +156,78 @@ def _sessions(queryset, data) -> Table:
         summary = prepost_summary(rows_by_session[session["id"]])
         row = {**session, "countries": " ".join(countries[session["id"]])}
         row.update({key: summary[key] for key in summary if key not in ("by_sex", "by_agency")})
-        for sex in SEXES:
-            for key in FIGURES:
+        for sex in SEX_ORDER:
+            for key in FIGURES_BY_SEX:
                 row[f"{sex}_{key}"] = summary["by_sex"].get(sex, {}).get(key)
         rows.append(row)
-    columns = [
-        Column("id", "id", "int"),
-        Column("title", _("Title")),
-        Column("course__title", _("Course")),
-        Column("kind", _("Kind")),
-        Column("modality", _("Modality")),
-        Column("start_date", _("Start"), "date"),
-        Column("end_date", _("End"), "date"),
-        Column("venue", _("Venue")),
-        Column("language", _("Language")),
-        Column("countries", _("Countries")),
-        Column("engagement_id", _("Engagement id"), "int"),
-        Column("engagement__title", _("Engagement")),
-        Column("max_score", _("Maximum score"), "num"),
-        Column("pass_mark", _("Pass mark"), "num"),
-        *training_columns(),
+    by_sex = [
+        Column(
+            f"{sex}_{figure.key}",
+            _("%(sex)s: %(figure)s") % {"sex": SEX_LABELS[sex], "figure": figure.label},
+            figure.kind,
+        )
+        for sex in SEX_ORDER
+        for figure in columns(*FIGURES_BY_SEX)
     ]
-    by_key = {column.key: column for column in columns}
-    for sex in SEXES:
-        for key in FIGURES:
-            label = _("%(sex)s: %(figure)s") % {"sex": SEX_LABELS[sex], "figure": by_key[key].label}
-            columns.append(Column(f"{sex}_{key}", label, by_key[key].kind))
-    return Table("training-sessions", _("Training sessions"), columns, rows)
+    table_columns = [*described, *columns("countries"), *scored, *columns(*SUMMARY_KEYS), *by_sex]
+    return Table("training-sessions", _("Training sessions"), table_columns, rows)
 
 
 def _assessments(queryset, data) -> Table:
-    queryset = _common(queryset, data, country="engagement__country_id", year="start_date__year")
-    columns = [
-        Column("id", "id", "int"),
-        Column("title", _("Title")),
-        Column("engagement_id", _("Engagement id"), "int"),
-        Column("engagement__title", _("Engagement")),
-        Column("engagement__country_id", _("Country")),
-        Column("status", _("Status")),
-        Column("start_date", _("Start"), "date"),
-        Column("end_date", _("End"), "date"),
-        Column("framework__name", _("Framework")),
-        Column("framework__version", _("Framework version"), "int"),
-        Column("n_scored", _("Dimensions scored"), "int"),
-        Column("mean_level", _("Mean level"), "level"),
-    ]
-    return Table(
+    queryset = _filtered(queryset, data, **BY_ENGAGEMENT, status="status", year="start_date__year")
+    return _listed(
         "assessments",
         _("Assessments"),
-        columns,
-        queryset.annotate(n_scored=Count("scores"), mean_level=Avg("scores__level")).values(*_keys(columns)),
+        columns(
+            "id",
+            "title",
+            "engagement_id",
+            "engagement__title",
+            "engagement__country_id",
+            "assessment_status",
+            "start_date",
+            "end_date",
+            "framework__name",
+            "framework__version",
+            "n_scored",
+            "mean_level",
+        ),
+        queryset.annotate(n_scored=Count("scores"), mean_level=Avg("scores__level")),
     )
 
 
-def _keys(columns: list[Column]) -> list[str]:
-    """The fields a list export reads: its columns' keys, named once."""
-    return [column.key for column in columns]
-
-
-def _common(queryset, data, *, country: str, year: str | None = None, status: str = "status"):
-    if data.get("country"):
-        queryset = queryset.filter(**{country: data["country"].upper()})
-    if data.get("engagement"):
-        queryset = queryset.filter(engagement_id=data["engagement"])
-    if data.get("programme"):
-        queryset = queryset.filter(engagement__programme_id=data["programme"])
-    if data.get("status") and status:
-        queryset = queryset.filter(**{status: data["status"]})
-    if data.get("year") and year:
-        queryset = queryset.filter(**{year: data["year"]})
-    if data.get("q"):
-        queryset = queryset.filter(title__icontains=data["q"])
-    return queryset
-
-
 def _roundtables(queryset, data) -> Table:
-    queryset = _common(queryset, data, country="engagement__country_id", year="date__year", status="")
-    columns = [
-        Column("id", "id", "int"),
-        Column("title", _("Title")),
-        Column("engagement_id", _("Engagement id"), "int"),
-        Column("engagement__country_id", _("Country")),
-        Column("assessment_id", _("Assessment id"), "int"),
-        Column("date", _("Date"), "date"),
-        Column("online", _("Online")),
-        Column("venue", _("Venue")),
-        Column("n_agencies", _("Agencies"), "int"),
-        Column("n_invited", _("Attendees invited"), "int"),
-        Column("n_attended", _("Attendees present"), "int"),
-        Column("n_measures", _("Measures agreed"), "int"),
-    ]
-    return Table(
+    queryset = _filtered(queryset, data, **BY_ENGAGEMENT, year="date__year")
+    return _listed(
         "roundtables",
         _("Roundtables"),
-        columns,
+        columns(
+            "id",
+            "title",
+            "engagement_id",
+            "engagement__country_id",
+            "assessment_id",
+            "date",
+            "online",
+            "venue",
+            "n_agencies",
+            "n_invited",
+            "n_attended",
+            "n_measures_agreed",
+        ),
         queryset.annotate(
             n_agencies=Count("agencies", distinct=True),
             n_invited=Count("attendance", distinct=True),
             n_attended=Count("attendance", filter=Q(attendance__attended=True), distinct=True),
-            n_measures=Count("measures", distinct=True),
-        ).values(*_keys(columns)),
+            n_measures_agreed=Count("measures", distinct=True),
+        ),
     )
 
 
 def _measures(queryset, data) -> Table:
-    queryset = _common(queryset, data, country="engagement__country_id", year="due_date__year")
+    queryset = _filtered(queryset, data, **BY_ENGAGEMENT, status="status", year="due_date__year")
     today = timezone.localdate()
-    rows = []
-    for row in queryset.values(
+    table_columns = columns(
         "id",
         "title",
         "description",
@@ -259,67 +237,37 @@ def _measures(queryset, data) -> Table:
         "recommendation_id",
         "roundtable_id",
         "roundtable__date",
-        "responsible_agency__acronym",
-        "responsible_agency__name",
+        "responsible_agency",
         "priority",
         "due_date",
-        "status",
+        "reported_status",
         "progress_pct",
         "verified_status",
         "verified_at",
+        "verified",
+        "overdue",
         "latest_update__submitted_at",
         "created_at",
-    ):
+    )
+    computed = {"responsible_agency", "verified", "overdue"}
+    fields = [field for field in sources(table_columns) if field not in computed]
+    rows = []
+    for row in queryset.values(*fields, "responsible_agency__acronym", "responsible_agency__name"):
         open_ = row["status"] not in CLOSED_STATUSES
         row["responsible_agency"] = row.pop("responsible_agency__acronym") or row.pop("responsible_agency__name")
         row.pop("responsible_agency__name", None)
         row["overdue"] = bool(open_ and row["due_date"] and row["due_date"] < today)
         row["verified"] = bool(row["verified_status"]) and row["verified_status"] == row["status"]
         rows.append(row)
-    return Table(
-        "measures",
-        _("Measures"),
-        [
-            Column("id", "id", "int"),
-            Column("title", _("Title")),
-            Column("description", _("Description")),
-            Column("engagement_id", _("Engagement id"), "int"),
-            Column("engagement__title", _("Engagement")),
-            Column("engagement__country_id", _("Country")),
-            Column("recommendation_id", _("Recommendation id"), "int"),
-            Column("roundtable_id", _("Roundtable id"), "int"),
-            Column("roundtable__date", _("Agreed at roundtable on"), "date"),
-            Column("responsible_agency", _("Responsible agency")),
-            Column("priority", _("Priority")),
-            Column("due_date", _("Due"), "date"),
-            Column("status", _("Reported status")),
-            Column("progress_pct", _("Reported progress (%)"), "int"),
-            Column("verified_status", _("Verified status")),
-            Column("verified_at", _("Verified at")),
-            Column("verified", _("Verified as reported")),
-            Column("overdue", _("Overdue")),
-            Column("latest_update__submitted_at", _("Last reported")),
-            Column("created_at", _("Created")),
-        ],
-        rows,
-    )
+    return Table.read("measures", _("Measures"), table_columns, rows)
 
 
 def _rounds(queryset, data) -> Table:
     today = timezone.localdate()
-    queryset = _common(
-        queryset.with_status(today),
-        data,
-        country="engagement__country_id",
-        year="due_date__year",
-        status="round_status",
+    queryset = _filtered(
+        queryset.with_status(today), data, **BY_ENGAGEMENT, status="round_status", year="due_date__year"
     )
-    points = sum(
-        (F(f"coordination__{name}") for name, _q in COORDINATION_QUESTIONS[1:]),
-        F(f"coordination__{COORDINATION_QUESTIONS[0][0]}"),
-    )
-    rows = []
-    for row in queryset.annotate(n_measures=Count("round_measures", distinct=True), points=points).values(
+    table_columns = columns(
         "id",
         "engagement_id",
         "engagement__title",
@@ -328,60 +276,51 @@ def _rounds(queryset, data) -> Table:
         "due_date",
         "round_status",
         "submitted_at",
+        "on_time",
         "closed_at",
-        "n_measures",
-        "points",
-    ):
+        "n_measures_asked",
+        "coordination",
+    )
+    computed = {"on_time", "coordination"}
+    fields = [field for field in sources(table_columns) if field not in computed]
+    rows = []
+    annotated = queryset.annotate(n_measures_asked=Count("round_measures", distinct=True), points=coordination_points())
+    for row in annotated.values(*fields, "points"):
         submitted = row["submitted_at"]
         row["on_time"] = None if submitted is None else timezone.localdate(submitted) <= row["due_date"]
         row["coordination"] = coordination_score(row.pop("points"))
         rows.append(row)
-    return Table(
-        "followup-rounds",
-        _("Follow-up rounds"),
-        [
-            Column("id", "id", "int"),
-            Column("engagement_id", _("Engagement id"), "int"),
-            Column("engagement__title", _("Engagement")),
-            Column("engagement__country_id", _("Country")),
-            Column("opens_on", _("Opened"), "date"),
-            Column("due_date", _("Due"), "date"),
-            Column("round_status", _("Status")),
-            Column("submitted_at", _("Submitted")),
-            Column("on_time", _("On time")),
-            Column("closed_at", _("Closed")),
-            Column("n_measures", _("Measures asked about"), "int"),
-            Column("coordination", _("Coordination score (0–100)"), "score"),
-        ],
-        rows,
-    )
+    return Table.read("followup-rounds", _("Follow-up rounds"), table_columns, rows)
 
 
 def _indicator_values(queryset, data) -> Table:
-    if data.get("country"):
-        queryset = queryset.filter(round__engagement__country_id=data["country"].upper())
-    if data.get("engagement"):
-        queryset = queryset.filter(round__engagement_id=data["engagement"])
-    if data.get("programme"):
-        queryset = queryset.filter(round__engagement__programme_id=data["programme"])
-    if data.get("year"):
-        queryset = queryset.filter(round__due_date__year=data["year"])
-    if data.get("q"):
-        queryset = queryset.filter(indicator__name__icontains=data["q"])
-    columns = [
-        Column("indicator_id", _("Indicator id"), "int"),
-        Column("indicator__name", _("Indicator")),
-        Column("indicator__unit", _("Unit")),
-        Column("indicator__baseline", _("Baseline"), "num"),
-        Column("indicator__target", _("Target"), "num"),
-        Column("round__engagement_id", _("Engagement id"), "int"),
-        Column("round__engagement__country_id", _("Country")),
-        Column("round_id", _("Round id"), "int"),
-        Column("round__due_date", _("Round due"), "date"),
-        Column("value", _("Value"), "num"),
-        Column("note", _("Note")),
-    ]
-    return Table("indicator-values", _("Indicator values"), columns, queryset.values(*_keys(columns)))
+    queryset = _filtered(
+        queryset,
+        data,
+        country="round__engagement__country_id",
+        engagement="round__engagement_id",
+        programme="round__engagement__programme_id",
+        year="round__due_date__year",
+        q="indicator__name__icontains",
+    )
+    return _listed(
+        "indicator-values",
+        _("Indicator values"),
+        columns(
+            "indicator_id",
+            "indicator__name",
+            "indicator__unit",
+            "indicator__baseline",
+            "indicator__target",
+            "round__engagement_id",
+            "round__engagement__country_id",
+            "round_id",
+            "round__due_date",
+            "value",
+            "note",
+        ),
+        queryset,
+    )
 
 
 def _model(dotted: str):

@@ -6,26 +6,21 @@ annual report PDF embed). Nothing here queries the database.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 
-from engagements.models import Engagement
 from reports.charts import Series, bar_chart, line_chart, paired_dot_plot, radar_chart
 from ta_portal.figures import shown_value
 from ta_portal.tabular import Column, Table
+from trainings.statistics import SUMMARY_KEYS
 
 from . import figures
 from .charts import Progress, TimelineBar, TimelineRow, progress_chart, timeline_chart
-from .models import ActivityTarget, OutcomeTarget
-from .selectors import CountryDashboard, ProgrammeDashboard
+from .columns import PHASE_LABELS, SEX_LABELS, columns
+from .selectors import PHASES, CountryDashboard, ProgrammeDashboard
 from .targets import STATUS_LABELS as TARGET_STATUS
 
-SEX_LABELS = {
-    "female": gettext_lazy("Female"),
-    "male": gettext_lazy("Male"),
-    "other": gettext_lazy("Other"),
-    "undisclosed": gettext_lazy("Undisclosed"),
-}
 STATUS_LABELS = {
     "not_started": gettext_lazy("Not started"),
     "in_progress": gettext_lazy("In progress"),
@@ -34,27 +29,8 @@ STATUS_LABELS = {
     "not_implemented": gettext_lazy("Not implemented"),
     "cancelled": gettext_lazy("Cancelled"),
 }
-PHASE_LABELS = dict(Engagement.Phase.choices)
-METRIC_LABELS = {**dict(ActivityTarget.Metric.choices), **dict(OutcomeTarget.Metric.choices)}
 # The phone-friendly width of the charts: their text stays legible when scaled to a small screen.
 CHART_WIDTH = 440
-
-
-def training_columns() -> list[Column]:
-    """The pre/post figures as columns: dashboards, the list export of sessions, the report."""
-    return [
-        Column("n_enrolled", _("Enrolled"), "int"),
-        Column("n_pre", _("With pre-test"), "int"),
-        Column("n_post", _("With post-test"), "int"),
-        Column("n_paired", _("Paired"), "int"),
-        Column("pre_mean_pct", _("Pre-test mean (%)"), "pct"),
-        Column("post_mean_pct", _("Post-test mean (%)"), "pct"),
-        Column("mean_gain_pct", _("Mean gain (points)"), "gain"),
-        Column("normalized_gain", _("Normalized gain"), "num"),
-        Column("cohens_dz", _("Effect size (Cohen's dz)"), "num"),
-        Column("p_value", _("p-value (paired t-test)"), "p"),
-        Column("post_pass_rate", _("Post-test pass rate"), "rate"),
-    ]
 
 
 # --- Programme dashboard ---------------------------------------------------------------------------------
@@ -70,117 +46,54 @@ def programme_tables(dashboard: ProgrammeDashboard) -> dict[str, Table]:
 
 
 def targets_table(dashboard: ProgrammeDashboard) -> Table:
-    rows = []
-    for evaluation in dashboard.evaluations:
-        target = evaluation.target
-        rows.append(
-            {
-                "objective_code": target.objective.code if target.objective else "",
-                "objective": target.objective.title if target.objective else "",
-                "target": target.title,
-                "level": _("Activity") if evaluation.kind == "activity" else _("Outcome"),
-                "metric": str(METRIC_LABELS.get(target.metric, target.metric)),
-                "session_kind": target.get_session_kind_display() if target.session_kind else "",
-                "country": target.country.local_name if target.country_id else _("All countries"),
-                "period_start": target.period_start,
-                "period_end": target.period_end,
-                "counted_to": evaluation.window.end,
-                "comparison": target.get_comparator_display() if evaluation.kind == "outcome" else "≥",
-                "target_value": evaluation.target_value,
-                "expected": evaluation.expected,
-                "actual": evaluation.actual,
-                "unit": evaluation.unit.strip(),
-                "status": evaluation.status,
-                "_status_label": evaluation.status_label,
-            }
-        )
-    return Table(
+    return Table.read(
         "targets",
         _("Targets against actuals"),
-        [
-            Column("target", _("Target")),
-            Column("status", _("Status"), "status"),
-            Column("actual", _("Actual"), "short"),
-            Column("comparison", _("Comparison")),
-            Column("target_value", _("Target value"), "short"),
-            Column("expected", _("Expected by then"), "short"),
-            Column("unit", _("Unit")),
-            Column("level", _("Level")),
-            Column("metric", _("Measured by")),
-            Column("session_kind", _("Kind of session")),
-            Column("country", _("Country")),
-            Column("objective_code", _("Objective")),
-            Column("objective", _("Objective title")),
-            Column("period_start", _("Period start"), "date"),
-            Column("period_end", _("Period end"), "date"),
-            Column("counted_to", _("Counted up to"), "date"),
-        ],
-        rows,
+        columns(
+            "target",
+            "status",
+            "actual",
+            "comparison",
+            "target_value",
+            "expected",
+            "unit",
+            "level",
+            "metric",
+            "session_kind",
+            "country",
+            "objective_code",
+            "objective",
+            "period_start",
+            "period_end",
+            "counted_to",
+        ),
+        dashboard.evaluations,
         sheet=_("Targets"),
+        extra=lambda evaluation: {"_status_label": evaluation.status_label},
     )
 
 
+def _row_training(*keys: str) -> list[Column]:
+    """Training figures of a country's or a year's row (they sit in its ``training`` block)."""
+    return [column.within("training") for column in columns(*keys)]
+
+
 def countries_table(dashboard: ProgrammeDashboard) -> Table:
-    rows = []
-    for row in dashboard.countries:
-        training = row.training
-        rows.append(
-            {
-                "code": row.code,
-                "name": row.name,
-                "_link_name": reverse("outcomes:country", args=[row.code]) + f"?year={dashboard.year}",
-                "engagements": len(row.engagements),
-                "phases": ", ".join(str(PHASE_LABELS.get(e.phase, e.phase)) for e in row.engagements),
-                "sessions": row.sessions,
-                "people": row.people,
-                "n_paired": training["n_paired"],
-                "pre_mean_pct": training["pre_mean_pct"],
-                "post_mean_pct": training["post_mean_pct"],
-                "mean_gain_pct": training["mean_gain_pct"],
-                "normalized_gain": training["normalized_gain"],
-                "post_pass_rate": training["post_pass_rate"],
-                "measures": row.measures["total"],
-                "implemented": row.measures["by_status"]["implemented"],
-                "implementation_rate": row.measures["implementation_rate"],
-                "rounds_due": row.followup["rounds_due"],
-                "rounds_on_time": row.followup["rounds_submitted_on_time"],
-                "compliance_rate": row.followup["compliance_rate"],
-                "maturity_change": row.maturity_change,
-                "targets_behind": len(row.behind),
-                "behind_on": "; ".join(e.target.title for e in row.behind),
-                "status": row.status,
-                "_status_label": _status_label(row.status),
-            }
-        )
-    return Table(
+    return Table.read(
         "countries",
         _("Countries in %(year)s") % {"year": dashboard.year},
         [
-            Column("code", _("Code")),
-            Column("name", _("Country")),
-            Column("engagements", _("Engagements"), "int"),
-            Column("phases", _("Phases")),
-            Column("sessions", _("Sessions held"), "int"),
-            Column("people", _("People trained"), "int"),
-            Column("n_paired", _("Paired results"), "int"),
-            Column("pre_mean_pct", _("Pre-test mean (%)"), "pct"),
-            Column("post_mean_pct", _("Post-test mean (%)"), "pct"),
-            Column("mean_gain_pct", _("Mean gain (points)"), "gain"),
-            Column("normalized_gain", _("Normalized gain"), "num"),
-            Column("post_pass_rate", _("Post-test pass rate"), "rate"),
-            Column("measures", _("Measures agreed"), "int"),
-            Column("implemented", _("Implemented"), "int"),
-            Column("implementation_rate", _("Implementation rate"), "rate"),
-            Column("rounds_due", _("Follow-up rounds due"), "int"),
-            Column("rounds_on_time", _("Submitted on time"), "int"),
-            Column("compliance_rate", _("Follow-up compliance"), "rate"),
-            Column("maturity_change", _("Maturity change (levels)"), "change"),
-            Column("targets_behind", _("Targets behind"), "int"),
-            Column("behind_on", _("Behind on")),
-            Column("status", _("Status"), "status"),
+            *columns("code", "name", "engagements", "phases", "sessions", "people", "paired_results"),
+            *_row_training("pre_mean_pct", "post_mean_pct", "mean_gain_pct", "normalized_gain", "post_pass_rate"),
+            *columns("measures", "implemented", "implementation_rate", "rounds_due", "rounds_on_time"),
+            *columns("compliance_rate", "maturity_change", "targets_behind", "behind_on", "status"),
         ],
-        rows,
+        dashboard.countries,
         sheet=_("Countries"),
+        extra=lambda row: {
+            "_link_name": reverse("outcomes:country", args=[row.code]) + f"?year={dashboard.year}",
+            "_status_label": _status_label(row.status),
+        },
     )
 
 
@@ -189,62 +102,31 @@ def _status_label(status: str) -> str:
 
 
 def countries_by_sex_table(dashboard: ProgrammeDashboard) -> Table:
-    rows = []
-    for row in dashboard.countries:
-        for sex, block in row.training["by_sex"].items():
-            rows.append({"code": row.code, "name": row.name, "sex": str(SEX_LABELS.get(sex, sex)), **block})
-    return Table(
+    groups = [
+        {"code": row.code, "name": row.name, "sex": str(SEX_LABELS.get(sex, sex)), **block}
+        for row in dashboard.countries
+        for sex, block in row.training["by_sex"].items()
+    ]
+    return Table.read(
         "countries_by_sex",
         _("Training results by country and sex, %(year)s") % {"year": dashboard.year},
-        [Column("code", _("Code")), Column("name", _("Country")), Column("sex", _("Sex")), *training_columns()],
-        rows,
+        columns("code", "name", "sex", *SUMMARY_KEYS),
+        groups,
         sheet=_("Countries by sex"),
     )
 
 
 def trends_table(dashboard: ProgrammeDashboard) -> Table:
-    rows = []
-    for row in dashboard.trends:
-        rows.append(
-            {
-                "year": row.year,
-                "sessions": row.sessions,
-                "people": row.people,
-                "n_paired": row.training["n_paired"],
-                "pre_mean_pct": row.training["pre_mean_pct"],
-                "post_mean_pct": row.training["post_mean_pct"],
-                "mean_gain_pct": row.training["mean_gain_pct"],
-                "post_pass_rate": row.training["post_pass_rate"],
-                "measures_agreed": row.measures_agreed,
-                "implementation_rate": row.measures["implementation_rate"],
-                "rounds_due": row.followup["rounds_due"],
-                "compliance_rate": row.followup["compliance_rate"],
-                "coordination": row.coordination,
-                "assessments": row.assessments,
-                "maturity_change": row.maturity_change,
-            }
-        )
-    return Table(
+    return Table.read(
         "trends",
         _("Trends by year"),
         [
-            Column("year", _("Year")),
-            Column("sessions", _("Sessions held"), "int"),
-            Column("people", _("People trained"), "int"),
-            Column("n_paired", _("Paired results"), "int"),
-            Column("pre_mean_pct", _("Pre-test mean (%)"), "pct"),
-            Column("post_mean_pct", _("Post-test mean (%)"), "pct"),
-            Column("mean_gain_pct", _("Mean gain (points)"), "gain"),
-            Column("post_pass_rate", _("Post-test pass rate"), "rate"),
-            Column("measures_agreed", _("Measures agreed"), "int"),
-            Column("implementation_rate", _("Implementation rate at year end"), "rate"),
-            Column("rounds_due", _("Follow-up rounds due"), "int"),
-            Column("compliance_rate", _("Follow-up compliance"), "rate"),
-            Column("coordination", _("Coordination score (0–100)"), "score"),
-            Column("assessments", _("Assessments completed"), "int"),
-            Column("maturity_change", _("Maturity change (levels)"), "change"),
+            *columns("year", "sessions", "people", "paired_results"),
+            *_row_training("pre_mean_pct", "post_mean_pct", "mean_gain_pct", "post_pass_rate"),
+            *columns("measures_agreed", "implementation_rate_at_year_end", "rounds_due", "compliance_rate"),
+            *columns("coordination", "assessments", "maturity_change"),
         ],
-        rows,
+        dashboard.trends,
         sheet=_("Trends"),
     )
 
@@ -280,32 +162,17 @@ def programme_charts(dashboard: ProgrammeDashboard) -> dict:
     trends = dashboard.trends
     if trends:
         categories = [str(row.year) for row in trends]
-
-        charts["training_trend"] = line_chart(
-            categories=categories,
-            series=[
-                Series(_("Post-test mean"), [shown_value(r.training["post_mean_pct"], "pct") for r in trends]),
-                Series(_("Pass rate"), [shown_value(r.training["post_pass_rate"], "rate") for r in trends]),
-            ],
-            max_value=100,
-            unit="%",
+        post_mean, pass_rate = _row_training("post_mean_pct", "post_pass_rate")
+        implemented, on_time = columns("implementation_rate", "compliance_rate")
+        charts["training_trend"] = _percent_lines(
+            categories,
+            [_series(_("Post-test mean"), post_mean, trends), _series(_("Pass rate"), pass_rate, trends)],
             title=_("Training results by year (%)"),
-            width=CHART_WIDTH,
-            height=260,
         )
-        charts["followup_trend"] = line_chart(
-            categories=categories,
-            series=[
-                Series(
-                    _("Measures implemented"), [shown_value(r.measures["implementation_rate"], "rate") for r in trends]
-                ),
-                Series(_("Rounds on time"), [shown_value(r.followup["compliance_rate"], "rate") for r in trends]),
-            ],
-            max_value=100,
-            unit="%",
+        charts["followup_trend"] = _percent_lines(
+            categories,
+            [_series(_("Measures implemented"), implemented, trends), _series(_("Rounds on time"), on_time, trends)],
             title=_("Measures implemented and follow-up on time by year (%)"),
-            width=CHART_WIDTH,
-            height=260,
         )
         charts["people"] = bar_chart(
             items=[(str(r.year), r.people) for r in trends],
@@ -314,6 +181,18 @@ def programme_charts(dashboard: ProgrammeDashboard) -> dict:
             label_width=60,
         )
     return charts
+
+
+def _series(label: str, column: Column, rows) -> Series:
+    """A chart's series: one column of the rows, each value as the display policy shows it."""
+    return Series(label, [shown_value(column.read(row), column.kind) for row in rows])
+
+
+def _percent_lines(categories: list[str], series: list[Series], *, title: str) -> SafeString:
+    """Percentages by year as lines."""
+    return line_chart(
+        categories=categories, series=series, max_value=100, unit="%", title=title, width=CHART_WIDTH, height=260
+    )
 
 
 def country_summary_charts(dashboard: ProgrammeDashboard) -> dict:
@@ -338,9 +217,6 @@ def country_summary_charts(dashboard: ProgrammeDashboard) -> dict:
 # --- Country dashboard ------------------------------------------------------------------------------------
 
 
-PHASES = ("assessment", "roundtable", "capacity_building", "follow_up")
-
-
 def country_tables(dashboard: CountryDashboard) -> dict[str, Table]:
     return {
         "engagements": engagements_table(dashboard),
@@ -358,9 +234,9 @@ def engagements_table(dashboard: CountryDashboard) -> Table:
     for timeline in dashboard.timelines:
         engagement = timeline.engagement
         row = {
-            "title": engagement.title,
-            "_link_title": reverse("engagements:detail", args=[engagement.id]),
-            "phase": str(PHASE_LABELS.get(engagement.phase, engagement.phase)),
+            "engagement__title": engagement.title,
+            "_link_engagement__title": reverse("engagements:detail", args=[engagement.id]),
+            "current_phase": str(PHASE_LABELS.get(engagement.phase, engagement.phase)),
             "start_date": engagement.start_date,
             "end_date": engagement.end_date,
         }
@@ -369,20 +245,22 @@ def engagements_table(dashboard: CountryDashboard) -> Table:
             row[f"{span.phase}_to"] = span.end
             row[f"{span.phase}_what"] = span.detail
         rows.append(row)
-    columns = [
-        Column("title", _("Engagement")),
-        Column("phase", _("Current phase")),
-        Column("start_date", _("Start"), "date"),
-        Column("end_date", _("End"), "date"),
+    phase_columns = [
+        Column(f"{phase}_{part}", label % {"phase": PHASE_LABELS[phase]}, kind)
+        for phase in PHASES
+        for part, label, kind in (
+            ("from", _("%(phase)s from"), "date"),
+            ("to", _("%(phase)s to"), "date"),
+            ("what", _("%(phase)s: what"), "text"),
+        )
     ]
-    for phase in PHASES:
-        label = PHASE_LABELS[phase]
-        columns += [
-            Column(f"{phase}_from", _("%(phase)s from") % {"phase": label}, "date"),
-            Column(f"{phase}_to", _("%(phase)s to") % {"phase": label}, "date"),
-            Column(f"{phase}_what", _("%(phase)s: what") % {"phase": label}),
-        ]
-    return Table("engagements", _("Engagements through the four phases"), columns, rows, sheet=_("Engagements"))
+    return Table(
+        "engagements",
+        _("Engagements through the four phases"),
+        [*columns("engagement__title", "current_phase", "start_date", "end_date"), *phase_columns],
+        rows,
+        sheet=_("Engagements"),
+    )
 
 
 def maturity_table(dashboard: CountryDashboard) -> Table:
@@ -392,22 +270,14 @@ def maturity_table(dashboard: CountryDashboard) -> Table:
         {
             "code": code,
             "dimension": dashboard.dimension_names.get(code, code),
-            "baseline": block["baseline"].get(code),
-            "latest": block["latest"].get(code),
-            "change": block["change"].get(code),
+            **{part: block[part].get(code) for part in ("baseline", "latest", "change")},
         }
         for code in codes
     ]
     return Table(
         "maturity",
         _("Maturity: baseline and latest assessment"),
-        [
-            Column("code", _("Code")),
-            Column("dimension", _("Dimension")),
-            Column("baseline", _("Baseline level"), "int"),
-            Column("latest", _("Latest level"), "int"),
-            Column("change", pgettext("difference between two maturity levels", "Change"), "int"),
-        ],
+        columns("code", "dimension", "baseline", "latest", "change"),
         rows,
         sheet=_("Maturity"),
     )
@@ -415,63 +285,47 @@ def maturity_table(dashboard: CountryDashboard) -> Table:
 
 def training_table(dashboard: CountryDashboard) -> Table:
     block = dashboard.training
-    rows = [{"group": _("All participants"), **{k: block[k] for k in figures_keys()}}]
-    for sex, figures_ in block["by_sex"].items():
-        rows.append({"group": str(SEX_LABELS.get(sex, sex)), **figures_})
-    return Table(
-        "training",
-        _("Training gains by sex"),
-        [Column("group", _("Participants")), *training_columns()],
-        rows,
-        sheet=_("Training by sex"),
-    )
-
-
-def figures_keys() -> list[str]:
-    return [column.key for column in training_columns()]
+    groups = [
+        (_("All participants"), block),
+        *((SEX_LABELS.get(sex, sex), group_figures) for sex, group_figures in block["by_sex"].items()),
+    ]
+    return _groups_table("training", _("Training gains by sex"), "participants", groups, sheet=_("Training by sex"))
 
 
 def training_by_agency_table(dashboard: CountryDashboard) -> Table:
-    rows = [
-        {"group": dashboard.agency_names.get(agency, str(agency)), **figures_}
-        for agency, figures_ in dashboard.training["by_agency"].items()
-    ]
-    rows.sort(key=lambda row: str(row["group"]).lower())
-    return Table(
-        "training_by_agency",
-        _("Training gains by agency"),
-        [Column("group", _("Agency")), *training_columns()],
-        rows,
-        sheet=_("Training by agency"),
+    groups = sorted(
+        (
+            (dashboard.agency_names.get(agency, str(agency)), group_figures)
+            for agency, group_figures in dashboard.training["by_agency"].items()
+        ),
+        key=lambda group: str(group[0]).lower(),
     )
+    return _groups_table(
+        "training_by_agency", _("Training gains by agency"), "agency", groups, sheet=_("Training by agency")
+    )
+
+
+def _groups_table(name: str, title: str, group: str, groups: list[tuple], *, sheet: str) -> Table:
+    """The training figures of groups of participants, a row each, the group named first."""
+    rows = [{group: str(label), **figures_} for label, figures_ in groups]
+    return Table.read(name, title, columns(group, *SUMMARY_KEYS), rows, sheet=sheet)
 
 
 def measures_table(dashboard: CountryDashboard) -> Table:
-    verified = dashboard.verified["by_status"] if dashboard.verified else {}
-    rows = [
-        {
-            "status": str(STATUS_LABELS[status]),
-            "reported": count,
-            "verified": verified.get(status) if dashboard.verified else None,
-        }
+    verified = dashboard.verified or {}
+    counts = [
+        (str(STATUS_LABELS[status]), count, verified.get("by_status", {}).get(status))
         for status, count in dashboard.measures["by_status"].items()
     ]
-    rows.append(
-        {
-            "status": _("Total"),
-            "reported": dashboard.measures["total"],
-            "verified": dashboard.verified["total"] if dashboard.verified else None,
-        }
-    )
+    counts.append((_("Total"), dashboard.measures["total"], verified.get("total")))
     return Table(
         "measures",
         _("Measures by status"),
+        columns("measure_status", "reported", "verified_by_manager"),
         [
-            Column("status", _("Status")),
-            Column("reported", _("Reported by the country"), "int"),
-            Column("verified", _("Verified by a manager"), "int"),
+            {"measure_status": status, "reported": reported, "verified_by_manager": verified_count}
+            for status, reported, verified_count in counts
         ],
-        rows,
         sheet=_("Measures"),
     )
 
@@ -485,7 +339,7 @@ def rounds_table(dashboard: CountryDashboard) -> Table:
             on_time = _("Not submitted") if r.due_date < dashboard.today else _("Open")
         rows.append(
             {
-                "engagement": dashboard.engagement_names.get(r.engagement_id, ""),
+                "engagement__title": dashboard.engagement_names.get(r.engagement_id, ""),
                 "opens_on": r.opens_on,
                 "due_date": r.due_date,
                 "submitted_on": r.submitted_on,
@@ -496,14 +350,7 @@ def rounds_table(dashboard: CountryDashboard) -> Table:
     return Table(
         "rounds",
         _("Follow-up rounds"),
-        [
-            Column("engagement", _("Engagement")),
-            Column("opens_on", _("Opened"), "date"),
-            Column("due_date", _("Due"), "date"),
-            Column("submitted_on", _("Submitted"), "date"),
-            Column("on_time", _("On time")),
-            Column("coordination", _("Coordination score (0–100)"), "score"),
-        ],
+        columns("engagement__title", "opens_on", "due_date", "submitted_on", "on_time", "coordination"),
         rows,
         sheet=_("Rounds"),
     )
@@ -512,22 +359,25 @@ def rounds_table(dashboard: CountryDashboard) -> Table:
 def indicators_table(dashboard: CountryDashboard) -> Table:
     rows = []
     for series in dashboard.indicators:
-        base = {"indicator": series.name, "unit": series.unit, "baseline": series.baseline, "target": series.target}
-        if not series.points:
-            rows.append({**base, "due_date": None, "value": None})
-        for day, value in series.points:
-            rows.append({**base, "due_date": day, "value": value})
+        indicator = {
+            "indicator__name": series.name,
+            "indicator__unit": series.unit,
+            "indicator__baseline": series.baseline,
+            "indicator__target": series.target,
+        }
+        for day, value in series.points or [(None, None)]:
+            rows.append({**indicator, "round__due_date": day, "value": value})
     return Table(
         "indicators",
         _("Indicator values by round"),
-        [
-            Column("indicator", _("Indicator")),
-            Column("unit", _("Unit")),
-            Column("baseline", _("Baseline"), "num"),
-            Column("target", _("Target"), "num"),
-            Column("due_date", _("Round due"), "date"),
-            Column("value", _("Value"), "num"),
-        ],
+        columns(
+            "indicator__name",
+            "indicator__unit",
+            "indicator__baseline",
+            "indicator__target",
+            "round__due_date",
+            "value",
+        ),
         rows,
         sheet=_("Indicators"),
     )

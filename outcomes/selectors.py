@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from django.db.models import Q
 from django.http import Http404
@@ -26,24 +27,10 @@ from .targets import Evaluation, evaluate_activity, evaluate_all, evaluate_outco
 def fetch(where: f.Slice, parts: set[str], *, today: date, as_of: tuple[date, ...] = ()) -> f.Facts:
     """The facts named in ``parts``, one query each."""
     found = f.Facts(where=where, today=today, as_of=as_of)
-    if "engagements" in parts:
-        found.engagements = f.engagement_facts(where)
-    if "phase_changes" in parts:
-        found.phase_changes = f.phase_change_facts(where)
-    if "sessions" in parts:
-        found.sessions = f.session_facts(where)
-    if "results" in parts:
-        found.results = f.result_facts(where)
-    if "scores" in parts:
-        found.scores = f.score_facts(where)
-    if "roundtables" in parts:
-        found.roundtables = f.roundtable_facts(where)
-    if "measures" in parts:
-        found.measures = f.measure_facts(where, as_of=as_of)
-    if "rounds" in parts:
-        found.rounds = f.round_facts(where)
-    if "indicators" in parts:
-        found.indicators = f.indicator_facts(where)
+    readers = {**f.READERS, "measures": partial(f.measure_facts, as_of=as_of)}
+    for part, read in readers.items():
+        if part in parts:
+            setattr(found, part, read(where))
     return found
 
 

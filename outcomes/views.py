@@ -65,19 +65,33 @@ def programme_dashboard(request, code: str):
     scope, programme, form, dashboard = _programme_context(request, code)
     report = services.annual_report_latest(programme=programme, year=dashboard.year, scope=scope)
     export_query = f"year={dashboard.year}"
-    return render(
+    return _dashboard_page(
         request,
         "outcomes/programme_dashboard.html",
+        dashboard,
+        tables=presentation.programme_tables,
+        charts=presentation.programme_charts,
+        export_query=export_query,
+        fragment_key=cache.key_for("programme-page", (programme.pk, export_query, dashboard.today), scope),
+        programme=programme,
+        form=form,
+        report=report,
+    )
+
+
+def _dashboard_page(request, template: str, dashboard, *, tables, charts, export_query: str, fragment_key, **context):
+    """A dashboard page; ``tables`` and ``charts`` lay the dashboard out, only if the page's figures
+    are not already rendered in the cache."""
+    return render(
+        request,
+        template,
         {
-            "programme": programme,
-            "form": form,
             "dashboard": dashboard,
-            # Laid out only if the page's figures are not already rendered in the cache.
-            "tables": SimpleLazyObject(lambda: presentation.programme_tables(dashboard)),
-            "charts": SimpleLazyObject(lambda: presentation.programme_charts(dashboard)),
-            "report": report,
+            "tables": SimpleLazyObject(lambda: tables(dashboard)),
+            "charts": SimpleLazyObject(lambda: charts(dashboard)),
             "export_query": export_query,
-            "fragment_key": cache.key_for("programme-page", (programme.pk, export_query, dashboard.today), scope),
+            "fragment_key": fragment_key,
+            **context,
         },
     )
 
@@ -138,23 +152,20 @@ def country_dashboard(request, code: str):
     query = request.GET.copy()
     query.pop("table", None)
     export_query = query.urlencode()
-    return render(
+    return _dashboard_page(
         request,
         "outcomes/country_dashboard.html",
-        {
-            "country": country,
-            "form": form,
-            "dashboard": dashboard,
-            # Laid out only if the page's figures are not already rendered in the cache.
-            "tables": SimpleLazyObject(lambda: presentation.country_tables(dashboard)),
-            "charts": SimpleLazyObject(lambda: presentation.country_charts(dashboard)),
-            "export_query": export_query,
-            "fragment_key": cache.key_for(
-                "country-page",
-                (country.pk, export_query, getattr(dashboard.programme, "pk", None), dashboard.today),
-                outcome_scope(request.user),
-            ),
-        },
+        dashboard,
+        tables=presentation.country_tables,
+        charts=presentation.country_charts,
+        export_query=export_query,
+        fragment_key=cache.key_for(
+            "country-page",
+            (country.pk, export_query, getattr(dashboard.programme, "pk", None), dashboard.today),
+            outcome_scope(request.user),
+        ),
+        country=country,
+        form=form,
     )
 
 

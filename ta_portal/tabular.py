@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ta_portal.figures import DIGITS
+from ta_portal.figures import DIGITS, scaled
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,17 +57,44 @@ def plain(value: Any) -> Any:
     return neutralise(str(value))
 
 
+def exported(value: Any, kind: str = "text") -> Any:
+    """A cell as an export writes it: ``plain``, with shares (kind "rate") as percentages at full
+    precision, so a file never holds a 0–1 fraction beside its 0–100 columns."""
+    return plain(scaled(value, kind))
+
+
 @dataclass(frozen=True)
 class Column:
+    """One column of a table: its key in the rows, its header, how its values read, and where an
+    item holds its value."""
+
     key: str
     label: str
     # How the page shows it: "text", "date", "status" or a kind of figure of ``ta_portal.figures``
-    # ("pct" a 0–100 figure, "rate" a 0–1 share shown as %, ...). Exports always carry the exact value.
+    # ("pct" a 0–100 figure, "rate" a 0–1 share shown as %, ...). Exports carry the exact value,
+    # shares as percentages (so a "rate" column's header says "(%)").
     kind: str = "text"
+    # Where an item holds the value: a path of keys or attributes ("training.n_paired"; the key when
+    # empty), or a function of the item.
+    source: str | Callable[[Any], Any] = ""
 
     @property
     def numeric(self) -> bool:
         return self.kind in DIGITS
+
+    def read(self, item: Any) -> Any:
+        if callable(self.source):
+            return self.source(item)
+        value = item
+        for step in (self.source or self.key).split("."):
+            if value is None:
+                return None
+            value = value[step] if isinstance(value, Mapping) else getattr(value, step)
+        return value
+
+    def within(self, path: str) -> Column:
+        """The same column read from a part of the item (a country's ``training`` figures)."""
+        return replace(self, source=f"{path}.{self.source or self.key}")
 
 
 @dataclass
@@ -80,12 +107,33 @@ class Table:
     rows: Iterable[dict[str, Any]] = field(default_factory=list)
     sheet: str = ""  # a short name for the XLSX sheet (Excel allows 31 characters); the title by default
 
+    @classmethod
+    def read(
+        cls,
+        name: str,
+        title: str,
+        columns: Sequence[Column],
+        items: Iterable[Any],
+        *,
+        sheet: str = "",
+        extra: Callable[[Any], dict[str, Any]] | None = None,
+    ) -> Table:
+        """A table whose rows each column reads from ``items``; ``extra(item)`` adds what a page needs
+        beside the columns (``_link_<key>``, ``_status_label``)."""
+        rows = []
+        for item in items:
+            row = {column.key: column.read(item) for column in columns}
+            if extra is not None:
+                row.update(extra(item))
+            rows.append(row)
+        return cls(name, title, columns, rows, sheet=sheet)
+
     def header(self, *, keys: bool = False) -> list[str]:
         return [column.key if keys else str(column.label) for column in self.columns]
 
     def values(self) -> Iterator[list[Any]]:
         for row in self.rows:
-            yield [plain(row.get(column.key)) for column in self.columns]
+            yield [exported(row.get(column.key), column.kind) for column in self.columns]
 
 
 class _Echo:

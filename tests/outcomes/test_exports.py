@@ -40,6 +40,11 @@ def _num(value) -> float | None:
     return float(value)
 
 
+def _percent(share) -> float | None:
+    """An API share (0–1) as the exports write it: a percentage."""
+    return None if share is None else share * 100
+
+
 def _close(a, b) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -103,13 +108,13 @@ def test_programme_export_matches_the_outcome_api():
         assert _close(row["Post-test mean (%)"], block["training"]["post_mean_pct"])
         assert _close(row["Mean gain (points)"], block["training"]["mean_gain_pct"])
         assert _close(row["Normalized gain"], block["training"]["normalized_gain"])
-        assert _close(row["Post-test pass rate"], block["training"]["post_pass_rate"])
+        assert _close(row["Post-test pass rate (%)"], _percent(block["training"]["post_pass_rate"]))
         assert row["Measures agreed"] == block["measures"]["total"]
         assert row["Implemented"] == block["measures"]["by_status"]["implemented"]
-        assert _close(row["Implementation rate"], block["measures"]["implementation_rate"])
+        assert _close(row["Implementation rate (%)"], _percent(block["measures"]["implementation_rate"]))
         assert row["Follow-up rounds due"] == block["followup"]["rounds_due"]
         assert row["Submitted on time"] == block["followup"]["rounds_submitted_on_time"]
-        assert _close(row["Follow-up compliance"], block["followup"]["compliance_rate"])
+        assert _close(row["Follow-up compliance (%)"], _percent(block["followup"]["compliance_rate"]))
     by_sex = sheets["Countries by sex"]
     for row in by_sex:
         sex = {"Female": "female", "Male": "male", "Other": "other", "Undisclosed": "undisclosed"}[row["Sex"]]

@@ -104,9 +104,9 @@ FIGURES = {
     "post_mean_pct": ("training", "pct", "Post-test mean (%)"),
     "mean_gain_pct": ("training", "gain", "Mean gain (points)"),
     "normalized_gain": ("training", "num", "Normalized gain"),
-    "post_pass_rate": ("training", "rate", "Post-test pass rate"),
-    "implementation_rate": ("measures", "rate", "Implementation rate"),
-    "compliance_rate": ("followup", "rate", "Follow-up compliance"),
+    "post_pass_rate": ("training", "rate", "Post-test pass rate (%)"),
+    "implementation_rate": ("measures", "rate", "Implementation rate (%)"),
+    "compliance_rate": ("followup", "rate", "Follow-up compliance (%)"),
 }
 
 # What the annual report's countries table leaves out.
@@ -164,8 +164,10 @@ def test_every_country_figure_reads_the_same_on_the_page_api_exports_and_pdf(cli
             exact = block[part][key]
             shown = figures.display(exact, kind)
             assert page_rows[code][columns.index(label)] == shown, (code, key)
-            assert _same(csv_rows[code][label], exact), (code, key)
-            assert _same(xlsx_rows[code][label], exact), (code, key)
+            # the exports write shares as percentages, at full precision
+            exported = exact * 100 if kind == "rate" and exact is not None else exact
+            assert _same(csv_rows[code][label], exported), (code, key)
+            assert _same(xlsx_rows[code][label], exported), (code, key)
             if key not in PRINT_HIDDEN:
                 pdf_rows.setdefault(code, []).append(shown)
             checked += 1
