@@ -140,11 +140,8 @@ class EngagementSerializer(PortalModelSerializer):
     def validate(self, attrs):
         country = attrs.get("country")
         check_country_writable(self.context["request"].user, Engagement, country)
-        if self.instance is not None and country is not None and country.pk != self.instance.country_id:
-            if self.instance.focal_points.exclude(country=country).exists():
-                raise serializers.ValidationError(
-                    {"country": [_("Remove the focal points of the other country before moving the engagement.")]}
-                )
+        if self.instance is not None and country is not None:
+            self.instance.check_focal_points(country=country)  # the API leaves focal points as they are
         return super().validate(attrs)
 
 

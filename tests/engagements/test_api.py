@@ -253,6 +253,31 @@ def test_an_engagement_cannot_move_away_from_its_focal_points(db):
     assert engagement.country_id == "PE"
 
 
+def test_moving_an_engagement_away_from_its_focal_points_is_refused_with_the_rule_s_message(db):
+    client = APIClient()
+    client.force_authenticate(make_user("manager", "PE", "CO"))
+    engagement = EngagementFactory(country_id="PE", title="Kept")
+    focal = PersonFactory(agency=AgencyFactory(country_id="PE"))
+    engagement.focal_points.add(focal)
+    response = client.patch(f"/api/v1/engagements/{engagement.pk}/", {"country": "CO", "title": "Moved"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"country": ["Remove the focal points of the other country before moving the engagement."]}
+    engagement.refresh_from_db()
+    assert (engagement.country_id, engagement.title) == ("PE", "Kept")
+    assert list(engagement.focal_points.all()) == [focal]
+
+
+def test_an_engagement_moves_to_the_country_of_its_focal_points(db):
+    client = APIClient()
+    client.force_authenticate(make_user("manager", "PE", "CO"))
+    engagement = EngagementFactory(country_id="PE")
+    engagement.focal_points.add(PersonFactory(agency=AgencyFactory(country_id="CO")))
+    response = client.patch(f"/api/v1/engagements/{engagement.pk}/", {"country": "CO"}, format="json")
+    assert response.status_code == 200, response.json()
+    engagement.refresh_from_db()
+    assert engagement.country_id == "CO"
+
+
 @pytest.mark.parametrize(
     ("body", "field", "message"),
     [
