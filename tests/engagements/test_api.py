@@ -241,25 +241,20 @@ def test_a_patch_with_reversed_dates_is_400_and_changes_nothing(api):
     assert (engagement.title, engagement.end_date) == ("Kept", None)
 
 
-def test_an_engagement_cannot_move_away_from_its_focal_points(db):
+@pytest.fixture
+def two_country_api(db):
     client = APIClient()
     client.force_authenticate(make_user("manager", "PE", "CO"))
-    engagement = EngagementFactory(country_id="PE")
-    engagement.focal_points.add(PersonFactory(agency=AgencyFactory(country_id="PE")))
-    response = client.patch(f"/api/v1/engagements/{engagement.pk}/", {"country": "CO"}, format="json")
-    assert response.status_code == 400
-    assert "country" in response.json()
-    engagement.refresh_from_db()
-    assert engagement.country_id == "PE"
+    return client
 
 
-def test_moving_an_engagement_away_from_its_focal_points_is_refused_with_the_rule_s_message(db):
-    client = APIClient()
-    client.force_authenticate(make_user("manager", "PE", "CO"))
+def test_an_engagement_cannot_move_away_from_its_focal_points(two_country_api):
     engagement = EngagementFactory(country_id="PE", title="Kept")
     focal = PersonFactory(agency=AgencyFactory(country_id="PE"))
     engagement.focal_points.add(focal)
-    response = client.patch(f"/api/v1/engagements/{engagement.pk}/", {"country": "CO", "title": "Moved"}, format="json")
+    response = two_country_api.patch(
+        f"/api/v1/engagements/{engagement.pk}/", {"country": "CO", "title": "Moved"}, format="json"
+    )
     assert response.status_code == 400
     assert response.json() == {"country": ["Remove the focal points of the other country before moving the engagement."]}
     engagement.refresh_from_db()
@@ -267,12 +262,10 @@ def test_moving_an_engagement_away_from_its_focal_points_is_refused_with_the_rul
     assert list(engagement.focal_points.all()) == [focal]
 
 
-def test_an_engagement_moves_to_the_country_of_its_focal_points(db):
-    client = APIClient()
-    client.force_authenticate(make_user("manager", "PE", "CO"))
+def test_an_engagement_moves_to_the_country_of_its_focal_points(two_country_api):
     engagement = EngagementFactory(country_id="PE")
     engagement.focal_points.add(PersonFactory(agency=AgencyFactory(country_id="CO")))
-    response = client.patch(f"/api/v1/engagements/{engagement.pk}/", {"country": "CO"}, format="json")
+    response = two_country_api.patch(f"/api/v1/engagements/{engagement.pk}/", {"country": "CO"}, format="json")
     assert response.status_code == 200, response.json()
     engagement.refresh_from_db()
     assert engagement.country_id == "CO"
