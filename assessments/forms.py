@@ -252,12 +252,6 @@ class RoundtableForm(DateBoundsMixin, forms.ModelForm):
     def clean_time_zone(self):
         return self.cleaned_data.get("time_zone") or "UTC"
 
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("online") and not cleaned.get("venue"):
-            self.add_error("venue", _("Give the venue, or tick “online” and give the meeting link."))
-        return cleaned
-
 
 def _person_label(person: Person) -> str:
     agency = person.agency.acronym or person.agency.name if person.agency_id else ""
