@@ -182,6 +182,36 @@ def test_put_scores_that_name_a_dimension_twice_is_refused(api, assessment):
     assert "twice" in str(response.json())
 
 
+def test_put_scores_answers_each_bad_row_by_its_index_with_the_service_s_messages(api, assessment):
+    response = api.put(
+        f"/api/v1/assessments/{assessment.pk}/scores/",
+        [
+            {"dimension": "trade", "level": 2},
+            {"dimension": "legal", "level": 9},
+            {"dimension": "astrology", "level": 3},
+            {"dimension": "trade", "level": 3},
+        ],
+        format="json",
+    )
+    assert response.status_code == 400
+    errors = response.json()["scores"]
+    assert list(errors) == ["1", "2", "3"]
+    assert errors["2"] == {"dimension": ["Unknown dimension “astrology” for this framework."]}
+    assert errors["3"] == {"dimension": ["This dimension is scored twice."]}
+    assert _levels(assessment) == {"legal": 2}
+
+
+def test_the_scoring_service_refuses_a_dimension_scored_twice_and_saves_nothing(assessment):
+    with pytest.raises(ValidationError) as caught:
+        services.scores_replace(
+            assessment=assessment,
+            entries=[services.ScoreEntry("trade", 2), services.ScoreEntry("trade", 3)],
+            by=None,
+        )
+    assert caught.value.message_dict == {"trade": ["This dimension is scored twice."]}
+    assert _levels(assessment) == {"legal": 2}
+
+
 def test_put_scores_needs_a_list(api, assessment):
     response = api.put(f"/api/v1/assessments/{assessment.pk}/scores/", {"legal": 3}, format="json")
     assert response.status_code == 400
