@@ -93,14 +93,24 @@ def test_the_database_refuses_a_level_outside_one_to_five(assessment):
         DimensionScore.objects.create(assessment=assessment, dimension=dimension, level=7)
 
 
-def test_an_unknown_dimension_code_is_refused_and_nothing_is_saved(assessment):
+@pytest.mark.parametrize(
+    ("entries", "errors"),
+    [
+        (
+            [services.ScoreEntry("legal", 5), services.ScoreEntry("astrology", 3)],
+            {"astrology": ["Unknown dimension “astrology” for this framework."]},
+        ),
+        (
+            [services.ScoreEntry("trade", 2), services.ScoreEntry("trade", 3)],
+            {"trade": ["This dimension is scored twice."]},
+        ),
+    ],
+    ids=["unknown", "twice"],
+)
+def test_an_unknown_or_repeated_dimension_is_refused_and_nothing_is_saved(assessment, entries, errors):
     with pytest.raises(ValidationError) as caught:
-        services.scores_replace(
-            assessment=assessment,
-            entries=[services.ScoreEntry("legal", 5), services.ScoreEntry("astrology", 3)],
-            by=None,
-        )
-    assert "Unknown dimension “astrology”" in str(caught.value)
+        services.scores_replace(assessment=assessment, entries=entries, by=None)
+    assert caught.value.message_dict == errors
     assert _levels(assessment) == {"legal": 2}
 
 
@@ -198,17 +208,6 @@ def test_put_scores_answers_each_bad_row_by_its_index_with_the_service_s_message
     assert list(errors) == ["1", "2", "3"]
     assert errors["2"] == {"dimension": ["Unknown dimension “astrology” for this framework."]}
     assert errors["3"] == {"dimension": ["This dimension is scored twice."]}
-    assert _levels(assessment) == {"legal": 2}
-
-
-def test_the_scoring_service_refuses_a_dimension_scored_twice_and_saves_nothing(assessment):
-    with pytest.raises(ValidationError) as caught:
-        services.scores_replace(
-            assessment=assessment,
-            entries=[services.ScoreEntry("trade", 2), services.ScoreEntry("trade", 3)],
-            by=None,
-        )
-    assert caught.value.message_dict == {"trade": ["This dimension is scored twice."]}
     assert _levels(assessment) == {"legal": 2}
 
 
