@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from engagements.api import CountryFilterSet, ScopedPrimaryKeyField
 from engagements.models import Agency, ControlledSubstance, Engagement, Person
-from reports.services import report_latest, report_request
+from reports.services import report_latest
 from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin
 
 from . import report as assessment_report
@@ -322,13 +322,7 @@ class AssessmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         assessment = self._visible(pk)
         language = self._report_language(request)
         if request.method == "POST":
-            report = report_request(
-                owner=assessment,
-                kind=assessment_report.KIND,
-                language=language,
-                fingerprint=assessment_report.assessment_report_fingerprint(assessment, language),
-                by=request.user,
-            )
+            report = services.assessment_report_request(assessment=assessment, language=language, by=request.user)
             return Response(
                 self._report_payload(request, assessment, report, language), status=status.HTTP_202_ACCEPTED
             )

@@ -14,8 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engagements.models import Agency, Person
+from reports.models import Report
+from reports.services import report_request
 from ta_portal import datacache
 
+from . import report as assessment_report
 from .models import (
     Assessment,
     Dimension,
@@ -333,3 +336,15 @@ def roundtable_add_new_person(*, roundtable: Roundtable, person: Person, attende
     person.save()
     RoundtableAttendance.objects.create(roundtable=roundtable, person=person, attended=attended)
     return person
+
+
+def assessment_report_request(*, assessment: Assessment, language: str, by) -> Report:
+    """The assessment's PDF report in ``language``: a ready one made from the same data is reused,
+    otherwise it is queued for rendering (returns at once)."""
+    return report_request(
+        owner=assessment,
+        kind=assessment_report.KIND,
+        language=language,
+        fingerprint=assessment_report.assessment_report_fingerprint(assessment, language),
+        by=by,
+    )
