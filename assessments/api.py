@@ -347,22 +347,7 @@ class RoundtableSerializer(PortalModelSerializer):
 
     class Meta:
         model = Roundtable
-        fields = [
-            "id",
-            "engagement",
-            "assessment",
-            "title",
-            "date",
-            "start_time",
-            "end_time",
-            "time_zone",
-            "online",
-            "venue",
-            "agenda",
-            "minutes",
-            "agencies",
-            "attendees",
-        ]
+        fields = ["id", *Roundtable.EDITABLE_FIELDS, "attendees"]
 
     def get_fields(self):
         fields = super().get_fields()

@@ -211,20 +211,7 @@ class RecommendationForm(forms.ModelForm):
 class RoundtableForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = Roundtable
-        fields = [
-            "engagement",
-            "assessment",
-            "title",
-            "date",
-            "start_time",
-            "end_time",
-            "time_zone",
-            "online",
-            "venue",
-            "agencies",
-            "agenda",
-            "minutes",
-        ]
+        fields = list(Roundtable.EDITABLE_FIELDS)
         widgets = {
             "date": DateInput(),
             "start_time": TimeInput(),

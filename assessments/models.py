@@ -478,6 +478,22 @@ class Roundtable(models.Model):
 
     objects = scoped_manager(RoundtableQuerySet)
 
+    # What its planners write, in the order the page's form and the API show it.
+    EDITABLE_FIELDS = (
+        "engagement",
+        "assessment",
+        "title",
+        "date",
+        "start_time",
+        "end_time",
+        "time_zone",
+        "online",
+        "venue",
+        "agencies",
+        "agenda",
+        "minutes",
+    )
+
     class Meta:
         ordering = ["-date", "title"]
         verbose_name = _("roundtable")
