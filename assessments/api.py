@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from engagements.api import CountryFilterSet, ScopedPrimaryKeyField
 from engagements.models import Agency, ControlledSubstance, Engagement, Person
-from reports.services import report_latest, report_request
+from reports.services import report_latest
 from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin
 
 from . import report as assessment_report
@@ -134,14 +134,11 @@ class AssessmentSerializer(PortalModelSerializer):
 
 
 class ScoreSerializer(serializers.Serializer):
+    """A score row's shape; the rules on the rows (dimension of the framework, once) are the service's."""
+
     dimension = serializers.CharField(help_text=_("The dimension's code."))
     level = serializers.IntegerField(min_value=1, max_value=5)
     rationale = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def validate_dimension(self, value):
-        if value not in self.context["dimension_codes"]:
-            raise serializers.ValidationError(_("Unknown dimension “%(code)s” for this framework.") % {"code": value})
-        return value
 
 
 class FindingSerializer(PortalModelSerializer):
@@ -230,26 +227,20 @@ class AssessmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
             services.assessment_require_open(assessment)
             if not isinstance(request.data, list):
                 raise serializers.ValidationError({"scores": [_("Send a list of scores.")]})
-            codes = set(assessment.framework.dimensions.values_list("code", flat=True))
-            errors, rows = {}, []
+            errors, entries, indexes = {}, [], []
             for index, item in enumerate(request.data):
-                row = ScoreSerializer(data=item, context={"dimension_codes": codes})
+                row = ScoreSerializer(data=item)
                 if row.is_valid():
-                    rows.append(row.validated_data)
+                    data = row.validated_data
+                    entries.append(services.ScoreEntry(data["dimension"], data["level"], data.get("rationale", "")))
+                    indexes.append(index)
                 else:
-                    errors[str(index)] = row.errors
-            seen: dict[str, int] = {}
-            for index, row in enumerate(rows):
-                if row["dimension"] in seen:
-                    errors.setdefault(str(index), {})["dimension"] = [_("This dimension is scored twice.")]
-                seen[row["dimension"]] = index
+                    errors[index] = row.errors
+            rule_errors = services.score_errors(entries, services.framework_dimensions(assessment))
+            errors.update({indexes[position]: fields for position, fields in rule_errors.items()})
             if errors:
-                raise serializers.ValidationError({"scores": errors})
-            services.scores_replace(
-                assessment=assessment,
-                entries=[services.ScoreEntry(r["dimension"], r["level"], r.get("rationale", "")) for r in rows],
-                by=request.user,
-            )
+                raise serializers.ValidationError({"scores": {str(index): errors[index] for index in sorted(errors)}})
+            services.scores_replace(assessment=assessment, entries=entries, by=request.user)
         data = [
             {"dimension": s.dimension.code, "level": s.level, "rationale": s.rationale}
             for s in selectors.scores_of(assessment)
@@ -331,13 +322,7 @@ class AssessmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         assessment = self._visible(pk)
         language = self._report_language(request)
         if request.method == "POST":
-            report = report_request(
-                owner=assessment,
-                kind=assessment_report.KIND,
-                language=language,
-                fingerprint=assessment_report.assessment_report_fingerprint(assessment, language),
-                by=request.user,
-            )
+            report = services.assessment_report_request(assessment=assessment, language=language, by=request.user)
             return Response(
                 self._report_payload(request, assessment, report, language), status=status.HTTP_202_ACCEPTED
             )
@@ -362,22 +347,7 @@ class RoundtableSerializer(PortalModelSerializer):
 
     class Meta:
         model = Roundtable
-        fields = [
-            "id",
-            "engagement",
-            "assessment",
-            "title",
-            "date",
-            "start_time",
-            "end_time",
-            "time_zone",
-            "online",
-            "venue",
-            "agenda",
-            "minutes",
-            "agencies",
-            "attendees",
-        ]
+        fields = ["id", *Roundtable.EDITABLE_FIELDS, "attendees"]
 
     def get_fields(self):
         fields = super().get_fields()

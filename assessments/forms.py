@@ -211,20 +211,7 @@ class RecommendationForm(forms.ModelForm):
 class RoundtableForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = Roundtable
-        fields = [
-            "engagement",
-            "assessment",
-            "title",
-            "date",
-            "start_time",
-            "end_time",
-            "time_zone",
-            "online",
-            "venue",
-            "agencies",
-            "agenda",
-            "minutes",
-        ]
+        fields = list(Roundtable.EDITABLE_FIELDS)
         widgets = {
             "date": DateInput(),
             "start_time": TimeInput(),
@@ -251,12 +238,6 @@ class RoundtableForm(DateBoundsMixin, forms.ModelForm):
 
     def clean_time_zone(self):
         return self.cleaned_data.get("time_zone") or "UTC"
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("online") and not cleaned.get("venue"):
-            self.add_error("venue", _("Give the venue, or tick “online” and give the meeting link."))
-        return cleaned
 
 
 def _person_label(person: Person) -> str:

@@ -478,6 +478,22 @@ class Roundtable(models.Model):
 
     objects = scoped_manager(RoundtableQuerySet)
 
+    # What its planners write, in the order the page's form and the API show it.
+    EDITABLE_FIELDS = (
+        "engagement",
+        "assessment",
+        "title",
+        "date",
+        "start_time",
+        "end_time",
+        "time_zone",
+        "online",
+        "venue",
+        "agencies",
+        "agenda",
+        "minutes",
+    )
+
     class Meta:
         ordering = ["-date", "title"]
         verbose_name = _("roundtable")
@@ -498,10 +514,15 @@ class Roundtable(models.Model):
         return reverse("assessments:roundtable_detail", args=[self.pk])
 
     def clean(self) -> None:
+        errors = {}
         if self.start_time and self.end_time and self.end_time <= self.start_time:
-            raise ValidationError({"end_time": _("The end time must be after the start time.")})
+            errors["end_time"] = _("The end time must be after the start time.")
         if self.assessment_id and self.engagement_id and self.assessment.engagement_id != self.engagement_id:
-            raise ValidationError({"assessment": _("The assessment belongs to another engagement.")})
+            errors["assessment"] = _("The assessment belongs to another engagement.")
+        if not self.online and not self.venue:
+            errors["venue"] = _("Give the venue, or tick “online” and give the meeting link.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class RoundtableAttendance(models.Model):

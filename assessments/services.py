@@ -14,8 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engagements.models import Agency, Person
+from reports.models import Report
+from reports.services import report_request
 from ta_portal import datacache
 
+from . import report as assessment_report
 from .models import (
     Assessment,
     Dimension,
@@ -148,25 +151,34 @@ class ScoreEntry:
     rationale: str = ""
 
 
-def _score_errors(assessment: Assessment, entries: list[ScoreEntry]) -> tuple[dict, dict[str, Dimension]]:
-    dimensions = {d.code: d for d in assessment.framework.dimensions.all()}
-    errors: dict[str, list[str]] = {}
+def score_errors(entries: list[ScoreEntry], dimensions: dict[str, Dimension]) -> dict[int, dict[str, list[str]]]:
+    """The errors of each entry, by its position in ``entries`` and then by field: a dimension not of
+    the framework (``dimensions``, by code), a dimension scored twice, a level outside 1–5.
+
+    The one check of score rows: ``scores_replace`` refuses with it, and the API calls it to answer
+    each bad row by its index.
+    """
+    errors: dict[int, dict[str, list[str]]] = {}
     seen: set[str] = set()
-    for entry in entries:
-        key = str(entry.dimension)
+    for index, entry in enumerate(entries):
         if entry.dimension not in dimensions:
-            errors.setdefault(key, []).append(
-                _("Unknown dimension “%(code)s” for this framework.") % {"code": entry.dimension}
-            )
+            errors[index] = {
+                "dimension": [_("Unknown dimension “%(code)s” for this framework.") % {"code": entry.dimension}]
+            }
             continue
         if entry.dimension in seen:
-            errors.setdefault(key, []).append(_("This dimension is scored twice."))
+            errors.setdefault(index, {})["dimension"] = [_("This dimension is scored twice.")]
         seen.add(entry.dimension)
         if entry.level is not None and (
             isinstance(entry.level, bool) or not isinstance(entry.level, int) or not 1 <= entry.level <= 5
         ):
-            errors.setdefault(key, []).append(_("The level must be a whole number from 1 to 5."))
-    return errors, dimensions
+            errors.setdefault(index, {})["level"] = [_("The level must be a whole number from 1 to 5.")]
+    return errors
+
+
+def framework_dimensions(assessment: Assessment) -> dict[str, Dimension]:
+    """The dimensions of the assessment's framework, by code."""
+    return {d.code: d for d in assessment.framework.dimensions.all()}
 
 
 @transaction.atomic
@@ -176,9 +188,14 @@ def scores_replace(*, assessment: Assessment, entries: list[ScoreEntry], by, par
     Without ``partial`` the entries are the whole set: a dimension left out loses its score.
     """
     assessment_require_open(assessment)
-    errors, dimensions = _score_errors(assessment, entries)
-    if errors:
-        raise ValidationError(errors)
+    dimensions = framework_dimensions(assessment)
+    if errors := score_errors(entries, dimensions):
+        # Keyed by the dimension's code: the page shows them above its one row per dimension.
+        by_dimension: dict[str, list[str]] = {}
+        for index, fields in errors.items():
+            for messages in fields.values():
+                by_dimension.setdefault(str(entries[index].dimension), []).extend(messages)
+        raise ValidationError(by_dimension)
     existing = {score.dimension.code: score for score in assessment.scores.select_related("dimension")}
     keep: set[str] = set()
     for entry in entries:
@@ -319,3 +336,15 @@ def roundtable_add_new_person(*, roundtable: Roundtable, person: Person, attende
     person.save()
     RoundtableAttendance.objects.create(roundtable=roundtable, person=person, attended=attended)
     return person
+
+
+def assessment_report_request(*, assessment: Assessment, language: str, by) -> Report:
+    """The assessment's PDF report in ``language``: a ready one made from the same data is reused,
+    otherwise it is queued for rendering (returns at once)."""
+    return report_request(
+        owner=assessment,
+        kind=assessment_report.KIND,
+        language=language,
+        fingerprint=assessment_report.assessment_report_fingerprint(assessment, language),
+        by=by,
+    )

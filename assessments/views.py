@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_visible_or_404, require_editable
 from engagements.selectors import countries_visible_to
-from reports.services import report_latest, report_request
+from reports.services import report_latest
 from ta_portal.ics import calendar_response
 from ta_portal.pagination import paginate
 from ta_portal.params import int_param, text_param
@@ -396,13 +396,7 @@ def assessment_report_request(request, pk: int):
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     form = ReportRequestForm(request.POST)
     language = (form.cleaned_data.get("language") if form.is_valid() else "") or get_language()
-    report = report_request(
-        owner=assessment,
-        kind=assessment_report.KIND,
-        language=language,
-        fingerprint=assessment_report.assessment_report_fingerprint(assessment, language),
-        by=request.user,
-    )
+    report = services.assessment_report_request(assessment=assessment, language=language, by=request.user)
     if report.is_ready:
         messages.success(request, _("The report is ready: the data has not changed since it was made."))
     else:

@@ -59,7 +59,7 @@ class AgencySerializer(PortalModelSerializer):
         fields = ["id", "country", "name", "acronym", "kind", "website"]
 
     def validate(self, attrs):
-        check_country_writable(self.context["request"].user, Agency.objects.write_roles, attrs.get("country"))
+        check_country_writable(self.context["request"].user, Agency, attrs.get("country"))
         return super().validate(attrs)
 
 
@@ -97,7 +97,7 @@ class PersonSerializer(PortalModelSerializer):
             attrs["country"] = country = agency.country
         if country is None:
             raise serializers.ValidationError({"country": [_("This field is required.")]})
-        check_country_writable(self.context["request"].user, Person.objects.write_roles, country)
+        check_country_writable(self.context["request"].user, Person, country)
         return super().validate(attrs)
 
 
@@ -139,12 +139,9 @@ class EngagementSerializer(PortalModelSerializer):
 
     def validate(self, attrs):
         country = attrs.get("country")
-        check_country_writable(self.context["request"].user, Engagement.objects.write_roles, country)
-        if self.instance is not None and country is not None and country.pk != self.instance.country_id:
-            if self.instance.focal_points.exclude(country=country).exists():
-                raise serializers.ValidationError(
-                    {"country": [_("Remove the focal points of the other country before moving the engagement.")]}
-                )
+        check_country_writable(self.context["request"].user, Engagement, country)
+        if self.instance is not None and country is not None:
+            self.instance.check_focal_points(country=country)  # the API leaves focal points as they are
         return super().validate(attrs)
 
 

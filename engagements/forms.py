@@ -59,14 +59,8 @@ class EngagementForm(DateBoundsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        country = cleaned.get("country")
-        strangers = [p for p in cleaned.get("focal_points") or [] if country and p.country_id != country.pk]
-        if strangers:
-            self.add_error(
-                "focal_points",
-                _("Focal points must be people of the engagement's country: %(names)s")
-                % {"names": ", ".join(p.full_name for p in strangers)},
-            )
+        if cleaned.get("country") is not None:
+            self.instance.check_focal_points(country=cleaned["country"], focal_points=cleaned.get("focal_points") or [])
         return cleaned
 
 

@@ -13,6 +13,8 @@ from ta_portal.validation import date_order_errors
 
 DUPLICATE_EMAIL = _("A person with this e-mail already exists.")
 AGENCY_WITH_PEOPLE_CANNOT_MOVE = _("This agency has people recorded; it cannot move to another country.")
+FOCAL_POINTS_OF_ANOTHER_COUNTRY = _("Focal points must be people of the engagement's country: %(names)s")
+FOCAL_POINTS_LEFT_BEHIND = _("Remove the focal points of the other country before moving the engagement.")
 
 
 class Country(models.Model):
@@ -296,6 +298,24 @@ class Engagement(models.Model):
     def clean(self) -> None:
         if errors := date_order_errors(self.start_date, self.end_date):
             raise ValidationError(errors)
+
+    def check_focal_points(self, *, country, focal_points=None) -> None:
+        """Focal points are people of the engagement's country: raise ValidationError unless the
+        engagement, in ``country`` (a Country or its code), may have ``focal_points``; None means it
+        keeps the ones it has, which then must not be left behind in the country it leaves.
+
+        Focal points are saved after the engagement, so ``clean()`` cannot see the ones chosen: the
+        form and the API call this with what they are about to save.
+        """
+        code = getattr(country, "pk", country)
+        if focal_points is None:
+            moving = self.pk is not None and code != self.country_id
+            if moving and self.focal_points.exclude(country_id=code).exists():
+                raise ValidationError({"country": FOCAL_POINTS_LEFT_BEHIND})
+            return
+        strangers = [person.full_name for person in focal_points if person.country_id != code]
+        if strangers:
+            raise ValidationError({"focal_points": FOCAL_POINTS_OF_ANOTHER_COUNTRY % {"names": ", ".join(strangers)}})
 
 
 class PhaseChange(models.Model):

@@ -98,9 +98,7 @@ class MeasureSerializer(PortalModelSerializer):
         if self.instance is not None and "engagement" in attrs and attrs["engagement"] != self.instance.engagement:
             raise serializers.ValidationError({"engagement": [_("A measure cannot move to another engagement.")]})
         engagement = attrs.get("engagement") or self.instance.engagement
-        check_country_writable(
-            self.context["request"].user, Measure.objects.write_roles, engagement.country_id, field="engagement"
-        )
+        check_country_writable(self.context["request"].user, Measure, engagement.country_id, field="engagement")
         return super().validate(attrs)
 
 
@@ -163,10 +161,7 @@ class FollowupRoundSerializer(PortalModelSerializer):
 
     def validate(self, attrs):
         check_country_writable(
-            self.context["request"].user,
-            FollowupRound.objects.write_roles,
-            attrs["engagement"].country_id,
-            field="engagement",
+            self.context["request"].user, FollowupRound, attrs["engagement"].country_id, field="engagement"
         )
         return super().validate(attrs)
 

@@ -1,11 +1,10 @@
-from django.http import FileResponse, Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
-from .views import report_get_for_user
+from .views import report_file_response
 
 
 class PDFRenderer(BaseRenderer):
@@ -31,14 +30,7 @@ class ReportDownloadView(APIView):
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
-        report = report_get_for_user(user=request.user, pk=pk)
-        if not report.is_ready or not report.file:
-            raise Http404
-        response = FileResponse(
-            report.file.open("rb"), as_attachment=True, filename=report.filename, content_type="application/pdf"
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return report_file_response(user=request.user, pk=pk)
 
 
 urlpatterns = [path("reports/<int:pk>/download/", ReportDownloadView.as_view(), name="api-report-download")]

@@ -19,10 +19,10 @@ def report_get_for_user(*, user, pk: int) -> Report:
     return report
 
 
-@login_required
-@require_GET
-def report_download(request, pk: int):
-    report = report_get_for_user(user=request.user, pk=pk)
+def report_file_response(*, user, pk: int) -> FileResponse:
+    """The rendered PDF of a report the user may see, as a private download; 404 until it is ready.
+    The page and the API (``reports.api``) both answer a download with it."""
+    report = report_get_for_user(user=user, pk=pk)
     if not report.is_ready or not report.file:
         raise Http404
     response = FileResponse(
@@ -30,6 +30,12 @@ def report_download(request, pk: int):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def report_download(request, pk: int):
+    return report_file_response(user=request.user, pk=pk)
 
 
 @login_required

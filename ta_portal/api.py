@@ -19,8 +19,6 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.scoping import scope_for
-
 from .discovery import portal_modules
 from .params import EARLIEST_DATE, LATEST_DATE
 
@@ -136,7 +134,10 @@ class ScopedViewSetMixin:
         return obj
 
 
-def check_country_writable(user, roles, country, field="country"):
-    """Serializer-side check: refuse (400) a country outside the user's write scope."""
-    if country is not None and not scope_for(user, roles).allows(getattr(country, "pk", country)):
+def check_country_writable(user, model, country, field="country"):
+    """Serializer-side check: refuse (400) a country where the user may not create ``model``'s rows.
+
+    The permission is the model's own (``creatable_by``); ``country`` is a Country or its code.
+    """
+    if country is not None and not model.objects.creatable_by(user, country):
         raise serializers.ValidationError({field: [_("You cannot add or move records to this country.")]})

@@ -75,28 +75,12 @@ class TrainingSessionSerializer(PortalModelSerializer):
 
     class Meta:
         model = TrainingSession
-        fields = [
-            "id",
-            "engagement",
-            "course",
-            "title",
-            "kind",
-            "modality",
-            "start_date",
-            "end_date",
-            "venue",
-            "language",
-            "countries",
-            "trainers",
-            "max_score",
-            "pass_mark",
-            "attendance_threshold_pct",
-        ]
+        fields = ["id", *TrainingSession.EDITABLE_FIELDS]
 
     def validate(self, attrs):
         user = self.context["request"].user
         instance = self.instance
-        planning = {name for name in ("engagement", "countries", "trainers") if name in attrs}
+        planning = {name for name in TrainingSession.PLANNING_FIELDS if name in attrs}
         if planning and instance is not None and not can_plan_session(user, instance):
             raise serializers.ValidationError(
                 {name: [_("Only managers of the session's countries can change this.")] for name in sorted(planning)}

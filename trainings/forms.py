@@ -11,8 +11,6 @@ from .files import IMPORT_MAX_BYTES
 from .models import Course, ExamForm, Question, TrainingSession
 from .selectors import trainer_choices
 
-PLANNING_FIELDS = ("engagement", "countries", "trainers")
-
 
 class CourseForm(forms.ModelForm):
     class Meta:
@@ -33,23 +31,7 @@ class SessionForm(DateBoundsMixin, forms.ModelForm):
 
     class Meta:
         model = TrainingSession
-        fields = [
-            "course",
-            "title",
-            "kind",
-            "modality",
-            "start_date",
-            "end_date",
-            "venue",
-            "language",
-            "engagement",
-            "countries",
-            "trainers",
-            "max_score",
-            "pass_mark",
-            "attendance_threshold_pct",
-            "notes",
-        ]
+        fields = [*TrainingSession.EDITABLE_FIELDS, "notes"]
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -64,7 +46,7 @@ class SessionForm(DateBoundsMixin, forms.ModelForm):
             pk=getattr(self.instance, "course_id", None)
         )
         if not can_plan:
-            for name in PLANNING_FIELDS:
+            for name in TrainingSession.PLANNING_FIELDS:
                 del self.fields[name]
             return
         self.fields["engagement"].queryset = Engagement.objects.editable_by(user).select_related("country")

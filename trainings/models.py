@@ -198,6 +198,26 @@ class TrainingSession(models.Model):
 
     objects = scoped_manager(TrainingSessionQuerySet)
 
+    # What the page's form and the API write, in the order the form shows it (the page adds the notes).
+    EDITABLE_FIELDS = (
+        "course",
+        "title",
+        "kind",
+        "modality",
+        "start_date",
+        "end_date",
+        "venue",
+        "language",
+        "engagement",
+        "countries",
+        "trainers",
+        "max_score",
+        "pass_mark",
+        "attendance_threshold_pct",
+    )
+    # Where and by whom the session is given: only managers of the session's countries change these.
+    PLANNING_FIELDS = ("engagement", "countries", "trainers")
+
     class Meta:
         ordering = ["-start_date", "title"]
         verbose_name = _("training session")

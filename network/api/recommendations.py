@@ -31,7 +31,7 @@ class ExternalRecommendationSerializer(PortalModelSerializer):
 
     def validate(self, attrs):
         user = self.context["request"].user
-        check_country_writable(user, ExternalRecommendation.objects.write_roles, attrs.get("country"))
+        check_country_writable(user, ExternalRecommendation, attrs.get("country"))
         return super().validate(attrs)
 
 

@@ -54,15 +54,7 @@ class EventOutcomeForm(DateBoundsMixin, forms.ModelForm):
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
-        self.event = event
         self.instance.event = event
-
-    def clean(self):
-        cleaned = super().clean()
-        kind, number = cleaned.get("kind"), cleaned.get("number")
-        if kind and number and EventOutcome.objects.filter(event=self.event, kind=kind, number=number).exists():
-            self.add_error("number", _("This number is already used."))
-        return cleaned
 
 
 class RegistrationForm(forms.Form):

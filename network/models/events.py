@@ -261,3 +261,12 @@ class EventOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+    def clean(self) -> None:
+        # The unique constraint says the same, but only as "constraint violated", and a form that
+        # leaves the event out does not check it: say it plainly, on the number.
+        if self.event_id is None or not self.kind or self.number is None:
+            return
+        others = EventOutcome.objects.filter(event_id=self.event_id, kind=self.kind, number=self.number)
+        if others.exclude(pk=self.pk).exists():
+            raise ValidationError({"number": _("This number is already used.")})

@@ -223,12 +223,43 @@ def test_api_refuses_attendees_of_another_country_and_saves_nothing(manager, ass
             "engagement": assessment.engagement_id,
             "title": "RT",
             "date": "2026-06-10",
+            "venue": "Lima",
             "attendees": [{"person": foreigner.pk}],
         },
         format="json",
     )
     assert response.status_code == 400
+    assert list(response.json()) == ["attendees"]
     assert not Roundtable.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"venue": "", "online": False}, "venue", "Give the venue, or tick “online” and give the meeting link."),
+        ({"start_time": "14:00", "end_time": "13:00"}, "end_time", "The end time must be after the start time."),
+    ],
+)
+def test_the_api_refuses_a_bad_roundtable_with_the_page_s_message(manager, assessment, changes, field, message):
+    api = APIClient()
+    api.force_authenticate(manager)
+    body = {"engagement": assessment.engagement_id, "title": "RT", "date": "2026-06-10", "venue": "Lima", **changes}
+    response = api.post("/api/v1/roundtables/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {field: [message]}
+    assert not Roundtable.objects.exists()
+
+
+def test_the_api_takes_an_online_roundtable_without_a_venue_but_keeps_a_venue_otherwise(manager, assessment):
+    api = APIClient()
+    api.force_authenticate(manager)
+    body = {"engagement": assessment.engagement_id, "title": "RT", "date": "2026-06-10", "online": True}
+    created = api.post("/api/v1/roundtables/", body, format="json")
+    assert created.status_code == 201, created.json()
+    refused = api.patch(f"/api/v1/roundtables/{created.json()['id']}/", {"online": False}, format="json")
+    assert refused.status_code == 400
+    assert refused.json() == {"venue": ["Give the venue, or tick “online” and give the meeting link."]}
+    assert Roundtable.objects.get().online is True
 
 
 def test_the_roundtable_list_makes_a_fixed_number_of_queries(

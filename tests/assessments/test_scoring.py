@@ -93,14 +93,24 @@ def test_the_database_refuses_a_level_outside_one_to_five(assessment):
         DimensionScore.objects.create(assessment=assessment, dimension=dimension, level=7)
 
 
-def test_an_unknown_dimension_code_is_refused_and_nothing_is_saved(assessment):
+@pytest.mark.parametrize(
+    ("entries", "errors"),
+    [
+        (
+            [services.ScoreEntry("legal", 5), services.ScoreEntry("astrology", 3)],
+            {"astrology": ["Unknown dimension “astrology” for this framework."]},
+        ),
+        (
+            [services.ScoreEntry("trade", 2), services.ScoreEntry("trade", 3)],
+            {"trade": ["This dimension is scored twice."]},
+        ),
+    ],
+    ids=["unknown", "twice"],
+)
+def test_an_unknown_or_repeated_dimension_is_refused_and_nothing_is_saved(assessment, entries, errors):
     with pytest.raises(ValidationError) as caught:
-        services.scores_replace(
-            assessment=assessment,
-            entries=[services.ScoreEntry("legal", 5), services.ScoreEntry("astrology", 3)],
-            by=None,
-        )
-    assert "Unknown dimension “astrology”" in str(caught.value)
+        services.scores_replace(assessment=assessment, entries=entries, by=None)
+    assert caught.value.message_dict == errors
     assert _levels(assessment) == {"legal": 2}
 
 
@@ -180,6 +190,25 @@ def test_put_scores_that_name_a_dimension_twice_is_refused(api, assessment):
     )
     assert response.status_code == 400
     assert "twice" in str(response.json())
+
+
+def test_put_scores_answers_each_bad_row_by_its_index_with_the_service_s_messages(api, assessment):
+    response = api.put(
+        f"/api/v1/assessments/{assessment.pk}/scores/",
+        [
+            {"dimension": "trade", "level": 2},
+            {"dimension": "legal", "level": 9},
+            {"dimension": "astrology", "level": 3},
+            {"dimension": "trade", "level": 3},
+        ],
+        format="json",
+    )
+    assert response.status_code == 400
+    errors = response.json()["scores"]
+    assert list(errors) == ["1", "2", "3"]
+    assert errors["2"] == {"dimension": ["Unknown dimension “astrology” for this framework."]}
+    assert errors["3"] == {"dimension": ["This dimension is scored twice."]}
+    assert _levels(assessment) == {"legal": 2}
 
 
 def test_put_scores_needs_a_list(api, assessment):

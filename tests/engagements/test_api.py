@@ -241,16 +241,34 @@ def test_a_patch_with_reversed_dates_is_400_and_changes_nothing(api):
     assert (engagement.title, engagement.end_date) == ("Kept", None)
 
 
-def test_an_engagement_cannot_move_away_from_its_focal_points(db):
+@pytest.fixture
+def two_country_api(db):
     client = APIClient()
     client.force_authenticate(make_user("manager", "PE", "CO"))
-    engagement = EngagementFactory(country_id="PE")
-    engagement.focal_points.add(PersonFactory(agency=AgencyFactory(country_id="PE")))
-    response = client.patch(f"/api/v1/engagements/{engagement.pk}/", {"country": "CO"}, format="json")
+    return client
+
+
+def test_an_engagement_cannot_move_away_from_its_focal_points(two_country_api):
+    engagement = EngagementFactory(country_id="PE", title="Kept")
+    focal = PersonFactory(agency=AgencyFactory(country_id="PE"))
+    engagement.focal_points.add(focal)
+    response = two_country_api.patch(
+        f"/api/v1/engagements/{engagement.pk}/", {"country": "CO", "title": "Moved"}, format="json"
+    )
     assert response.status_code == 400
-    assert "country" in response.json()
+    assert response.json() == {"country": ["Remove the focal points of the other country before moving the engagement."]}
     engagement.refresh_from_db()
-    assert engagement.country_id == "PE"
+    assert (engagement.country_id, engagement.title) == ("PE", "Kept")
+    assert list(engagement.focal_points.all()) == [focal]
+
+
+def test_an_engagement_moves_to_the_country_of_its_focal_points(two_country_api):
+    engagement = EngagementFactory(country_id="PE")
+    engagement.focal_points.add(PersonFactory(agency=AgencyFactory(country_id="CO")))
+    response = two_country_api.patch(f"/api/v1/engagements/{engagement.pk}/", {"country": "CO"}, format="json")
+    assert response.status_code == 200, response.json()
+    engagement.refresh_from_db()
+    assert engagement.country_id == "CO"
 
 
 @pytest.mark.parametrize(

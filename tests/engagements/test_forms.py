@@ -95,6 +95,22 @@ def test_a_focal_point_of_another_country_is_refused(signed_in):
     assert not Engagement.objects.exists()
 
 
+def test_moving_an_engagement_away_from_its_focal_points_on_the_page_is_refused(signed_in):
+    focal = PersonFactory(agency=AgencyFactory(country_id="PE"))
+    engagement = EngagementFactory(country_id="PE", title="Kept")
+    engagement.focal_points.add(focal)
+    signed_in.force_login(make_user("manager", "PE", "CO"))
+    response = signed_in.post(
+        reverse("engagements:edit", args=[engagement.pk]),
+        {**ENGAGEMENT, "country": "CO", "title": "Moved", "focal_points": [focal.pk]},
+    )
+    assert errors_of(response)["focal_points"] == [
+        f"Focal points must be people of the engagement's country: {focal.full_name}"
+    ]
+    engagement.refresh_from_db()
+    assert (engagement.country_id, engagement.title) == ("PE", "Kept")
+
+
 def test_an_edit_that_fails_changes_nothing(signed_in):
     engagement = EngagementFactory(country_id="PE", title="Kept")
     response = signed_in.post(

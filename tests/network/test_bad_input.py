@@ -4,6 +4,7 @@ strings never cause a server error."""
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -58,8 +59,20 @@ def test_a_conclusion_number_is_not_used_twice(client, manager):
     response = client.post(
         reverse("network:event_outcomes", args=[event.pk]), {"kind": "conclusion", "number": 1, "text": "Again"}
     )
-    assert "number" in response.context["form"].errors
+    assert response.context["form"].errors["number"] == ["This number is already used."]
     assert EventOutcome.objects.count() == 1
+
+
+def test_the_outcome_number_rule_is_the_model_s_own(db):
+    event = EventFactory()
+    first = EventOutcome.objects.create(event=event, kind="conclusion", number=1, text="First")
+    with pytest.raises(ValidationError) as refused:
+        EventOutcome(event=event, kind="conclusion", number=1, text="Again").full_clean()
+    assert refused.value.message_dict == {"number": ["This number is already used."]}
+    EventOutcome(event=event, kind="recommendation", number=1, text="Another kind").full_clean()
+    EventOutcome(event=EventFactory(), kind="conclusion", number=1, text="Another event").full_clean()
+    first.text = "First, reworded"
+    first.full_clean()
 
 
 def test_attendance_of_another_event_s_registration_is_refused(client, manager):
