@@ -18,6 +18,7 @@ from accounts.access import get_visible_or_404, require_editable
 from engagements.selectors import countries_visible_to
 from reports.services import report_latest, report_request
 from ta_portal.ics import calendar_response
+from ta_portal.pages import criteria, list_page
 from ta_portal.pagination import paginate
 from ta_portal.params import int_param, text_param
 
@@ -102,23 +103,14 @@ def _refuse_if_final(request, assessment: Assessment):
 @login_required
 def assessment_list(request):
     _require_read_somewhere(request.user)
-    filters = AssessmentFilterForm(request.GET or None, countries=countries_visible_to(request.user))
-    data = filters.cleaned_data if filters.is_valid() else {}
-    assessments = selectors.assessment_list_for_user(
-        user=request.user,
-        search=data.get("q", ""),
-        country=data.get("country", ""),
-        status=data.get("status", ""),
-        engagement=data.get("engagement"),
-    )
-    return render(
+    return list_page(
         request,
         "assessments/assessment_list.html",
-        {
-            "filters": filters,
-            "page": paginate(request, assessments),
-            "can_create": Assessment.objects.creatable_by(request.user),
-        },
+        filters=AssessmentFilterForm(request.GET or None, countries=countries_visible_to(request.user)),
+        rows=lambda values: selectors.assessment_list_for_user(
+            user=request.user, **criteria(values, "country", "status", "engagement", search="q")
+        ),
+        can_create=Assessment.objects.creatable_by(request.user),
     )
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.access import get_visible_or_404, require_editable
 from ta_portal.navigation import engagement_links
-from ta_portal.pagination import paginate
+from ta_portal.pages import criteria, list_page
 
 from . import access, selectors, services
 from .forms import AgencyFilterForm, AgencyForm, EngagementFilterForm, EngagementForm, ListFilterForm, PersonForm
@@ -21,14 +21,13 @@ def _require_create_somewhere(user, model) -> None:
 
 def _list_page(request, *, model, filter_form, countries, rows, template):
     """A list page: the filter form's fields (``q`` is the search) select the rows through ``rows``."""
-    filters = filter_form(request.GET or None, countries=countries)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    criteria = {name: data.get(name, "") for name in filter_form.base_fields if name != "q"}
-    found = rows(user=request.user, search=data.get("q", ""), **criteria)
-    return render(
+    fields = [name for name in filter_form.base_fields if name != "q"]
+    return list_page(
         request,
         template,
-        {"filters": filters, "page": paginate(request, found), "can_create": model.objects.creatable_by(request.user)},
+        filters=filter_form(request.GET or None, countries=countries),
+        rows=lambda values: rows(user=request.user, **criteria(values, *fields, search="q")),
+        can_create=model.objects.creatable_by(request.user),
     )
 
 

@@ -1,15 +1,10 @@
-"""What the network pages share: filter forms, form pages that save, fetching for a change."""
+"""What the network pages share: form pages that save, fetching for a change."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from accounts.access import require_editable
-
-
-def cleaned(form) -> dict:
-    """A filter form's values; an invalid filter filters nothing rather than failing the page."""
-    return form.cleaned_data if form.is_valid() else {}
 
 
 def pk_of(value):

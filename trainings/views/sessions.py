@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from engagements.models import Person
 from engagements.selectors import countries_visible_to, engagement_get_for_user
 from ta_portal.ics import calendar_response
+from ta_portal.pages import filter_values
 from ta_portal.pagination import paginate
 from ta_portal.params import int_param, text_param
 
@@ -34,7 +35,7 @@ from .common import session_for_editing
 @login_required
 def session_list(request):
     filters = SessionFilterForm(request.GET or None, countries=countries_visible_to(request.user))
-    data = filters.cleaned_data if filters.is_valid() else {}
+    data = filter_values(filters)
     engagement = None
     if data.get("engagement"):
         engagement = engagement_get_for_user(user=request.user, pk=data["engagement"])
