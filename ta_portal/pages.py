@@ -1,7 +1,11 @@
-"""What list pages share: the values of their filter form and the page of rows those values select."""
+"""What the pages share: list pages (the values of their filter form and the page of rows those
+values select) and the permission checks of the pages that create or change a row."""
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from accounts.access import get_visible_or_404, require_editable
 from ta_portal.pagination import PAGE_SIZE, paginate
 
 
@@ -23,3 +27,37 @@ def list_page(request, template, *, filters, rows, per_page: int = PAGE_SIZE, **
     is shown, with the form and ``context``."""
     page = paginate(request, rows(filter_values(filters)), per_page=per_page)
     return render(request, template, {"filters": filters, "page": page, **context})
+
+
+def require_creatable(user, model) -> None:
+    """403 unless the user may create ``model`` rows somewhere."""
+    if not model.objects.creatable_by(user):
+        raise PermissionDenied
+
+
+def fetch_for_editing(request, fetch, queryset, pk: int):
+    """``fetch(user=…, pk=…)`` (404 outside the user's scope), then 403 unless the user may change it."""
+    obj = fetch(user=request.user, pk=pk)
+    require_editable(queryset, request.user, obj)
+    return obj
+
+
+def create_and_edit_views(model, form_page, *, fetch=None):
+    """The two views of ``form_page(request, row)``: a new row (``row`` None) for a user who may create
+    ``model`` rows somewhere, and the row ``pk`` that ``fetch`` finds (by default any visible row) for
+    a user who may change it; 404 outside the user's scope, 403 otherwise."""
+    if fetch is None:
+
+        def fetch(*, user, pk):
+            return get_visible_or_404(model.objects, user, pk=pk)
+
+    @login_required
+    def create(request):
+        require_creatable(request.user, model)
+        return form_page(request, None)
+
+    @login_required
+    def edit(request, pk: int):
+        return form_page(request, fetch_for_editing(request, fetch, model.objects, pk))
+
+    return create, edit

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from engagements.models import Person
 from ta_portal.ics import calendar_response
-from ta_portal.pages import criteria, list_page
+from ta_portal.pages import criteria, fetch_for_editing, list_page
 
 from .. import access, selectors, services
 from ..forms import (
@@ -25,7 +25,7 @@ from ..forms import (
 )
 from ..invitations import event_calendar
 from ..models import AgendaItem, Document, ExternalRecommendation, NetworkEvent, Registration
-from ._helpers import fetch_for_editing, saving_form_page
+from ._helpers import saving_form_page
 
 
 @login_required

@@ -6,13 +6,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from ta_portal.pages import criteria, list_page
+from ta_portal.pages import criteria, fetch_for_editing, list_page
 from ta_portal.params import int_param
 
 from .. import access, selectors, services
 from ..forms import DocumentFilterForm, DocumentForm, DocumentReplaceForm
 from ..models import Document, NetworkEvent
-from ._helpers import fetch_for_editing, pk_of, saving_form_page
+from ._helpers import pk_of, saving_form_page
 
 
 @login_required

@@ -5,12 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from ta_portal.pages import criteria, list_page
+from ta_portal.pages import criteria, fetch_for_editing, list_page
 
 from .. import access, selectors, services
 from ..forms import ExternalRecommendationFilterForm, ExternalRecommendationForm
 from ..models import ExternalRecommendation, NetworkEvent
-from ._helpers import fetch_for_editing, saving_form_page
+from ._helpers import saving_form_page
 
 
 @login_required
