@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ta_portal import datacache
+from ta_portal.admin import HistoryInline
 from ta_portal.multilingual import MultilingualAdminMixin
 
 from .models import (
@@ -96,14 +97,9 @@ class FrameworkAdmin(MultilingualAdminMixin, admin.ModelAdmin):
             )
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(HistoryInline):
     model = StatusChange
-    extra = 0
     readonly_fields = ("from_status", "to_status", "reason", "changed_by", "changed_at")
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Assessment)

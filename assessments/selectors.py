@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import get_visible_or_404
 from reports.charts import Series, radar_chart
+from ta_portal.filtering import filter_given, text_search
 
 from .models import (
     Assessment,
@@ -38,15 +39,8 @@ def assessment_list_for_user(
         # Aggregating queries ignore Meta.ordering: order explicitly for stable pages.
         .order_by("-start_date", "title", "pk")
     )
-    if search:
-        assessments = assessments.filter(Q(title__icontains=search) | Q(engagement__title__icontains=search))
-    if country:
-        assessments = assessments.filter(engagement__country_id=country.upper())
-    if status:
-        assessments = assessments.filter(status=status)
-    if engagement:
-        assessments = assessments.filter(engagement_id=engagement)
-    return assessments
+    assessments = text_search(assessments, search, "title", "engagement__title")
+    return filter_given(assessments, engagement__country_id=country.upper(), status=status, engagement_id=engagement)
 
 
 def assessment_get_for_user(*, user, pk: int) -> Assessment:

@@ -18,6 +18,7 @@ from accounts.access import get_visible_or_404, require_editable
 from engagements.selectors import countries_visible_to
 from reports.services import report_latest
 from ta_portal.ics import calendar_response
+from ta_portal.pages import create_and_edit_views, criteria, fetch_for_editing, list_page
 from ta_portal.pagination import paginate
 from ta_portal.params import int_param, text_param
 
@@ -54,11 +55,6 @@ def _require_read_somewhere(user) -> None:
         raise PermissionDenied
 
 
-def _require_create_somewhere(user, model) -> None:
-    if not model.objects.creatable_by(user):
-        raise PermissionDenied
-
-
 def _apply_errors(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form (field errors where the form has the field)."""
     if hasattr(error, "error_dict"):
@@ -83,9 +79,7 @@ def _form_page(request, form, *, save, success, template, context, redirect_to=N
 
 
 def _editable_assessment(request, pk: int) -> Assessment:
-    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
-    require_editable(Assessment.objects, request.user, assessment)
-    return assessment
+    return fetch_for_editing(request, selectors.assessment_get_for_user, Assessment.objects, pk)
 
 
 def _refuse_if_final(request, assessment: Assessment):
@@ -102,23 +96,14 @@ def _refuse_if_final(request, assessment: Assessment):
 @login_required
 def assessment_list(request):
     _require_read_somewhere(request.user)
-    filters = AssessmentFilterForm(request.GET or None, countries=countries_visible_to(request.user))
-    data = filters.cleaned_data if filters.is_valid() else {}
-    assessments = selectors.assessment_list_for_user(
-        user=request.user,
-        search=data.get("q", ""),
-        country=data.get("country", ""),
-        status=data.get("status", ""),
-        engagement=data.get("engagement"),
-    )
-    return render(
+    return list_page(
         request,
         "assessments/assessment_list.html",
-        {
-            "filters": filters,
-            "page": paginate(request, assessments),
-            "can_create": Assessment.objects.creatable_by(request.user),
-        },
+        filters=AssessmentFilterForm(request.GET or None, countries=countries_visible_to(request.user)),
+        rows=lambda values: selectors.assessment_list_for_user(
+            user=request.user, **criteria(values, "country", "status", "engagement", search="q")
+        ),
+        can_create=Assessment.objects.creatable_by(request.user),
     )
 
 
@@ -154,6 +139,8 @@ def assessment_detail(request, pk: int):
 
 
 def _assessment_form(request, assessment: Assessment | None):
+    if assessment is not None and (refused := _refuse_if_final(request, assessment)):
+        return refused
     initial = {}
     if assessment is None and int_param(request.GET.get("engagement")) is not None:
         initial["engagement"] = int_param(request.GET.get("engagement"))
@@ -173,16 +160,9 @@ def _assessment_form(request, assessment: Assessment | None):
     )
 
 
-@login_required
-def assessment_create(request):
-    _require_create_somewhere(request.user, Assessment)
-    return _assessment_form(request, None)
-
-
-@login_required
-def assessment_edit(request, pk: int):
-    assessment = _editable_assessment(request, pk)
-    return _refuse_if_final(request, assessment) or _assessment_form(request, assessment)
+assessment_create, assessment_edit = create_and_edit_views(
+    Assessment, _assessment_form, fetch=selectors.assessment_get_for_user
+)
 
 
 @login_required
@@ -488,17 +468,9 @@ def _roundtable_form(request, roundtable: Roundtable | None):
     )
 
 
-@login_required
-def roundtable_create(request):
-    _require_create_somewhere(request.user, Roundtable)
-    return _roundtable_form(request, None)
-
-
-@login_required
-def roundtable_edit(request, pk: int):
-    roundtable = selectors.roundtable_get_for_user(user=request.user, pk=pk)
-    require_editable(Roundtable.objects, request.user, roundtable)
-    return _roundtable_form(request, roundtable)
+roundtable_create, roundtable_edit = create_and_edit_views(
+    Roundtable, _roundtable_form, fetch=selectors.roundtable_get_for_user
+)
 
 
 @login_required

@@ -1,6 +1,8 @@
 from django.apps import apps
 from django.db.models import QuerySet
 
+from ta_portal.filtering import filter_given
+
 from .access import can_read_failed_logins
 from .models import AuditEntry, FailedLogin
 from .registry import audited_models
@@ -29,21 +31,17 @@ def audit_entries_for_user(
     date_from=None, date_to=None,
 ) -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.visible_to(user).defer("before", "after")
-    if model:
-        entries = entries.filter(model=model.lower())
-    if object_pk:
-        entries = entries.filter(object_pk=object_pk)
-    if actor:
-        entries = entries.filter(actor_username__iexact=actor)
     if country:
         entries = entries.in_country(country)
-    if action:
-        entries = entries.filter(action=action)
-    if date_from:
-        entries = entries.filter(at__date__gte=date_from)
-    if date_to:
-        entries = entries.filter(at__date__lte=date_to)
-    return entries
+    return filter_given(
+        entries,
+        model=model.lower(),
+        object_pk=object_pk,
+        actor_username__iexact=actor,
+        action=action,
+        at__date__gte=date_from,
+        at__date__lte=date_to,
+    )
 
 
 def failed_logins_for_user(*, user, username: str = "") -> QuerySet[FailedLogin]:

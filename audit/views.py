@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
+from ta_portal.pages import criteria, filter_values, list_page
 from ta_portal.pagination import paginate
 
 from . import selectors
@@ -22,16 +23,11 @@ def entry_list(request):
     """The audit trail of the records in the user's countries (administrators: all)."""
     _require_audit_reader(request.user)
     filters = AuditFilterForm(request.GET or None, model_choices=selectors.model_choices())
-    data = filters.cleaned_data if filters.is_valid() else {}
     entries = selectors.audit_entries_for_user(
         user=request.user,
-        model=data.get("model", ""),
-        object_pk=data.get("object", ""),
-        actor=data.get("actor", ""),
-        country=data.get("country", ""),
-        action=data.get("action", ""),
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
+        **criteria(
+            filter_values(filters), "model", "actor", "country", "action", "date_from", "date_to", object_pk="object"
+        ),
     )
     page = paginate(request, entries, per_page=PAGE_SIZE)
     names = dict(selectors.model_choices())
@@ -64,8 +60,10 @@ def failed_logins(request):
     """Refused sign-ins (administrators only: they are not tied to a country)."""
     if not can_read_failed_logins(request.user):
         raise PermissionDenied
-    filters = FailedLoginFilterForm(request.GET or None)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    logins = selectors.failed_logins_for_user(user=request.user, username=data.get("username", ""))
-    page = paginate(request, logins, per_page=PAGE_SIZE)
-    return render(request, "audit/failed_logins.html", {"filters": filters, "page": page})
+    return list_page(
+        request,
+        "audit/failed_logins.html",
+        filters=FailedLoginFilterForm(request.GET or None),
+        rows=lambda values: selectors.failed_logins_for_user(user=request.user, **criteria(values, "username")),
+        per_page=PAGE_SIZE,
+    )

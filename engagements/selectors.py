@@ -1,23 +1,17 @@
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.access import get_visible_or_404
 from accounts.models import User
 from accounts.roles import EVERY_ROLE, MANAGING_ROLES
 from accounts.scoping import scope_for
+from ta_portal.filtering import filter_given, text_search
 
 from .models import Agency, Country, Engagement, Person
 
 
 def _filtered(rows: QuerySet, *, search: str, search_fields: tuple[str, ...], country: str, **exact) -> QuerySet:
     """A list page's rows: the search in any of ``search_fields``, the country, and each exact filter given."""
-    if search:
-        matches = Q()
-        for name in search_fields:
-            matches |= Q(**{f"{name}__icontains": search})
-        rows = rows.filter(matches)
-    if country:
-        rows = rows.filter(country_id=country.upper())
-    return rows.filter(**{name: value for name, value in exact.items() if value})
+    return filter_given(text_search(rows, search, *search_fields), country_id=country.upper(), **exact)
 
 
 def engagement_list_for_user(*, user, search: str = "", country: str = "", phase: str = "") -> QuerySet[Engagement]:

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -5,30 +7,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import get_visible_or_404, require_editable
 from ta_portal.navigation import engagement_links
-from ta_portal.pagination import paginate
+from ta_portal.pages import create_and_edit_views, criteria, list_page
 
 from . import access, selectors, services
 from .forms import AgencyFilterForm, AgencyForm, EngagementFilterForm, EngagementForm, ListFilterForm, PersonForm
 from .models import Agency, Engagement, Person
 
 
-def _require_create_somewhere(user, model) -> None:
-    if not model.objects.creatable_by(user):
-        raise PermissionDenied
-
-
 def _list_page(request, *, model, filter_form, countries, rows, template):
     """A list page: the filter form's fields (``q`` is the search) select the rows through ``rows``."""
-    filters = filter_form(request.GET or None, countries=countries)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    criteria = {name: data.get(name, "") for name in filter_form.base_fields if name != "q"}
-    found = rows(user=request.user, search=data.get("q", ""), **criteria)
-    return render(
+    fields = [name for name in filter_form.base_fields if name != "q"]
+    return list_page(
         request,
         template,
-        {"filters": filters, "page": paginate(request, found), "can_create": model.objects.creatable_by(request.user)},
+        filters=filter_form(request.GET or None, countries=countries),
+        rows=lambda values: rows(user=request.user, **criteria(values, *fields, search="q")),
+        can_create=model.objects.creatable_by(request.user),
     )
 
 
@@ -75,17 +70,9 @@ def _engagement_form(request, engagement: Engagement | None):
     return render(request, "engagements/engagement_form.html", {"form": form, "engagement": engagement})
 
 
-@login_required
-def engagement_create(request):
-    _require_create_somewhere(request.user, Engagement)
-    return _engagement_form(request, None)
-
-
-@login_required
-def engagement_edit(request, pk: int):
-    engagement = selectors.engagement_get_for_user(user=request.user, pk=pk)
-    require_editable(Engagement.objects, request.user, engagement)
-    return _engagement_form(request, engagement)
+engagement_create, engagement_edit = create_and_edit_views(
+    Engagement, _engagement_form, fetch=selectors.engagement_get_for_user
+)
 
 
 # Agencies and people: a register row is one form saved as it is (no history, no side effects).
@@ -95,17 +82,35 @@ _REGISTERS = {
         "template": "engagements/agency_form.html",
         "success_message": gettext_lazy("The agency was saved."),
         "success_url": "engagements:agency_list",
+        "filter_form": AgencyFilterForm,
+        "rows": selectors.agency_list_for_user,
+        "list_template": "engagements/agency_list.html",
     },
     Person: {
         "form_class": PersonForm,
         "template": "engagements/person_form.html",
         "success_message": gettext_lazy("The person was saved."),
         "success_url": "engagements:person_list",
+        "filter_form": ListFilterForm,
+        "rows": selectors.person_list_for_user,
+        "list_template": "engagements/person_list.html",
     },
 }
 
 
-def _register_form(request, model, instance):
+def _register_list(request, model):
+    register = _REGISTERS[model]
+    return _list_page(
+        request,
+        model=model,
+        filter_form=register["filter_form"],
+        countries=selectors.countries_visible_to(request.user),
+        rows=register["rows"],
+        template=register["list_template"],
+    )
+
+
+def _register_form(request, instance, *, model):
     register = _REGISTERS[model]
     form = register["form_class"](request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -115,58 +120,19 @@ def _register_form(request, model, instance):
     return render(request, register["template"], {"form": form, "object": instance})
 
 
-def _register_create(request, model):
-    _require_create_somewhere(request.user, model)
-    return _register_form(request, model, None)
-
-
-def _register_edit(request, model, pk: int):
-    row = get_visible_or_404(model.objects, request.user, pk=pk)
-    require_editable(model.objects, request.user, row)
-    return _register_form(request, model, row)
-
-
 @login_required
 def agency_list(request):
-    return _list_page(
-        request,
-        model=Agency,
-        filter_form=AgencyFilterForm,
-        countries=selectors.countries_visible_to(request.user),
-        rows=selectors.agency_list_for_user,
-        template="engagements/agency_list.html",
-    )
+    return _register_list(request, Agency)
 
 
-@login_required
-def agency_create(request):
-    return _register_create(request, Agency)
-
-
-@login_required
-def agency_edit(request, pk: int):
-    return _register_edit(request, Agency, pk)
+agency_create, agency_edit = create_and_edit_views(Agency, partial(_register_form, model=Agency))
 
 
 @login_required
 def person_list(request):
     if not access.can_read_people(request.user):
         raise PermissionDenied
-    return _list_page(
-        request,
-        model=Person,
-        filter_form=ListFilterForm,
-        countries=selectors.countries_visible_to(request.user),
-        rows=selectors.person_list_for_user,
-        template="engagements/person_list.html",
-    )
+    return _register_list(request, Person)
 
 
-@login_required
-def person_create(request):
-    return _register_create(request, Person)
-
-
-@login_required
-def person_edit(request, pk: int):
-    return _register_edit(request, Person, pk)
+person_create, person_edit = create_and_edit_views(Person, partial(_register_form, model=Person))

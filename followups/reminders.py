@@ -88,16 +88,7 @@ def send_followup_reminders(*, today: date, round_ids: Iterable[int] | None = No
         rounds = rounds.filter(pk__in=list(round_ids))
     rows = list(rounds.values_list("pk", "due_date", "engagement_id", "engagement__country_id"))
 
-    counterparts = defaultdict(list)
-    countries = {country for *_rest, country in rows}
-    if countries:
-        memberships = (
-            Membership.objects.filter(role=Role.COUNTERPART, country_id__in=countries, user__is_active=True)
-            .exclude(user__email="")
-            .values_list("country_id", "user_id", "user__email")
-        )
-        for country, user_id, email in memberships:
-            counterparts[country].append((user_id, email))
+    counterparts = _recipients_by_country(Role.COUNTERPART, {country for *_rest, country in rows})
 
     escalation_days = settings.FOLLOWUP_ESCALATION_DAYS
     escalated = [row for row in rows if (today - row[1]).days >= escalation_days]
@@ -144,6 +135,21 @@ def _claim(round_id, user_id, email, kind, token, now) -> ReminderLog:  # noqa: 
     )
 
 
+def _recipients_by_country(role, countries) -> defaultdict[str, list[tuple[int, str]]]:
+    """(user id, e-mail) of the active users holding ``role`` in each of ``countries``, those with an address."""
+    recipients = defaultdict(list)
+    if not countries:
+        return recipients
+    memberships = (
+        Membership.objects.filter(role=role, country_id__in=countries, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("country_id", "user_id", "user__email")
+    )
+    for country, user_id, email in memberships:
+        recipients[country].append((user_id, email))
+    return recipients
+
+
 def _escalation_recipients(rows) -> dict[tuple[int, str], list[tuple[int, str]]]:
     """The managers of each escalated engagement; if it names none, the country's own managers."""
     if not rows:
@@ -156,14 +162,7 @@ def _escalation_recipients(rows) -> dict[tuple[int, str], list[tuple[int, str]]]
     ).exclude(user__email="")
     for engagement_id, user_id, email in through.values_list("engagement_id", "user_id", "user__email"):
         named[engagement_id].append((user_id, email))
-    by_country = defaultdict(list)
-    country_managers = (
-        Membership.objects.filter(role=Role.MANAGER, country_id__in=countries, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("country_id", "user_id", "user__email")
-    )
-    for country, user_id, email in country_managers:
-        by_country[country].append((user_id, email))
+    by_country = _recipients_by_country(Role.MANAGER, countries)
     return {
         (engagement_id, country): named.get(engagement_id) or by_country.get(country, [])
         for _pk, _due, engagement_id, country in rows

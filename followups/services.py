@@ -353,14 +353,7 @@ def status_update_review(*, update: StatusUpdate, by, accept: bool, comment: str
 
 
 def evidence_store(*, update: StatusUpdate, checked: CheckedFile, by) -> Evidence:
-    evidence = Evidence(
-        status_update=update,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=by,
-    )
+    evidence = Evidence(status_update=update, uploaded_by=by, **checked.record_fields())
     # The name given here only carries the extension; upload_to makes the stored name random.
     evidence.file.save(f"evidence.{checked.extension}", checked.upload, save=False)
     evidence.save()

@@ -50,6 +50,25 @@ def _require_manager(user, engagement) -> None:
         raise PermissionDenied
 
 
+def _managed_part_views(form_page, *, fetch):
+    """The views of ``form_page(request, engagement, part)`` for the engagement's managers: a new part
+    of engagement ``pk``, and the part ``pk`` that ``fetch`` finds (404 outside the user's scope)."""
+
+    @login_required
+    def create(request, pk: int):
+        engagement = engagement_get_for_user(user=request.user, pk=pk)
+        _require_manager(request.user, engagement)
+        return form_page(request, engagement, None)
+
+    @login_required
+    def edit(request, pk: int):
+        part = fetch(user=request.user, pk=pk)
+        _require_manager(request.user, part.engagement)
+        return form_page(request, part.engagement, part)
+
+    return create, edit
+
+
 def _require_reporter(user, engagement) -> None:
     if not can_report_progress(user, engagement):
         raise PermissionDenied
@@ -211,7 +230,7 @@ def inbox(request):
 # ---- Measures -------------------------------------------------------------------------------
 
 
-def _measure_form(request, *, engagement, measure):
+def _measure_form(request, engagement, measure):
     form = MeasureForm(_posted(request), instance=measure, engagement=engagement, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = _write(
@@ -227,18 +246,7 @@ def _measure_form(request, *, engagement, measure):
     return render(request, "followups/measure_form.html", {"form": form, "engagement": engagement, "measure": measure})
 
 
-@login_required
-def measure_create(request, pk: int):
-    engagement = engagement_get_for_user(user=request.user, pk=pk)
-    _require_manager(request.user, engagement)
-    return _measure_form(request, engagement=engagement, measure=None)
-
-
-@login_required
-def measure_edit(request, pk: int):
-    measure = selectors.measure_get_for_user(user=request.user, pk=pk)
-    _require_manager(request.user, measure.engagement)
-    return _measure_form(request, engagement=measure.engagement, measure=measure)
+measure_create, measure_edit = _managed_part_views(_measure_form, fetch=selectors.measure_get_for_user)
 
 
 @login_required
@@ -597,7 +605,7 @@ def indicators(request, pk: int):
     )
 
 
-def _indicator_form(request, *, engagement, indicator):
+def _indicator_form(request, engagement, indicator):
     form = IndicatorForm(_posted(request), instance=indicator, engagement=engagement)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -608,18 +616,11 @@ def _indicator_form(request, *, engagement, indicator):
     )
 
 
-@login_required
-def indicator_create(request, pk: int):
-    engagement = engagement_get_for_user(user=request.user, pk=pk)
-    _require_manager(request.user, engagement)
-    return _indicator_form(request, engagement=engagement, indicator=None)
+def _indicator_get_for_user(*, user, pk: int) -> Indicator:
+    return get_visible_or_404(Indicator.objects.select_related("engagement"), user, pk=pk)
 
 
-@login_required
-def indicator_edit(request, pk: int):
-    indicator = get_visible_or_404(Indicator.objects.select_related("engagement"), request.user, pk=pk)
-    _require_manager(request.user, indicator.engagement)
-    return _indicator_form(request, engagement=indicator.engagement, indicator=indicator)
+indicator_create, indicator_edit = _managed_part_views(_indicator_form, fetch=_indicator_get_for_user)
 
 
 # ---- Roundtable agreements ------------------------------------------------------------------

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ta_portal.admin import HistoryInline
+
 from .models import (
     AgendaItem,
     Document,
@@ -56,16 +58,11 @@ class NetworkEventAdmin(admin.ModelAdmin):
     inlines = [AgendaInline, RegistrationInline, OutcomeInline]
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(HistoryInline):
     # Files are added through the library's pages, which check them; here they are only listed.
     model = DocumentVersion
-    extra = 0
-    can_delete = False
     fields = ("number", "original_name", "content_type", "size", "uploaded_by", "uploaded_at", "note")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Document)

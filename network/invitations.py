@@ -38,20 +38,15 @@ def _description(event: NetworkEvent) -> str:
 
 def event_calendar(event: NetworkEvent, *, registration: Registration | None = None) -> bytes:
     """The event as an iCalendar file: published for download, or a request addressed to one participant."""
-    url = settings.SITE_URL + event.get_absolute_url()
     attendees = []
     if registration is not None:
         attendees.append(Participant(email=registration.person.email, name=registration.person.full_name))
-    item = CalendarEvent(
-        uid_prefix="network-event",
-        pk=event.pk,
-        summary=event.title,
-        start=event.start_date,
-        end=event.end_date,
+    item = CalendarEvent.all_day(
+        "network-event",
+        event,
         sequence=event.sequence,
         location=_location(event),
         description=_description(event),
-        url=url,
         organizer=portal_organizer(),
         attendees=attendees,
         extra={"status": "CONFIRMED", "transp": "TRANSPARENT"},

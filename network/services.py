@@ -34,12 +34,9 @@ def _store_version(*, document: Document, uploaded, by, note: str, stored: list[
     version = DocumentVersion(
         document=document,
         number=number,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
         note=note,
         uploaded_by=by,
+        **checked.record_fields(),
     )
     # The stored name is random; only the checked extension survives from the uploader's name.
     version.file.save(f"upload.{checked.extension}", uploaded, save=False)

@@ -46,6 +46,20 @@ class CalendarEvent:
     # Further properties in the order written, e.g. {"status": "CONFIRMED"}.
     extra: dict = field(default_factory=dict)
 
+    @classmethod
+    def all_day(cls, uid_prefix: str, record, **properties) -> CalendarEvent:
+        """An all-day event over a record's ``start_date`` to ``end_date``, named by its ``title`` and
+        linking to its page."""
+        return cls(
+            uid_prefix=uid_prefix,
+            pk=record.pk,
+            summary=record.title,
+            start=record.start_date,
+            end=record.end_date,
+            url=settings.SITE_URL + record.get_absolute_url(),
+            **properties,
+        )
+
 
 def calendar_response(content: bytes, *, filename: str) -> HttpResponse:
     """An ``.ics`` file as a download."""

@@ -292,6 +292,10 @@ class CheckedFile:
     size: int
     sha256: str
 
+    def record_fields(self) -> dict:
+        """What a stored file's row records of the upload (its name as given, type, size, checksum)."""
+        return {"original_name": self.name, "content_type": self.content_type, "size": self.size, "sha256": self.sha256}
+
 
 def check_upload(upload, *, policy: UploadPolicy) -> CheckedFile:
     """Validate one uploaded file; raise ``ValidationError`` with a message the uploader understands."""

@@ -11,7 +11,6 @@ import io
 import zipfile
 from xml.etree.ElementTree import ParseError
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -235,16 +234,12 @@ def session_ics(session: TrainingSession) -> bytes:
     description = [session.get_kind_display(), session.get_modality_display()]
     if session.course:
         description.append(session.course.local_title)
-    item = CalendarEvent(
-        uid_prefix="training-session",
-        pk=session.pk,
-        summary=session.title,
-        start=session.start_date,
-        end=session.end_date,
+    item = CalendarEvent.all_day(
+        "training-session",
+        session,
         sequence=int(session.updated_at.timestamp()) % 2_000_000_000,
         location=session.venue,
         description=" · ".join(str(d) for d in description),
-        url=settings.SITE_URL + session.get_absolute_url(),
         extra={"last-modified": session.updated_at},
     )
     return calendar_file(item, product="Training sessions")

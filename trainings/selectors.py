@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.roles import EVERY_ROLE, MANAGING_ROLES, Role
 from accounts.scoping import scope_for
 from engagements.models import Agency, Engagement
+from ta_portal.filtering import filter_given, text_search
 
 from . import statistics
 from .models import Course, Enrolment, ExamForm, ItemScore, Phase, Question, TrainingSession
@@ -52,17 +53,12 @@ def session_list_for_user(
             ),
         )
     )
-    if search:
-        sessions = sessions.filter(Q(title__icontains=search) | Q(venue__icontains=search))
+    sessions = text_search(sessions, search, "title", "venue")
     if country:
         sessions = sessions.filter(pk__in=TrainingSession.objects.filter(countries=country.upper()).values("pk"))
-    if course:
-        sessions = sessions.filter(course_id=course)
-    if kind:
-        sessions = sessions.filter(kind=kind)
-    if engagement:
-        sessions = sessions.filter(engagement_id=engagement)
-    return sessions.order_by("-start_date", "title", "pk")
+    return filter_given(sessions, course_id=course, kind=kind, engagement_id=engagement).order_by(
+        "-start_date", "title", "pk"
+    )
 
 
 def enrolments_of(session: TrainingSession) -> QuerySet[Enrolment]:

@@ -1,11 +1,12 @@
 """Reads the network pages share: topics, country names, the countries in a user's scope, text search."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.roles import EVERY_ROLE
 from accounts.scoping import scope_for
 from assessments.models import Dimension, Framework
 from engagements.models import Country
+from ta_portal.filtering import text_search  # noqa: F401  (the network selectors import it from here)
 
 
 def topic_choices() -> QuerySet[Dimension]:
@@ -20,13 +21,3 @@ def country_names(codes) -> dict[str, str]:
 
 def countries_in_scope(user, roles=EVERY_ROLE) -> QuerySet[Country]:
     return Country.objects.filter(scope_for(user, roles).q("code"))
-
-
-def text_search(queryset: QuerySet, text: str, *fields: str) -> QuerySet:
-    """Rows where any of ``fields`` contains ``text`` (case-insensitive); all rows when ``text`` is empty."""
-    if not text:
-        return queryset
-    condition = Q()
-    for name in fields:
-        condition |= Q(**{f"{name}__icontains": text})
-    return queryset.filter(condition)

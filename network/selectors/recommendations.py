@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from accounts.access import get_visible_or_404
+from ta_portal.filtering import filter_given
 
 from ..models import ExternalRecommendation
 from .common import text_search
@@ -13,13 +14,7 @@ def external_recommendation_list_for_user(
 ) -> QuerySet[ExternalRecommendation]:
     recommendations = ExternalRecommendation.objects.visible_to(user).select_related("country", "topic", "engagement")
     recommendations = text_search(recommendations, search, "text", "theme", "round", "reference")
-    if country:
-        recommendations = recommendations.filter(country_id=country.upper())
-    if source:
-        recommendations = recommendations.filter(source=source)
-    if year:
-        recommendations = recommendations.filter(date__year=year)
-    return recommendations
+    return filter_given(recommendations, country_id=country.upper(), source=source, date__year=year)
 
 
 def external_recommendation_get_for_user(*, user, pk: int) -> ExternalRecommendation:

@@ -1,15 +1,8 @@
-"""What the network pages share: filter forms, form pages that save, fetching for a change."""
+"""What the network pages share: form pages that save."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-
-from accounts.access import require_editable
-
-
-def cleaned(form) -> dict:
-    """A filter form's values; an invalid filter filters nothing rather than failing the page."""
-    return form.cleaned_data if form.is_valid() else {}
 
 
 def pk_of(value):
@@ -42,10 +35,3 @@ def saving_form_page(request, template, form, *, save, success, then=None, error
             messages.success(request, success(saved) if callable(success) else success)
             return redirect(then(saved) if then is not None else saved)
     return form_page(request, template, form, **context)
-
-
-def fetch_for_editing(request, fetch, queryset, pk: int):
-    """``fetch(user=…, pk=…)`` (404 outside the user's scope), then 403 unless the user may change it."""
-    obj = fetch(user=request.user, pk=pk)
-    require_editable(queryset, request.user, obj)
-    return obj

@@ -9,13 +9,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from engagements.models import Person
+from ta_portal.pages import criteria, filter_values
 from ta_portal.pagination import paginate
 
 from .. import access, selectors, services
 from ..forms import DirectoryFilterForm, ExpertProfileForm, NewExpertProfileForm
 from ..models import ExpertProfile
 from ..vcard import entry_vcard, vcards
-from ._helpers import cleaned, pk_of, saving_form_page
+from ._helpers import pk_of, saving_form_page
 
 
 def _require_directory(user) -> None:
@@ -26,13 +27,11 @@ def _require_directory(user) -> None:
 def _filtered_directory(request):
     """The directory filter form of the request and the rows it selects."""
     filters = DirectoryFilterForm(request.GET or None)
-    data = cleaned(filters)
+    values = filter_values(filters)
     rows = selectors.directory_queryset(
         user=request.user,
-        search=data.get("q", ""),
-        country=data.get("country", ""),
-        agency_kind=data.get("agency_kind", ""),
-        topic=pk_of(data.get("topic")),
+        **criteria(values, "country", "agency_kind", search="q"),
+        topic=pk_of(values.get("topic")),
     )
     return filters, rows
 

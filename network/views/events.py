@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from engagements.models import Person
 from ta_portal.ics import calendar_response
-from ta_portal.pagination import paginate
+from ta_portal.pages import criteria, fetch_for_editing, list_page
 
 from .. import access, selectors, services
 from ..forms import (
@@ -25,24 +25,19 @@ from ..forms import (
 )
 from ..invitations import event_calendar
 from ..models import AgendaItem, Document, ExternalRecommendation, NetworkEvent, Registration
-from ._helpers import cleaned, fetch_for_editing, saving_form_page
+from ._helpers import saving_form_page
 
 
 @login_required
 def event_list(request):
-    filters = EventFilterForm(request.GET or None)
-    data = cleaned(filters)
-    events = selectors.event_list_for_user(
-        user=request.user, search=data.get("q", ""), kind=data.get("kind", ""), year=data.get("year")
-    )
-    return render(
+    return list_page(
         request,
         "network/event_list.html",
-        {
-            "filters": filters,
-            "page": paginate(request, events.prefetch_related("countries")),
-            "can_create": access.can_create_event(request.user),
-        },
+        filters=EventFilterForm(request.GET or None),
+        rows=lambda values: selectors.event_list_for_user(
+            user=request.user, **criteria(values, "kind", "year", search="q")
+        ).prefetch_related("countries"),
+        can_create=access.can_create_event(request.user),
     )
 
 

@@ -6,37 +6,33 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from ta_portal.pagination import paginate
+from ta_portal.pages import criteria, fetch_for_editing, list_page
 from ta_portal.params import int_param
 
 from .. import access, selectors, services
 from ..forms import DocumentFilterForm, DocumentForm, DocumentReplaceForm
 from ..models import Document, NetworkEvent
-from ._helpers import cleaned, fetch_for_editing, pk_of, saving_form_page
+from ._helpers import pk_of, saving_form_page
 
 
 @login_required
 def document_list(request):
-    filters = DocumentFilterForm(request.GET or None, user=request.user)
-    data = cleaned(filters)
-    documents = selectors.document_search(
-        user=request.user,
-        search=data.get("q", ""),
-        kind=data.get("kind", ""),
-        language=data.get("language", ""),
-        country=pk_of(data.get("country")) or "",
-        topic=pk_of(data.get("topic")),
-        substance=pk_of(data.get("substance")),
-        event=pk_of(data.get("event")),
-    )
-    return render(
+    def documents(values):
+        return selectors.document_search(
+            user=request.user,
+            **criteria(values, "kind", "language", search="q"),
+            country=pk_of(values.get("country")) or "",
+            topic=pk_of(values.get("topic")),
+            substance=pk_of(values.get("substance")),
+            event=pk_of(values.get("event")),
+        )
+
+    return list_page(
         request,
         "network/document_list.html",
-        {
-            "filters": filters,
-            "page": paginate(request, documents),
-            "can_upload": access.can_upload_document(request.user),
-        },
+        filters=DocumentFilterForm(request.GET or None, user=request.user),
+        rows=documents,
+        can_upload=access.can_upload_document(request.user),
     )
 
 

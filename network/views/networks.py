@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from ta_portal.pages import fetch_for_editing
 
 from .. import access, selectors, services
 from ..forms import NetworkForm, NetworkMemberForm
 from ..models import Network, NetworkEvent
-from ._helpers import fetch_for_editing, saving_form_page
+from ._helpers import saving_form_page
 
 
 @login_required

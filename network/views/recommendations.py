@@ -5,33 +5,24 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from ta_portal.pagination import paginate
+from ta_portal.pages import criteria, fetch_for_editing, list_page
 
 from .. import access, selectors, services
 from ..forms import ExternalRecommendationFilterForm, ExternalRecommendationForm
 from ..models import ExternalRecommendation, NetworkEvent
-from ._helpers import cleaned, fetch_for_editing, saving_form_page
+from ._helpers import saving_form_page
 
 
 @login_required
 def external_recommendation_list(request):
-    filters = ExternalRecommendationFilterForm(request.GET or None, user=request.user)
-    data = cleaned(filters)
-    recommendations = selectors.external_recommendation_list_for_user(
-        user=request.user,
-        search=data.get("q", ""),
-        country=data.get("country", ""),
-        source=data.get("source", ""),
-        year=data.get("year"),
-    )
-    return render(
+    return list_page(
         request,
         "network/external_recommendation_list.html",
-        {
-            "filters": filters,
-            "page": paginate(request, recommendations),
-            "can_create": access.can_create_external_recommendation(request.user),
-        },
+        filters=ExternalRecommendationFilterForm(request.GET or None, user=request.user),
+        rows=lambda values: selectors.external_recommendation_list_for_user(
+            user=request.user, **criteria(values, "country", "source", "year", search="q")
+        ),
+        can_create=access.can_create_external_recommendation(request.user),
     )
 
 

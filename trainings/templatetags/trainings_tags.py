@@ -13,32 +13,21 @@ from ta_portal.figures import DASH
 register = template.Library()
 
 
-@register.filter
-def pct(value) -> str:
-    """A percentage (0–100) with one decimal."""
-    return figures.display(value, "pct")
+def _figure_filter(name: str, kind: str, description: str):
+    """The filter ``name`` showing a figure of ``kind`` by the one display policy (``ta_portal.figures``)."""
+
+    def show(value) -> str:
+        return figures.display(value, kind)
+
+    show.__name__, show.__doc__ = name, description
+    return register.filter(name, show)
 
 
-@register.filter
-def rate(value) -> str:
-    """A share (0–1) as a percentage."""
-    return figures.display(value, "rate")
-
-
-@register.filter
-def gain(value) -> str:
-    """A difference in percentage points, signed."""
-    return figures.display(value, "gain")
-
-
-@register.filter
-def num2(value) -> str:
-    return figures.display(value, "num")
-
-
-@register.filter
-def pvalue(value) -> str:
-    return figures.display(value, "p")
+pct = _figure_filter("pct", "pct", "A percentage (0–100) with one decimal.")
+rate = _figure_filter("rate", "rate", "A share (0–1) as a percentage.")
+gain = _figure_filter("gain", "gain", "A difference in percentage points, signed.")
+num2 = _figure_filter("num2", "num", "A measure such as the normalized gain or an effect size (two decimals).")
+pvalue = _figure_filter("pvalue", "p", "A p-value.")
 
 
 @register.filter

@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from engagements.models import Person
 from engagements.selectors import countries_visible_to, engagement_get_for_user
 from ta_portal.ics import calendar_response
+from ta_portal.pages import create_and_edit_views, filter_values, require_creatable
 from ta_portal.pagination import paginate
 from ta_portal.params import int_param, text_param
 
@@ -34,7 +35,7 @@ from .common import session_for_editing
 @login_required
 def session_list(request):
     filters = SessionFilterForm(request.GET or None, countries=countries_visible_to(request.user))
-    data = filters.cleaned_data if filters.is_valid() else {}
+    data = filter_values(filters)
     engagement = None
     if data.get("engagement"):
         engagement = engagement_get_for_user(user=request.user, pk=data["engagement"])
@@ -105,8 +106,7 @@ def _session_form(request, session: TrainingSession | None, *, can_plan: bool):
 
 @login_required
 def session_create(request):
-    if not TrainingSession.objects.creatable_by(request.user):
-        raise PermissionDenied
+    require_creatable(request.user, TrainingSession)
     return _session_form(request, None, can_plan=True)
 
 
@@ -283,19 +283,7 @@ def _course_form(request, course):
     return render(request, "trainings/course_form.html", {"form": form, "course": course})
 
 
-@login_required
-def course_create(request):
-    if not Course.objects.creatable_by(request.user):
-        raise PermissionDenied
-    return _course_form(request, None)
-
-
-@login_required
-def course_edit(request, pk: int):
-    course = selectors.course_get_for_user(user=request.user, pk=pk)
-    if not can_edit_course(request.user, course):
-        raise PermissionDenied
-    return _course_form(request, course)
+course_create, course_edit = create_and_edit_views(Course, _course_form, fetch=selectors.course_get_for_user)
 
 
 # Statistics across sessions ---------------------------------------------------------------------
