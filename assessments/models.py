@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from accounts.scoping import scope_for
 from engagements.models import Agency, ControlledSubstance, Engagement, Person, ScopedQuerySet, scoped_manager
-from ta_portal.models import acting_user_field, created_at_field, date_order_constraint, optional_link, updated_at_field
+from ta_portal.models import acting_user_field, created_at_field, optional_link, updated_at_field
 from ta_portal.multilingual import localized, translated, translations_field
-from ta_portal.validation import date_order_errors
+from ta_portal.validation import date_order_constraint, date_order_errors
 
 LEVELS = (1, 2, 3, 4, 5)
 

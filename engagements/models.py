@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import EVERY_ROLE, MANAGING_ROLES, Role
 from accounts.scoping import scope_for
-from ta_portal.models import acting_user_field, created_at_field, date_order_constraint, optional_link, updated_at_field
+from ta_portal.models import acting_user_field, created_at_field, optional_link, updated_at_field
 from ta_portal.multilingual import localized, translations_field
-from ta_portal.validation import date_order_errors
+from ta_portal.validation import date_order_constraint, date_order_errors
 
 DUPLICATE_EMAIL = _("A person with this e-mail already exists.")
 AGENCY_WITH_PEOPLE_CANNOT_MOVE = _("This agency has people recorded; it cannot move to another country.")

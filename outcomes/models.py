@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import EVERY_ROLE
 from accounts.scoping import Scope, scope_for
 from engagements.models import Country, Engagement, Programme
-from ta_portal.models import created_at_field, date_order_constraint, optional_link
+from ta_portal.models import created_at_field, optional_link
+from ta_portal.validation import date_order_constraint
 from trainings.models import TrainingSession
 
 from .facts import outcome_scope

@@ -1,16 +1,13 @@
-"""Kinds of field, choice and constraint that the apps' models share, each declared once.
+"""Kinds of field and choice that the apps' models share, each declared once.
 
 ``ta_portal`` is not an app: nothing here makes a table. Each factory returns an ordinary Django
-field or constraint, built exactly as the declarations it stands for (same options, same
-deconstruction), so the migrations do not depend on whether a model spells them out or calls these.
+field, built exactly as the declarations it stands for (same options, same deconstruction), so the
+migrations do not depend on whether a model spells a field out or calls these. The date-order
+check constraint lives beside its rule, in ``ta_portal.validation``.
 """
-
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,17 +57,3 @@ def created_at_field(verbose_name=None) -> models.DateTimeField:
 def updated_at_field() -> models.DateTimeField:
     """When the row was last saved."""
     return models.DateTimeField(_("updated at"), auto_now=True)
-
-
-def date_order_constraint(
-    name: str, *, start: str = "start_date", end: str = "end_date", optional: tuple[str, ...] = (), strict: bool = False
-) -> models.CheckConstraint:
-    """The database's guard that ``end`` is not before ``start`` (after it, when ``strict``).
-
-    The rule also holds when a field named in ``optional`` is empty; they are tested in the order
-    given, which is part of the constraint as the migrations recorded it. The same rule, with the
-    message people see, is ``ta_portal.validation.date_order_errors`` in the models' ``clean()``.
-    """
-    end_in_order = Q(**{f"{end}__{'gt' if strict else 'gte'}": F(start)})
-    condition = reduce(or_, [*(Q(**{f"{field}__isnull": True}) for field in optional), end_in_order])
-    return models.CheckConstraint(condition=condition, name=name)

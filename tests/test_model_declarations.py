@@ -10,14 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 
 from network.models import NetworkEvent
-from ta_portal.models import (
-    MeetingModality,
-    acting_user_field,
-    created_at_field,
-    date_order_constraint,
-    optional_link,
-    updated_at_field,
-)
+from ta_portal.models import MeetingModality, acting_user_field, created_at_field, optional_link, updated_at_field
+from ta_portal.validation import date_order_constraint
 from trainings.models import TrainingSession
 
 

@@ -31,16 +31,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import EVERY_ROLE, MANAGING_ROLES, Role
 from accounts.scoping import has_role, scope_for
 from engagements.models import Agency, Country, Engagement, Person, ScopedQuerySet, scoped_manager
-from ta_portal.models import (
-    MeetingModality,
-    acting_user_field,
-    created_at_field,
-    date_order_constraint,
-    optional_link,
-    updated_at_field,
-)
+from ta_portal.models import MeetingModality, acting_user_field, created_at_field, optional_link, updated_at_field
 from ta_portal.multilingual import localized, translations_field
-from ta_portal.validation import date_order_errors
+from ta_portal.validation import date_order_constraint, date_order_errors
 
 SCORE_DIGITS = {"max_digits": 7, "decimal_places": 2}
 

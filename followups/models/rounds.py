@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagements.models import Engagement, scoped_manager
-from ta_portal.models import acting_user_field, date_order_constraint, optional_link, updated_at_field
+from ta_portal.models import acting_user_field, optional_link, updated_at_field
+from ta_portal.validation import date_order_constraint
 
 from .measures import EngagementPartQuerySet, Measure
 

@@ -10,15 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import EVERY_ROLE, MANAGING_ROLES
 from accounts.scoping import is_admin, scope_for
 from engagements.models import Country, Person
-from ta_portal.models import (
-    MeetingModality,
-    acting_user_field,
-    created_at_field,
-    date_order_constraint,
-    optional_link,
-    updated_at_field,
-)
-from ta_portal.validation import date_order_errors
+from ta_portal.models import MeetingModality, acting_user_field, created_at_field, optional_link, updated_at_field
+from ta_portal.validation import date_order_constraint, date_order_errors
 
 from .networks import Network
 
