@@ -17,6 +17,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ta_portal.models import acting_user_field, created_at_field
+
 from .scoping import is_admin
 
 # Seconds between two writes of ``last_used_at`` for one token: a client polling the API must not
@@ -50,18 +52,11 @@ class ApiToken(models.Model):
         _("prefix"), max_length=8, editable=False, help_text=_("The first characters of the key, to recognise it.")
     )
     name = models.CharField(_("name"), max_length=100, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = created_at_field()
     expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("revoked by"),
-    )
+    revoked_by = acting_user_field(_("revoked by"))
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ta_portal.models import created_at_field, optional_link
+
 from .roles import Role
 
 
@@ -31,16 +33,14 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    country = models.ForeignKey(
+    country = optional_link(
         "engagements.Country",
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         related_name="memberships",
         verbose_name=_("country"),
         help_text=_("Empty means every country (a global role)."),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = created_at_field()
 
     class Meta:
         verbose_name = _("membership")

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from accounts.scoping import scope_for
 from engagements.models import Agency, ControlledSubstance, Engagement, Person, ScopedQuerySet, scoped_manager
+from ta_portal.models import acting_user_field, created_at_field, optional_link, updated_at_field
 from ta_portal.multilingual import localized, translated, translations_field
-from ta_portal.validation import date_order_errors
+from ta_portal.validation import date_order_constraint, date_order_errors
 
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -43,7 +44,7 @@ class Framework(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = created_at_field()
     # Name and description in the other languages (ta_portal/multilingual.py); editable on a frozen
     # version too, since a better translation does not change what was assessed.
     translations = translations_field()
@@ -190,8 +191,8 @@ class Assessment(models.Model):
     method = models.TextField(
         _("method"), blank=True, help_text=_("How the assessment was made: scope, sources, limitations.")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     objects = scoped_manager(AssessmentQuerySet)
 
@@ -199,12 +200,7 @@ class Assessment(models.Model):
         ordering = ["-start_date", "title"]
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="assessment_end_after_start",
-            )
-        ]
+        constraints = [date_order_constraint("assessment_end_after_start", optional=("end_date",))]
         indexes = [models.Index(fields=["status", "start_date"])]
 
     def __str__(self) -> str:
@@ -233,9 +229,7 @@ class StatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=12, choices=Assessment.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Assessment.Status.choices)
     reason = models.TextField(_("reason"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("changed by")
-    )
+    changed_by = acting_user_field(_("changed by"), related_name=None)
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
@@ -268,9 +262,7 @@ class EvidenceMeeting(models.Model):
     )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
-    agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("agency")
-    )
+    agency = optional_link(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
     people = models.ManyToManyField(
         Person, blank=True, related_name="assessment_meetings", verbose_name=_("people met")
     )
@@ -373,7 +365,7 @@ class Finding(models.Model):
     substances = models.ManyToManyField(
         ControlledSubstance, blank=True, related_name="assessment_findings", verbose_name=_("substances concerned")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = created_at_field()
 
     objects = scoped_manager(AssessmentPartQuerySet)
 
@@ -405,16 +397,14 @@ class Recommendation(models.Model):
     priority = models.CharField(
         _("priority"), max_length=8, choices=Finding.Priority.choices, default=Finding.Priority.MEDIUM
     )
-    responsible_agency = models.ForeignKey(
+    responsible_agency = optional_link(
         Agency,
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="assessment_recommendations",
         verbose_name=_("responsible agency"),
     )
     timeframe = models.CharField(_("suggested timeframe"), max_length=12, choices=Timeframe.choices, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = created_at_field()
 
     objects = scoped_manager(RecommendationQuerySet)
 
@@ -444,13 +434,8 @@ class Roundtable(models.Model):
     engagement = models.ForeignKey(
         Engagement, on_delete=models.PROTECT, related_name="roundtables", verbose_name=_("engagement")
     )
-    assessment = models.ForeignKey(
-        Assessment,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="roundtables",
-        verbose_name=_("assessment presented"),
+    assessment = optional_link(
+        Assessment, on_delete=models.PROTECT, related_name="roundtables", verbose_name=_("assessment presented")
     )
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"))
@@ -473,8 +458,8 @@ class Roundtable(models.Model):
     attendees = models.ManyToManyField(
         Person, through="RoundtableAttendance", blank=True, related_name="roundtables", verbose_name=_("attendees")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     objects = scoped_manager(RoundtableQuerySet)
 
@@ -499,11 +484,12 @@ class Roundtable(models.Model):
         verbose_name = _("roundtable")
         verbose_name_plural = _("roundtables")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_time__isnull=True)
-                | Q(start_time__isnull=True)
-                | Q(end_time__gt=models.F("start_time")),
-                name="roundtable_ends_after_start",
+            date_order_constraint(
+                "roundtable_ends_after_start",
+                start="start_time",
+                end="end_time",
+                optional=("end_time", "start_time"),
+                strict=True,
             )
         ]
 

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import EVERY_ROLE, MANAGING_ROLES, Role
 from accounts.scoping import scope_for
+from ta_portal.models import acting_user_field, created_at_field, optional_link, updated_at_field
 from ta_portal.multilingual import localized, translations_field
-from ta_portal.validation import date_order_errors
+from ta_portal.validation import date_order_constraint, date_order_errors
 
 DUPLICATE_EMAIL = _("A person with this e-mail already exists.")
 AGENCY_WITH_PEOPLE_CANNOT_MOVE = _("This agency has people recorded; it cannot move to another country.")
@@ -136,9 +137,7 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices, default=Sex.UNDISCLOSED)
     email = models.EmailField(_("e-mail"), blank=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
-    agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="people", verbose_name=_("agency")
-    )
+    agency = optional_link(Agency, on_delete=models.PROTECT, related_name="people", verbose_name=_("agency"))
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="people", verbose_name=_("country"))
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -148,7 +147,7 @@ class Person(models.Model):
         related_name="person",
         verbose_name=_("user account"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = created_at_field()
 
     objects = scoped_manager(PersonQuerySet)
 
@@ -254,13 +253,8 @@ class Engagement(models.Model):
         Country, on_delete=models.PROTECT, related_name="engagements", verbose_name=_("country")
     )
     title = models.CharField(_("title"), max_length=200)
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="engagements",
-        verbose_name=_("programme"),
+    programme = optional_link(
+        Programme, on_delete=models.PROTECT, related_name="engagements", verbose_name=_("programme")
     )
     description = models.TextField(_("description"), blank=True)
     start_date = models.DateField(_("start date"))
@@ -272,8 +266,8 @@ class Engagement(models.Model):
     focal_points = models.ManyToManyField(
         Person, blank=True, related_name="focal_point_of", verbose_name=_("counterpart focal points")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     objects = scoped_manager(EngagementQuerySet)
 
@@ -281,12 +275,7 @@ class Engagement(models.Model):
         ordering = ["-start_date", "title"]
         verbose_name = _("engagement")
         verbose_name_plural = _("engagements")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="engagement_end_after_start",
-            )
-        ]
+        constraints = [date_order_constraint("engagement_end_after_start", optional=("end_date",))]
         indexes = [models.Index(fields=["country", "phase"]), models.Index(fields=["start_date"])]
 
     def __str__(self) -> str:
@@ -324,7 +313,7 @@ class PhaseChange(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="phase_changes")
     from_phase = models.CharField(_("from"), max_length=20, choices=Engagement.Phase.choices, blank=True)
     to_phase = models.CharField(_("to"), max_length=20, choices=Engagement.Phase.choices)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    changed_by = acting_user_field(related_name=None)
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:

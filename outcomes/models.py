@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import EVERY_ROLE
 from accounts.scoping import Scope, scope_for
 from engagements.models import Country, Engagement, Programme
+from ta_portal.models import created_at_field, optional_link
+from ta_portal.validation import date_order_constraint
 from trainings.models import TrainingSession
 
 from .facts import outcome_scope
@@ -52,7 +54,7 @@ class AnnualProgressReport(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     scope_key = models.CharField(_("countries covered"), max_length=1000, help_text=_("* means every country."))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = created_at_field()
 
     objects = AnnualReportQuerySet.as_manager()
 
@@ -126,19 +128,12 @@ class ProgrammeTarget(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("programme")
     )
-    objective = models.ForeignKey(
-        ProgrammeObjective,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("objective"),
+    objective = optional_link(
+        ProgrammeObjective, on_delete=models.SET_NULL, related_name="+", verbose_name=_("objective")
     )
-    country = models.ForeignKey(
+    country = optional_link(
         Country,
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="+",
         verbose_name=_("country"),
         help_text=_("Empty: the target is for the whole programme."),
@@ -203,11 +198,7 @@ class ActivityTarget(ProgrammeTarget):
     class Meta(ProgrammeTarget.Meta):
         verbose_name = _("activity target")
         verbose_name_plural = _("activity targets")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")), name="activity_target_period_order"
-            )
-        ]
+        constraints = [date_order_constraint("activity_target_period_order", start="period_start", end="period_end")]
 
     def clean(self) -> None:
         super().clean()
@@ -256,11 +247,7 @@ class OutcomeTarget(ProgrammeTarget):
     class Meta(ProgrammeTarget.Meta):
         verbose_name = _("outcome target")
         verbose_name_plural = _("outcome targets")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")), name="outcome_target_period_order"
-            )
-        ]
+        constraints = [date_order_constraint("outcome_target_period_order", start="period_start", end="period_end")]
 
     def clean(self) -> None:
         super().clean()

@@ -5,13 +5,14 @@ language and the fingerprint of the data it was rendered from: the same data in 
 language gives the same file, so a ready report is reused until the data changes.
 """
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from ta_portal.models import acting_user_field, created_at_field, updated_at_field
 
 
 def report_upload_to(report: "Report", filename: str) -> str:
@@ -37,17 +38,10 @@ class Report(models.Model):
     size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
     render_seconds = models.FloatField(_("render time (s)"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    requested_by = acting_user_field(_("requested by"))
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = created_at_field(_("requested at"))
+    updated_at = updated_at_field()
     dispatched_at = models.DateTimeField(_("sent to the queue at"), null=True, blank=True)
     started_at = models.DateTimeField(_("rendering started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -31,8 +31,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import EVERY_ROLE, MANAGING_ROLES, Role
 from accounts.scoping import has_role, scope_for
 from engagements.models import Agency, Country, Engagement, Person, ScopedQuerySet, scoped_manager
+from ta_portal.models import MeetingModality, acting_user_field, created_at_field, optional_link, updated_at_field
 from ta_portal.multilingual import localized, translations_field
-from ta_portal.validation import date_order_errors
+from ta_portal.validation import date_order_constraint, date_order_errors
 
 SCORE_DIGITS = {"max_digits": 7, "decimal_places": 2}
 
@@ -69,7 +70,7 @@ class Course(models.Model):
     )
     duration_hours = models.PositiveSmallIntegerField(_("duration (hours)"), null=True, blank=True)
     is_active = models.BooleanField(_("offered"), default=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = created_at_field()
     # Title and description in the other languages (ta_portal/multilingual.py).
     translations = translations_field()
 
@@ -148,19 +149,12 @@ class TrainingSession(models.Model):
         WORKSHOP = "workshop", _("Workshop")
         STUDY_VISIT = "study_visit", _("Study visit")
 
-    class Modality(models.TextChoices):
-        IN_PERSON = "in_person", _("In person")
-        VIRTUAL = "virtual", _("Virtual")
-        HYBRID = "hybrid", _("Hybrid")
+    Modality = MeetingModality
 
-    course = models.ForeignKey(
-        Course, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions", verbose_name=_("course")
-    )
-    engagement = models.ForeignKey(
+    course = optional_link(Course, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("course"))
+    engagement = optional_link(
         Engagement,
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="training_sessions",
         verbose_name=_("engagement"),
         help_text=_("Empty for a regional session spanning several countries."),
@@ -193,8 +187,8 @@ class TrainingSession(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     objects = scoped_manager(TrainingSessionQuerySet)
 
@@ -223,7 +217,7 @@ class TrainingSession(models.Model):
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="session_end_after_start"),
+            date_order_constraint("session_end_after_start"),
             models.CheckConstraint(
                 condition=Q(pass_mark__gte=0) & Q(pass_mark__lte=models.F("max_score")),
                 name="session_pass_mark_within_max",
@@ -270,7 +264,9 @@ class TrainingSession(models.Model):
         return None
 
 
-class ExamFormQuerySet(TrainingSessionQuerySet):
+class SessionPartQuerySet(TrainingSessionQuerySet):
+    """Rows of one session (its exam forms, its enrolments): visible and editable as the session is."""
+
     country_path = "session__countries"
     session_path = "session"
 
@@ -284,7 +280,7 @@ class ExamForm(models.Model):
     )
     code = models.CharField(_("form"), max_length=8, help_text=_("A short label such as A or B."))
 
-    objects = scoped_manager(ExamFormQuerySet)
+    objects = scoped_manager(SessionPartQuerySet)
 
     class Meta:
         ordering = ["session", "code"]
@@ -300,11 +296,9 @@ class Question(models.Model):
     form = models.ForeignKey(ExamForm, on_delete=models.CASCADE, related_name="questions", verbose_name=_("form"))
     number = models.PositiveSmallIntegerField(_("number"))
     topic = models.CharField(_("topic"), max_length=200, blank=True)
-    dimension = models.ForeignKey(
+    dimension = optional_link(
         "assessments.Dimension",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="questions",
         verbose_name=_("assessment dimension"),
     )
@@ -323,11 +317,6 @@ class Question(models.Model):
         return f"{self.form.code}{self.number}"
 
 
-class EnrolmentQuerySet(TrainingSessionQuerySet):
-    country_path = "session__countries"
-    session_path = "session"
-
-
 class Enrolment(models.Model):
     """A person taking part in a session, with their attendance and their pre/post exam scores.
 
@@ -340,25 +329,19 @@ class Enrolment(models.Model):
     )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("person"))
     # The agency at the time of the session: figures by agency must not move when someone changes job.
-    agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="enrolments", verbose_name=_("agency")
-    )
+    agency = optional_link(Agency, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("agency"))
     days_attended = models.DecimalField(
         _("days attended"), max_digits=4, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     completed = models.BooleanField(_("completed"), default=False)
-    pre_form = models.ForeignKey(
-        ExamForm, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("pre-exam form")
-    )
-    post_form = models.ForeignKey(
-        ExamForm, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("post-exam form")
-    )
+    pre_form = optional_link(ExamForm, on_delete=models.PROTECT, related_name="+", verbose_name=_("pre-exam form"))
+    post_form = optional_link(ExamForm, on_delete=models.PROTECT, related_name="+", verbose_name=_("post-exam form"))
     pre_score = models.DecimalField(_("pre-exam score"), **SCORE_DIGITS, null=True, blank=True)
     post_score = models.DecimalField(_("post-exam score"), **SCORE_DIGITS, null=True, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = updated_at_field()
 
-    objects = scoped_manager(EnrolmentQuerySet)
+    objects = scoped_manager(SessionPartQuerySet)
 
     class Meta:
         ordering = ["session", "person__full_name"]
@@ -443,14 +426,7 @@ class ScoreChange(models.Model):
     old_score = models.DecimalField(_("old score"), **SCORE_DIGITS, null=True, blank=True)
     new_score = models.DecimalField(_("new score"), **SCORE_DIGITS, null=True, blank=True)
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    changed_by = acting_user_field(_("changed by"))
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -481,14 +457,7 @@ class Certificate(models.Model):
     )
     code = models.CharField(_("verification code"), max_length=16, unique=True, default=new_verification_code)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("issued by"),
-    )
+    issued_by = acting_user_field(_("issued by"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     objects = scoped_manager(CertificateQuerySet)

@@ -1,6 +1,5 @@
 """Outcome indicators reported per round, and the coordination questionnaire."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from engagements.models import ControlledSubstance, Engagement, ScopedQuerySet, scoped_manager
+from ta_portal.models import acting_user_field, optional_link
 
 from .measures import REPORTING_ROLES, EngagementPartQuerySet
 from .rounds import FollowupRound
@@ -22,11 +22,9 @@ class Indicator(models.Model):
     name = models.CharField(_("name"), max_length=200)
     unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("e.g. notifications, inspections, kg"))
     description = models.TextField(_("how it is counted"), blank=True)
-    substance = models.ForeignKey(
+    substance = optional_link(
         ControlledSubstance,
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="indicators",
         verbose_name=_("substance"),
         help_text=_("For indicators about one chemical, such as seizures by substance."),
@@ -65,7 +63,7 @@ class IndicatorValue(models.Model):
     round = models.ForeignKey(FollowupRound, on_delete=models.CASCADE, related_name="indicator_values")
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
     note = models.CharField(_("note"), max_length=300, blank=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reported_by = acting_user_field(blank=False)
     reported_at = models.DateTimeField(_("reported at"), auto_now=True)
 
     objects = scoped_manager(RoundPartQuerySet)
@@ -121,7 +119,7 @@ class CoordinationResponse(models.Model):
     mechanism = _answer_field(COORDINATION_QUESTIONS[3][1])
     industry = _answer_field(COORDINATION_QUESTIONS[4][1])
     comment = models.TextField(_("examples and comments"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    answered_by = acting_user_field(blank=False)
     answered_at = models.DateTimeField(_("answered at"), auto_now=True)
 
     objects = scoped_manager(RoundPartQuerySet)

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from engagements.models import Agency, ControlledSubstance, Engagement, ScopedQuerySet, scoped_manager
+from ta_portal.models import acting_user_field, created_at_field, optional_link, updated_at_field
 
 # Who may report on measures (post status updates, indicator values, the questionnaire).
 REPORTING_ROLES = (Role.ADMIN, Role.MANAGER, Role.COUNTERPART)
@@ -53,14 +53,8 @@ class MeasureQuerySet(EngagementPartQuerySet):
 
 def _source_field(model: str, verbose_name, **options) -> models.ForeignKey:
     """A measure's optional link to where it comes from (one of ``Measure.SOURCE_FIELDS``)."""
-    return models.ForeignKey(
-        model,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="measures",
-        verbose_name=verbose_name,
-        **options,
+    return optional_link(
+        model, on_delete=models.SET_NULL, related_name="measures", verbose_name=verbose_name, **options
     )
 
 
@@ -84,13 +78,8 @@ class Measure(models.Model):
         _("external recommendation"),
         help_text=_("A recommendation the country received from an evaluation mechanism or meeting."),
     )
-    responsible_agency = models.ForeignKey(
-        Agency,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="measures",
-        verbose_name=_("responsible agency"),
+    responsible_agency = optional_link(
+        Agency, on_delete=models.PROTECT, related_name="measures", verbose_name=_("responsible agency")
     )
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
     due_date = models.DateField(_("due date"), null=True, blank=True)
@@ -110,20 +99,16 @@ class Measure(models.Model):
         _("verified status"), max_length=24, choices=MeasureStatus.choices, blank=True, editable=False
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
-    latest_update = models.ForeignKey(
+    latest_update = optional_link(
         "StatusUpdate",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="+",
         editable=False,
         verbose_name=_("latest update"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = acting_user_field()
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     objects = scoped_manager(MeasureQuerySet)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import MANAGING_ROLES
 from engagements.models import ScopedQuerySet, scoped_manager
+from ta_portal.models import optional_link
 
 from .rounds import FollowupRound
 from .updates import StatusUpdate
@@ -47,10 +48,8 @@ class ReminderLog(models.Model):
         SKIPPED = "skipped", _("Not sent (no longer needed)")
         INTERRUPTED = "interrupted", _("Interrupted while sending (may not have arrived)")
 
-    round = models.ForeignKey(FollowupRound, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders")
-    status_update = models.ForeignKey(
-        StatusUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
-    )
+    round = optional_link(FollowupRound, on_delete=models.CASCADE, related_name="reminders")
+    status_update = optional_link(StatusUpdate, on_delete=models.CASCADE, related_name="notices")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followup_emails", verbose_name=_("recipient")
     )

@@ -3,7 +3,6 @@
 import calendar
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagements.models import Engagement, scoped_manager
+from ta_portal.models import acting_user_field, optional_link, updated_at_field
+from ta_portal.validation import date_order_constraint
 
 from .measures import EngagementPartQuerySet, Measure
 
@@ -42,10 +43,8 @@ class FollowupSchedule(models.Model):
     )
     end_date = models.DateField(_("no rounds after"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = acting_user_field()
+    updated_at = updated_at_field()
 
     objects = scoped_manager(EngagementPartQuerySet)
 
@@ -53,10 +52,7 @@ class FollowupSchedule(models.Model):
         verbose_name = _("follow-up schedule")
         verbose_name_plural = _("follow-up schedules")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="schedule_end_after_start",
-            ),
+            date_order_constraint("schedule_end_after_start", optional=("end_date",)),
             models.CheckConstraint(
                 condition=Q(cadence_months__gte=1) & Q(cadence_months__lte=24), name="schedule_cadence_1_to_24"
             ),
@@ -137,21 +133,14 @@ class FollowupRound(models.Model):
     engagement = models.ForeignKey(
         Engagement, on_delete=models.CASCADE, related_name="followup_rounds", verbose_name=_("engagement")
     )
-    schedule = models.ForeignKey(
-        FollowupSchedule,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="rounds",
-        verbose_name=_("schedule"),
+    schedule = optional_link(
+        FollowupSchedule, on_delete=models.SET_NULL, related_name="rounds", verbose_name=_("schedule")
     )
     period = models.PositiveIntegerField(_("period of the schedule"), null=True, blank=True)
     opens_on = models.DateField(_("opens on"))
     due_date = models.DateField(_("due date"))
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    opened_by = acting_user_field()
     # Set once, when the last measure of the round gets its update (a submission after the due
     # date is late: compliance compares this with due_date).
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -167,7 +156,7 @@ class FollowupRound(models.Model):
         verbose_name = _("follow-up round")
         verbose_name_plural = _("follow-up rounds")
         constraints = [
-            models.CheckConstraint(condition=Q(due_date__gte=models.F("opens_on")), name="round_due_after_opening"),
+            date_order_constraint("round_due_after_opening", start="opens_on", end="due_date"),
             models.UniqueConstraint(
                 fields=["schedule", "period"], condition=Q(schedule__isnull=False), name="round_unique_period"
             ),

@@ -2,7 +2,6 @@
 
 import uuid
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import MANAGING_ROLES
 from accounts.scoping import scope_for
 from engagements.models import ScopedQuerySet, scoped_manager
+from ta_portal.models import acting_user_field, created_at_field, optional_link, updated_at_field
 
 from .measures import EVIDENCE_ROLES, REPORTING_ROLES, Measure, MeasureStatus
 from .rounds import FollowupRound
@@ -53,42 +53,19 @@ class StatusUpdate(models.Model):
     """A report on a measure: its status and progress, a narrative and evidence, and its review."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="updates", verbose_name=_("measure"))
-    round = models.ForeignKey(
-        FollowupRound,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="updates",
-        verbose_name=_("round"),
-    )
+    round = optional_link(FollowupRound, on_delete=models.PROTECT, related_name="updates", verbose_name=_("round"))
     state = models.CharField(_("state"), max_length=12, choices=UpdateState.choices, default=UpdateState.DRAFT)
     status = models.CharField(_("status"), max_length=24, choices=MeasureStatus.choices)
     progress_pct = models.PositiveSmallIntegerField(
         _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     narrative = models.TextField(_("what was done"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("started by")
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="followup_updates",
-        verbose_name=_("reported by"),
-    )
+    created_by = acting_user_field(_("started by"), blank=False)
+    created_at = created_at_field()
+    updated_at = updated_at_field()
+    submitted_by = acting_user_field(_("reported by"), related_name="followup_updates")
     submitted_at = models.DateTimeField(_("reported at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    reviewed_by = acting_user_field(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
 
@@ -165,9 +142,7 @@ class Evidence(models.Model):
     content_type = models.CharField(_("content type"), max_length=120)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
-    )
+    uploaded_by = acting_user_field(_("uploaded by"), blank=False)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = scoped_manager(EvidenceQuerySet)

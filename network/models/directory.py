@@ -1,6 +1,5 @@
 """The expert directory: people who opted in, each deciding whether their contact details show."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from accounts.scoping import has_role
 from engagements.models import Person
+from ta_portal.models import acting_user_field, updated_at_field
 
 from .networks import NetworkMembership
 
@@ -69,10 +69,8 @@ class ExpertProfile(models.Model):
     languages = models.CharField(_("languages spoken"), max_length=100, blank=True)
     bio = models.TextField(_("short biography"), blank=True)
     consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
-    consent_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    consent_recorded_by = acting_user_field()
+    updated_at = updated_at_field()
 
     objects = ExpertProfileQuerySet.as_manager()
 

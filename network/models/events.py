@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import EVERY_ROLE, MANAGING_ROLES
 from accounts.scoping import is_admin, scope_for
 from engagements.models import Country, Person
-from ta_portal.validation import date_order_errors
+from ta_portal.models import MeetingModality, acting_user_field, created_at_field, optional_link, updated_at_field
+from ta_portal.validation import date_order_constraint, date_order_errors
 
 from .networks import Network
 
@@ -63,33 +64,18 @@ class NetworkEvent(models.Model):
         WEBINAR = "webinar", _("Webinar")
         OTHER = "other", _("Other meeting")
 
-    class Modality(models.TextChoices):
-        IN_PERSON = "in_person", _("In person")
-        VIRTUAL = "virtual", _("Virtual")
-        HYBRID = "hybrid", _("Hybrid")
+    Modality = MeetingModality
 
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.ANNUAL_MEETING)
-    network = models.ForeignKey(
-        Network,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="events",
-        verbose_name=_("network"),
-    )
+    network = optional_link(Network, on_delete=models.PROTECT, related_name="events", verbose_name=_("network"))
     modality = models.CharField(_("modality"), max_length=12, choices=Modality.choices, default=Modality.IN_PERSON)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    host_country = models.ForeignKey(
-        Country,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="hosted_network_events",
-        verbose_name=_("host country"),
+    host_country = optional_link(
+        Country, on_delete=models.PROTECT, related_name="hosted_network_events", verbose_name=_("host country")
     )
     online_url = models.URLField(_("online meeting link"), blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -106,11 +92,9 @@ class NetworkEvent(models.Model):
     registration_open = models.BooleanField(_("registration open"), default=True)
     # Raised whenever the date or place changes, so calendars replace the invitation they hold.
     sequence = models.PositiveIntegerField(_("invitation revision"), default=0, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = acting_user_field()
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     objects = NetworkEventQuerySet.as_manager()
 
@@ -135,11 +119,7 @@ class NetworkEvent(models.Model):
         ordering = ["-start_date", "title"]
         verbose_name = _("network event")
         verbose_name_plural = _("network events")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="network_event_end_after_start"
-            )
-        ]
+        constraints = [date_order_constraint("network_event_end_after_start")]
 
     def __str__(self) -> str:
         return self.title
@@ -169,11 +149,8 @@ class AgendaItem(models.Model):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(start_time__isnull=True)
-                | Q(end_time__isnull=True)
-                | Q(end_time__gte=models.F("start_time")),
-                name="agenda_item_end_after_start",
+            date_order_constraint(
+                "agenda_item_end_after_start", start="start_time", end="end_time", optional=("start_time", "end_time")
             )
         ]
 
@@ -219,9 +196,7 @@ class Registration(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
     attended = models.BooleanField(_("attended"), default=False)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    registered_by = acting_user_field()
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     # Set when the invitation e-mail is claimed for sending (see services.registration_send_invitation).
     invitation_sent_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)

@@ -3,7 +3,7 @@
 import uuid
 from pathlib import PurePath
 
-from django.conf import global_settings, settings
+from django.conf import global_settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import EVERY_ROLE, MANAGING_ROLES
 from accounts.scoping import has_role, is_admin, scope_for
 from engagements.models import ControlledSubstance, Country
+from ta_portal.models import acting_user_field, created_at_field, optional_link, updated_at_field
 
 from .events import NetworkEvent, Registration
 from .networks import Network
@@ -85,27 +86,15 @@ class Document(models.Model):
     language = models.CharField(_("language"), max_length=10, choices=global_settings.LANGUAGES, default="en")
     published_on = models.DateField(_("published on"), null=True, blank=True)
     audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices, default=Audience.EVERYONE)
-    audience_network = models.ForeignKey(
-        Network,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="restricted_documents",
-        verbose_name=_("network"),
+    audience_network = optional_link(
+        Network, on_delete=models.PROTECT, related_name="restricted_documents", verbose_name=_("network")
     )
-    audience_event = models.ForeignKey(
-        NetworkEvent,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="restricted_documents",
-        verbose_name=_("event"),
+    audience_event = optional_link(
+        NetworkEvent, on_delete=models.PROTECT, related_name="restricted_documents", verbose_name=_("event")
     )
-    audience_country = models.ForeignKey(
+    audience_country = optional_link(
         Country,
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="restricted_documents",
         verbose_name=_("country of the audience"),
     )
@@ -125,14 +114,10 @@ class Document(models.Model):
         verbose_name=_("events"),
         help_text=_("Meetings where the document was presented or adopted."),
     )
-    current_version = models.ForeignKey(
-        "DocumentVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    current_version = optional_link("DocumentVersion", on_delete=models.SET_NULL, related_name="+", editable=False)
+    created_by = acting_user_field()
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     objects = DocumentQuerySet.as_manager()
 
@@ -203,9 +188,7 @@ class DocumentVersion(models.Model):
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     note = models.CharField(_("what changed"), max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    uploaded_by = acting_user_field()
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

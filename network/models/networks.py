@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import is_admin
 from engagements.models import Agency, Country
+from ta_portal.models import created_at_field
 
 
 class AgencyGroup(models.TextChoices):
@@ -78,7 +79,7 @@ class Network(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="NetworkMembership", related_name="networks", verbose_name=_("members")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = created_at_field()
 
     objects = NetworkQuerySet.as_manager()
 

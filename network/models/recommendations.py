@@ -3,7 +3,6 @@
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagements.models import Country, Engagement, ScopedQuerySet, scoped_manager
+from ta_portal.models import acting_user_field, created_at_field, optional_link, updated_at_field
 
 from .events import NetworkEvent
 
@@ -46,27 +46,18 @@ class ExternalRecommendation(models.Model):
     reference = models.CharField(_("reference"), max_length=40, blank=True, help_text=_("e.g. Recommendation 12."))
     text = models.TextField(_("text"))
     theme = models.CharField(_("theme"), max_length=200, blank=True)
-    topic = models.ForeignKey(
+    topic = optional_link(
         "assessments.Dimension",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="external_recommendations",
         verbose_name=_("topic"),
     )
-    event = models.ForeignKey(
-        NetworkEvent,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="external_recommendations",
-        verbose_name=_("adopted at"),
+    event = optional_link(
+        NetworkEvent, on_delete=models.SET_NULL, related_name="external_recommendations", verbose_name=_("adopted at")
     )
-    engagement = models.ForeignKey(
+    engagement = optional_link(
         Engagement,
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="external_recommendations",
         verbose_name=_("followed up under"),
         help_text=_("The engagement whose follow-up tracks the measures answering it."),
@@ -77,11 +68,9 @@ class ExternalRecommendation(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text=_("How often the source reviews implementation, e.g. 24 for a biennial review."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = acting_user_field()
+    created_at = created_at_field()
+    updated_at = updated_at_field()
 
     objects = scoped_manager(ExternalRecommendationQuerySet)
 
