@@ -38,6 +38,7 @@ NOT_PAGES = {
     "accounts:token_revoke": "POST only",
     "accounts:tokens_revoke_all": "POST only",
     "accounts:password_reset_confirm": "reached from the e-mailed link only (token)",
+    "accounts:email_confirm": "reached from the e-mailed link only (signed token); it redirects to the profile",
     "assessments:status": "POST only (workflow buttons on the assessment page)",
     "assessments:report": "POST only (requests the PDF)",
     "reports:status": "JSON polled by the report status script",
