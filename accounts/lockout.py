@@ -68,8 +68,13 @@ def _network(ip: str) -> str:
     return str(address)
 
 
+def _digest(*parts: str) -> str:
+    """Cache keys hold a digest, never a username, an address or an e-mail as such."""
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
 def _keys(username: str, ip: str) -> tuple[str, str]:
-    digest = hashlib.sha256(f"{username.casefold()}\x00{_network(ip)}".encode()).hexdigest()
+    digest = _digest(username.casefold(), _network(ip))
     return f"lockout:count:{digest}", f"lockout:lock:{digest}"
 
 
@@ -164,10 +169,6 @@ class LockoutAuthenticationForm(auth_forms.AuthenticationForm):
 # says the same as ever, so it reveals nothing about accounts); per client network, requests over the
 # limit are refused with a message (that tells the client only about its own requests).
 RESET_REFUSED_MESSAGE = _("Too many password reset requests from your network. Try again later.")
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
 def reset_request_allowed_from(ip: str) -> bool:
