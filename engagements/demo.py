@@ -161,27 +161,24 @@ def _people_for(rng: random.Random, agency: Agency, count: int) -> list[Person]:
     return people
 
 
+# Code: name, funder, first and last year (each programme runs from 1 January to 31 December).
+PROGRAMMES = {
+    "cicad-precursors": ("CICAD Chemical Precursor Control TA Programme", "OAS/CICAD", 2023, 2027),
+    "copolad-iii-precursors": ("COPOLAD III: precursor control line", "European Union", 2022, 2026),
+}
+
+
 @transaction.atomic
 def seed(out) -> None:
     rng = random.Random(1988)
-    programme, _ = Programme.objects.get_or_create(
-        code="cicad-precursors",
-        defaults={
-            "name": "CICAD Chemical Precursor Control TA Programme",
-            "funder": "OAS/CICAD",
-            "start_date": date(2023, 1, 1),
-            "end_date": date(2027, 12, 31),
-        },
-    )
-    Programme.objects.get_or_create(
-        code="copolad-iii-precursors",
-        defaults={
-            "name": "COPOLAD III: precursor control line",
-            "funder": "European Union",
-            "start_date": date(2022, 1, 1),
-            "end_date": date(2026, 12, 31),
-        },
-    )
+    # The demo's engagements run under the first programme; the second shows a list of several.
+    programme, *_others = [
+        Programme.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "funder": funder, "start_date": date(first, 1, 1), "end_date": date(last, 12, 31)},
+        )[0]
+        for code, (name, funder, first, last) in PROGRAMMES.items()
+    ]
     for code, name, acronym, kind in AGENCIES:
         agency, created = Agency.objects.get_or_create(
             country_id=code, name=name, defaults={"acronym": acronym, "kind": kind}

@@ -15,6 +15,7 @@ from assessments.models import Roundtable
 from engagements.models import Engagement
 from engagements.selectors import engagement_get_for_user
 from reports.charts import bar_chart
+from ta_portal.pages import run_action
 from ta_portal.pagination import paginate
 
 from . import selectors, services
@@ -369,12 +370,7 @@ def round_create(request, pk: int):
 def round_close(request, pk: int):
     round_ = selectors.round_get_for_user(user=request.user, pk=pk)
     _require_manager(request.user, round_.engagement)
-    try:
-        services.round_close(round_=round_, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The round is closed."))
+    run_action(request, lambda: services.round_close(round_=round_, by=request.user), _("The round is closed."))
     return redirect(round_)
 
 
@@ -561,12 +557,8 @@ def evidence_delete(request, pk: int):
     evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
     update = evidence.status_update
     round_id, measure_id = update.round_id, update.measure_id
-    try:
-        services.evidence_delete(evidence=evidence, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The file was removed from the draft."))
+    removed = _("The file was removed from the draft.")
+    run_action(request, lambda: services.evidence_delete(evidence=evidence, by=request.user), removed)
     if round_id:
         return redirect(reverse("followups:round_detail", args=[round_id]) + f"#measure-{measure_id}")
     return redirect("followups:measure_detail", measure_id)

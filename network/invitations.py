@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ta_portal.ics import CalendarEvent, Participant, calendar_file, portal_organizer
-from ta_portal.mail import render_subject, render_text
+from ta_portal.mail import render_subject, render_text, site_url
 
 from .models import NetworkEvent, Registration
 
@@ -32,7 +32,7 @@ def _description(event: NetworkEvent) -> str:
                     when += f"–{item.end_time:%H:%M}"
             speakers = f" ({item.speakers})" if item.speakers else ""
             lines.append(f"{when} {item.title}{speakers}")
-    lines.append(settings.SITE_URL + event.get_absolute_url())
+    lines.append(site_url(event.get_absolute_url()))
     return "\n".join(lines)
 
 
@@ -64,7 +64,7 @@ def send_invitation_email(registration: Registration) -> None:
             "event": event,
             "person": person,
             "location": _location(event),
-            "url": settings.SITE_URL + event.get_absolute_url(),
+            "url": site_url(event.get_absolute_url()),
             "updated": registration.invitation_sequence not in (None, 0) or event.sequence > 0,
         }
         subject = render_subject("network/email/invitation_subject.txt", context)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from engagements.models import Engagement
 from ta_portal.tabular import Column
+from trainings.columns import FIGURE_COLUMNS
 
 from .models import ActivityTarget, OutcomeTarget
 
@@ -73,18 +74,8 @@ def _catalogue(*declared: Column) -> dict[str, Column]:
 # Columns whose value an item holds under their key: a list's field, a key of a figures block, an
 # attribute of a dashboard's row.
 _BY_KEY = (
-    # Pre/post training figures (a figures block of trainings.statistics, in its SUMMARY_KEYS order).
-    Column("n_enrolled", gettext_lazy("Enrolled"), "int"),
-    Column("n_pre", gettext_lazy("With pre-test"), "int"),
-    Column("n_post", gettext_lazy("With post-test"), "int"),
-    Column("n_paired", gettext_lazy("Paired"), "int"),
-    Column("pre_mean_pct", gettext_lazy("Pre-test mean (%)"), "pct"),
-    Column("post_mean_pct", gettext_lazy("Post-test mean (%)"), "pct"),
-    Column("mean_gain_pct", gettext_lazy("Mean gain (points)"), "gain"),
-    Column("normalized_gain", gettext_lazy("Normalized gain"), "num"),
-    Column("cohens_dz", gettext_lazy("Effect size (Cohen's dz)"), "num"),
-    Column("p_value", gettext_lazy("p-value (paired t-test)"), "p"),
-    Column("post_pass_rate", gettext_lazy("Post-test pass rate (%)"), "rate"),
+    # Pre/post training figures (a figures block of trainings.statistics).
+    *FIGURE_COLUMNS,
     # A country's or a year's row of the programme dashboard.
     Column("code", gettext_lazy("Code"), "text"),
     Column("name", gettext_lazy("Country"), "text"),

@@ -108,12 +108,13 @@ def _engagements(queryset, data) -> Table:
             "created_at",
             "updated_at",
         ),
-        queryset.annotate(
-            n_sessions=Count("training_sessions", distinct=True),
-            n_measures=Count("measures", distinct=True),
-            n_rounds=Count("followup_rounds", distinct=True),
-        ),
+        queryset.annotate(**_counts(n_sessions="training_sessions", n_measures="measures", n_rounds="followup_rounds")),
     )
+
+
+def _counts(**relations: str) -> dict[str, Count]:
+    """Distinct counts of related rows, one per column: joins of several relations would repeat rows."""
+    return {column: Count(relation, distinct=True) for column, relation in relations.items()}
 
 
 def _listed(name: str, title: str, table_columns: list[Column], queryset) -> Table:
@@ -216,10 +217,8 @@ def _roundtables(queryset, data) -> Table:
             "n_measures_agreed",
         ),
         queryset.annotate(
-            n_agencies=Count("agencies", distinct=True),
-            n_invited=Count("attendance", distinct=True),
+            **_counts(n_agencies="agencies", n_invited="attendance", n_measures_agreed="measures"),
             n_attended=Count("attendance", filter=Q(attendance__attended=True), distinct=True),
-            n_measures_agreed=Count("measures", distinct=True),
         ),
     )
 

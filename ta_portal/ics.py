@@ -19,6 +19,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from ta_portal.mail import site_url
+
 
 @dataclass(frozen=True)
 class Participant:
@@ -56,7 +58,7 @@ class CalendarEvent:
             summary=record.title,
             start=record.start_date,
             end=record.end_date,
-            url=settings.SITE_URL + record.get_absolute_url(),
+            url=site_url(record.get_absolute_url()),
             **properties,
         )
 

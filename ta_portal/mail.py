@@ -21,5 +21,6 @@ def render_subject(template_name: str, context: dict) -> str:
 
 
 def site_url(path: str) -> str:
-    """An absolute link to a page of the portal, for e-mails (they are read away from any request)."""
+    """An absolute link to a page of the portal, for what is read away from any request (e-mails,
+    calendars, certificates)."""
     return f"{settings.SITE_URL}{path}"

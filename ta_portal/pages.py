@@ -1,12 +1,25 @@
 """What the pages share: list pages (the values of their filter form and the page of rows those
 values select) and the permission checks of the pages that create or change a row."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 
 from accounts.access import get_visible_or_404, require_editable
 from ta_portal.pagination import PAGE_SIZE, paginate
+
+
+def run_action(request, action, success: str) -> bool:
+    """Run a button's write (a service call): its refusal becomes the page's error message, in the
+    service's own words; otherwise ``success`` is shown. True when the write happened."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, success)
+    return True
 
 
 def filter_values(filters) -> dict:

@@ -7,7 +7,6 @@ run the session (the PDF names the participant).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -15,6 +14,7 @@ from reports import registry
 from reports.models import Report
 from reports.services import fingerprint, report_request
 from ta_portal import datacache
+from ta_portal.mail import site_url
 
 from . import services
 from .models import Certificate, Enrolment, TrainingSession
@@ -47,7 +47,7 @@ def build_certificate(certificate: Certificate, language: str) -> registry.Rende
         context={
             "data": data,
             "session": certificate.enrolment.session,
-            "verify_url": settings.SITE_URL + certificate.get_verify_url(),
+            "verify_url": site_url(certificate.get_verify_url()),
         },
         filename=f"certificate-{certificate.code}.pdf",
         stylesheets=["trainings/certificate.css"],

@@ -13,6 +13,13 @@ def _pct(score, max_score) -> float | None:
     return None if score is None else 100.0 * float(score) / float(max_score)
 
 
+def _percent_plot(rows, labels: tuple[str, str], title: str, *, width: int, label_width: int):
+    """Pre and post values on a 0–100 % scale: every exam chart of the trainings."""
+    return paired_dot_plot(
+        rows=rows, max_value=100, unit=" %", labels=labels, title=title, width=width, label_width=label_width
+    )
+
+
 def participants_chart(session: TrainingSession, enrolments: list[Enrolment], *, with_names: bool):
     """Each participant's pre and post score (pct), joined by a line; ordered by pre score.
 
@@ -25,15 +32,8 @@ def participants_chart(session: TrainingSession, enrolments: list[Enrolment], *,
         (e.person.full_name if with_names else _("Participant %(n)s") % {"n": i}, pre, post)
         for i, (e, pre, post) in enumerate(rows, start=1)
     ]
-    return paired_dot_plot(
-        rows=labelled,
-        max_value=100,
-        unit=" %",
-        labels=(_("Pre-exam"), _("Post-exam")),
-        title=_("Pre- and post-exam score of each participant (% of the maximum)"),
-        width=640,
-        label_width=190,
-    )
+    title = _("Pre- and post-exam score of each participant (% of the maximum)")
+    return _percent_plot(labelled, (_("Pre-exam"), _("Post-exam")), title, width=640, label_width=190)
 
 
 def sessions_chart(compared: list[tuple[TrainingSession, dict]]):
@@ -42,12 +42,5 @@ def sessions_chart(compared: list[tuple[TrainingSession, dict]]):
         (f"{s.start_date:%Y-%m} · {s.title}", figures["pre_mean_pct"], figures["post_mean_pct"])
         for s, figures in compared
     ]
-    return paired_dot_plot(
-        rows=rows,
-        max_value=100,
-        unit=" %",
-        labels=(_("Pre-exam mean"), _("Post-exam mean")),
-        title=_("Mean pre- and post-exam score per session (% of the maximum)"),
-        width=680,
-        label_width=260,
-    )
+    title = _("Mean pre- and post-exam score per session (% of the maximum)")
+    return _percent_plot(rows, (_("Pre-exam mean"), _("Post-exam mean")), title, width=680, label_width=260)

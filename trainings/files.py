@@ -17,12 +17,12 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ta_portal.ics import CalendarEvent, calendar_file
-from ta_portal.tabular import write_csv
+from ta_portal.tabular import exported, write_csv
 from ta_portal.uploads import check_archive
 
+from .columns import FIGURE_COLUMNS
 from .models import Enrolment, TrainingSession
 from .results import MAX_ROWS, ResultInput
-from .statistics import SUMMARY_KEYS
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 COLUMNS = (
@@ -216,13 +216,18 @@ def results_sheet(session: TrainingSession) -> tuple[list[str], list[list]]:
 
 
 def outcome_csv(summary: dict, agency_names: dict[int, str]) -> bytes:
-    """The outcome figures as a tidy table: one line for everyone, then one per sex and per agency."""
-    header = ["group", "value", *SUMMARY_KEYS]
-    lines = [["all", "", *(summary[k] for k in SUMMARY_KEYS)]]
-    for sex, figures in summary["by_sex"].items():
-        lines.append(["sex", sex, *(figures[k] for k in SUMMARY_KEYS)])
-    for agency_id, figures in summary.get("by_agency", {}).items():
-        lines.append(["agency", agency_names.get(agency_id, agency_id), *(figures[k] for k in SUMMARY_KEYS)])
+    """The outcome figures as a tidy table: one line for everyone, then one per sex and per agency.
+    Headed by the API's keys, each figure as every export writes it (shares as percentages)."""
+    groups = [("all", "", summary)]
+    groups += [("sex", sex, figures) for sex, figures in summary["by_sex"].items()]
+    groups += [
+        ("agency", agency_names.get(agency_id, agency_id), figures)
+        for agency_id, figures in summary.get("by_agency", {}).items()
+    ]
+    header = ["group", "value", *(column.key for column in FIGURE_COLUMNS)]
+    lines = [
+        [group, value, *(exported(figures[c.key], c.kind) for c in FIGURE_COLUMNS)] for group, value, figures in groups
+    ]
     return write_csv(header, lines)
 
 

@@ -75,11 +75,6 @@ def result_rows(enrolments: QuerySet[Enrolment]) -> list[ResultRow]:
     return [ResultRow(*values) for values in enrolments.order_by().values_list(*RESULT_ROW_FIELDS)]
 
 
-def result_rows_for_sessions(sessions: QuerySet[TrainingSession]) -> list[ResultRow]:
-    """Every participant of these sessions (pooled), in one query."""
-    return result_rows(Enrolment.objects.filter(session__in=sessions.order_by().values("pk")))
-
-
 def session_outcome(session: TrainingSession) -> dict:
     """API.md's outcome figures for one session (page, API, exports and PDFs all use this)."""
     return statistics.prepost_summary(result_rows(Enrolment.objects.filter(session=session)))
@@ -120,22 +115,51 @@ def outcome_by_country(sessions: QuerySet[TrainingSession]) -> list[tuple[str, s
 SMALLEST_SHOWN_GROUP = 5
 
 
+def _without_small_groups(figures: dict, shown_agencies) -> dict:
+    """``figures`` with only the agency groups in ``shown_agencies`` (``n_agencies_withheld`` counts the others)."""
+    by_agency = {agency: f for agency, f in figures["by_agency"].items() if agency in shown_agencies}
+    return {**figures, "by_agency": by_agency, "n_agencies_withheld": len(figures["by_agency"]) - len(by_agency)}
+
+
+def _nameable(user):
+    """Where ``user`` may see the names of participants (they run the country's sessions)."""
+    return scope_for(user, (*MANAGING_ROLES, Role.TRAINER))
+
+
 def outcome_by_country_for(user, sessions: QuerySet[TrainingSession]) -> list[tuple[str, str, dict]]:
     """``outcome_by_country`` as ``user`` may see it: only the countries of their scope (a regional
     session also has participants of other countries), and without the agency groups of fewer than
     SMALLEST_SHOWN_GROUP participants where they may not see names (``n_agencies_withheld`` counts them)."""
     readable = scope_for(user, EVERY_ROLE)
-    named = scope_for(user, (*MANAGING_ROLES, Role.TRAINER))
+    named = _nameable(user)
     shown = []
     for code, name, figures in outcome_by_country(sessions):
         if not readable.allows(code):
             continue
-        by_agency = figures["by_agency"]
-        if not named.allows(code):
-            by_agency = {a: f for a, f in by_agency.items() if f["n_enrolled"] >= SMALLEST_SHOWN_GROUP}
-        withheld = len(figures["by_agency"]) - len(by_agency)
-        shown.append((code, name, {**figures, "by_agency": by_agency, "n_agencies_withheld": withheld}))
+        if named.allows(code):
+            shown_agencies = figures["by_agency"]
+        else:
+            shown_agencies = {a for a, f in figures["by_agency"].items() if f["n_enrolled"] >= SMALLEST_SHOWN_GROUP}
+        shown.append((code, name, _without_small_groups(figures, shown_agencies)))
     return shown
+
+
+def pooled_outcome_for(user, sessions: QuerySet[TrainingSession]) -> dict:
+    """The pooled figures of these sessions as ``user`` may see them: only the participants of the
+    countries of their scope (a regional session's others are not theirs to see), and without the
+    agency groups of fewer than SMALLEST_SHOWN_GROUP where they may not see names."""
+    enrolments = Enrolment.objects.filter(
+        scope_for(user, EVERY_ROLE).q("person__country_id"), session__in=sessions.order_by().values("pk")
+    )
+    figures = statistics.prepost_summary(result_rows(enrolments))
+    named = _nameable(user)
+    countries = dict(Agency.objects.filter(pk__in=list(figures["by_agency"])).values_list("pk", "country_id"))
+    shown_agencies = {
+        agency
+        for agency, f in figures["by_agency"].items()
+        if f["n_enrolled"] >= SMALLEST_SHOWN_GROUP or named.allows(countries.get(agency))
+    }
+    return _without_small_groups(figures, shown_agencies)
 
 
 # Item analysis -------------------------------------------------------------------------------

@@ -98,6 +98,20 @@ def _edit_page(profile: ExpertProfile) -> str:
     return reverse("network:expert_edit", args=[profile.pk])
 
 
+def _expert_form_page(request, form, profile, *, own: bool = False):
+    """The directory entry form: one's own entry comes back to itself, others' to their edit page."""
+    return saving_form_page(
+        request,
+        "network/expert_form.html",
+        form,
+        save=lambda form: _save_profile(request, form),
+        success=_("Your directory entry was saved.") if own else _("The directory entry was saved."),
+        then=(lambda saved: reverse("network:expert_me")) if own else _edit_page,
+        profile=profile,
+        own=own,
+    )
+
+
 @login_required
 def expert_me(request):
     """The signed-in person's own entry: they decide whether they are listed and whether contact shows."""
@@ -105,32 +119,15 @@ def expert_me(request):
     if person is None:
         raise Http404
     profile = ExpertProfile.objects.filter(person=person).first() or ExpertProfile(person=person)
-    return saving_form_page(
-        request,
-        "network/expert_form.html",
-        ExpertProfileForm(request.POST or None, instance=profile),
-        save=lambda form: _save_profile(request, form),
-        success=_("Your directory entry was saved."),
-        then=lambda saved: reverse("network:expert_me"),
-        profile=profile,
-        own=True,
-    )
+    form = ExpertProfileForm(request.POST or None, instance=profile)
+    return _expert_form_page(request, form, profile, own=True)
 
 
 @login_required
 def expert_create(request):
     if not access.can_list_expert(request.user):
         raise PermissionDenied
-    return saving_form_page(
-        request,
-        "network/expert_form.html",
-        NewExpertProfileForm(request.POST or None, user=request.user),
-        save=lambda form: _save_profile(request, form),
-        success=_("The directory entry was saved."),
-        then=_edit_page,
-        profile=None,
-        own=False,
-    )
+    return _expert_form_page(request, NewExpertProfileForm(request.POST or None, user=request.user), None)
 
 
 @login_required
@@ -142,13 +139,4 @@ def expert_edit(request, pk: int):
         if ExpertProfile.objects.visible_to(request.user).filter(pk=pk).exists():
             raise PermissionDenied
         raise Http404
-    return saving_form_page(
-        request,
-        "network/expert_form.html",
-        ExpertProfileForm(request.POST or None, instance=profile),
-        save=lambda form: _save_profile(request, form),
-        success=_("The directory entry was saved."),
-        then=_edit_page,
-        profile=profile,
-        own=False,
-    )
+    return _expert_form_page(request, ExpertProfileForm(request.POST or None, instance=profile), profile)

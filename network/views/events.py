@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from engagements.models import Person
 from ta_portal.ics import calendar_response
-from ta_portal.pages import criteria, fetch_for_editing, list_page
+from ta_portal.pages import criteria, fetch_for_editing, list_page, run_action
 
 from .. import access, selectors, services
 from ..forms import (
@@ -108,18 +108,26 @@ def event_edit(request, pk: int):
     )
 
 
+def _event_list_page(request, event, page: str, form, success: str, **context):
+    """A page of an event that lists its items with a form to add one; after adding, the same page again."""
+    return saving_form_page(
+        request,
+        f"network/{page}.html",
+        form,
+        save=lambda form: form.save(),
+        success=success,
+        then=lambda item: reverse(f"network:{page}", args=[event.pk]),
+        event=event,
+        **context,
+    )
+
+
 @login_required
 def event_agenda(request, pk: int):
     event = _event_for_editing(request, pk)
-    return saving_form_page(
-        request,
-        "network/event_agenda.html",
-        AgendaItemForm(request.POST or None, event=event, initial={"day": event.start_date}),
-        save=lambda form: form.save(),
-        success=_("The agenda item was added."),
-        then=lambda item: reverse("network:event_agenda", args=[event.pk]),
-        event=event,
-        agenda=event.agenda_items.all(),
+    form = AgendaItemForm(request.POST or None, event=event, initial={"day": event.start_date})
+    return _event_list_page(
+        request, event, "event_agenda", form, _("The agenda item was added."), agenda=event.agenda_items.all()
     )
 
 
@@ -136,16 +144,9 @@ def event_agenda_delete(request, pk: int, item_id: int):
 def event_outcomes(request, pk: int):
     event = _event_for_editing(request, pk)
     next_number = (event.outcomes.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    return saving_form_page(
-        request,
-        "network/event_outcomes.html",
-        EventOutcomeForm(request.POST or None, event=event, initial={"number": next_number}),
-        save=lambda form: form.save(),
-        success=_("The conclusion or recommendation was recorded."),
-        then=lambda outcome: reverse("network:event_outcomes", args=[event.pk]),
-        event=event,
-        outcomes=event.outcomes.all(),
-    )
+    form = EventOutcomeForm(request.POST or None, event=event, initial={"number": next_number})
+    success = _("The conclusion or recommendation was recorded.")
+    return _event_list_page(request, event, "event_outcomes", form, success, outcomes=event.outcomes.all())
 
 
 @login_required
@@ -207,11 +208,9 @@ def event_register_me(request, pk: int):
     person = Person.objects.filter(user=request.user).first()
     if person is None:
         raise PermissionDenied
-    try:
-        services.event_register(event=event, person=person, by=request.user)
-        messages.success(request, _("You are registered."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    run_action(
+        request, lambda: services.event_register(event=event, person=person, by=request.user), _("You are registered.")
+    )
     return redirect(event)
 
 

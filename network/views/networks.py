@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from ta_portal.pages import fetch_for_editing
+from ta_portal.pages import fetch_for_editing, run_action
 
 from .. import access, selectors, services
 from ..forms import NetworkForm, NetworkMemberForm
@@ -101,9 +101,7 @@ def network_member_add(request, pk: int):
 def network_member_remove(request, pk: int, user_id: int):
     network = _network_for_editing(request, pk)
     member = get_object_or_404(User, pk=user_id, network_memberships__network=network)
-    try:
-        services.network_remove_member(network=network, user=member)
-        messages.success(request, _("The member was removed."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    run_action(
+        request, lambda: services.network_remove_member(network=network, user=member), _("The member was removed.")
+    )
     return redirect(network)

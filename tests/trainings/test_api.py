@@ -162,6 +162,24 @@ def test_the_outcome_answers_csv(world, session):
     assert ["sex", "female"] == lines[2][:2]
 
 
+def test_the_outcome_csv_writes_the_pass_rate_as_a_percentage_like_its_other_columns(world, session):
+    # given: three of four participants pass the post-exam (API: 0.75)
+    for i, (pre, post) in enumerate([(10, 40), (20, 45), (25, 50), (5, 10)]):
+        person = PersonFactory(agency=world.agency, email=f"rate{i}@example.org")
+        EnrolmentFactory(session=session, person=person, pre_score=pre, post_score=post)
+    expected = session_outcome(session)
+
+    # when
+    response = api(world.users["viewer"]).get(f"/api/v1/outcomes/training-sessions/{session.pk}/?format=csv")
+
+    # then: the file never holds a 0–1 share beside its 0–100 columns
+    header, everyone = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[:2]
+    row = dict(zip(header, everyone, strict=True))
+    assert expected["post_pass_rate"] == 0.75
+    assert float(row["post_pass_rate"]) == pytest.approx(75.0)
+    assert float(row["post_mean_pct"]) == pytest.approx(expected["post_mean_pct"])
+
+
 def test_the_outcome_of_a_session_out_of_scope_is_404_even_as_csv(world):
     other = SessionFactory(engagement=world.other_engagement)
 

@@ -112,7 +112,11 @@ def shared_regional_session(db):
     """A regional session of Peru and Colombia: a Peruvian agency of 6 participants, one of 2, and a
     Colombian agency of 3."""
     session = SessionFactory(countries=["PE", "CO"])
-    big, small, colombian = AgencyFactory(country_id="PE"), AgencyFactory(country_id="PE"), AgencyFactory(country_id="CO")
+    big, small, colombian = (
+        AgencyFactory(country_id="PE"),
+        AgencyFactory(country_id="PE"),
+        AgencyFactory(country_id="CO"),
+    )
     for agency, size in ((big, 6), (small, 2), (colombian, 3)):
         for _ in range(size):
             person = PersonFactory(agency=agency)
@@ -149,3 +153,34 @@ def test_a_manager_sees_every_agency_of_their_country_and_an_admin_every_country
     assert list(admin_view) == ["CO", "PE"]
     assert set(admin_view["CO"]["by_agency"]) == {agencies["colombian"].pk}
     assert admin_view["PE"]["n_agencies_withheld"] == 0
+
+
+def test_the_everyone_figures_pool_only_the_participants_of_the_readers_countries(client, shared_regional_session):
+    # given: the shared session has 8 Peruvian and 3 Colombian participants
+    client.force_login(make_user(Role.COUNTERPART, "PE"))
+
+    # when
+    overall = client.get(reverse("trainings:statistics")).context["overall"]
+
+    # then: Peru's counterpart is not shown figures that pool Colombia's participants
+    assert overall["n_enrolled"] == 8
+    client.force_login(make_user(Role.ADMIN))
+    assert client.get(reverse("trainings:statistics")).context["overall"]["n_enrolled"] == 11
+
+
+def test_a_course_pools_only_the_readers_countries_without_groups_under_five(client, shared_regional_session):
+    # given: the shared session belongs to a course
+    agencies = shared_regional_session
+    course = TrainingSession.objects.get(countries="CO").course
+    client.force_login(make_user(Role.COUNTERPART, "PE"))
+
+    # when
+    response = client.get(reverse("trainings:course_detail", args=[course.pk]))
+
+    # then: Peru's 8 participants only, the agency of 2 withheld and said to be, nothing of Colombia's
+    pooled = response.context["pooled"]
+    assert pooled["n_enrolled"] == 8
+    assert list(pooled["by_agency"]) == [agencies["big"].pk]
+    page = response.content.decode()
+    assert "1 agency with fewer than 5 participants is not shown" in page
+    assert agencies["small"].acronym not in page and agencies["colombian"].acronym not in page

@@ -1,32 +1,40 @@
-"""The compact result rows (one query), and spreadsheet cells that cannot run as formulas."""
+"""Pooled figures in a fixed number of queries, and spreadsheet cells that cannot run as formulas."""
 
 import csv
 import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from accounts.roles import Role
 from ta_portal.tabular import neutralise
-from tests.factories import AgencyFactory, PersonFactory
+from tests.factories import AgencyFactory, PersonFactory, make_user
 from tests.trainings.factories import EnrolmentFactory, SessionFactory
 from trainings.files import outcome_csv
 from trainings.models import TrainingSession
-from trainings.selectors import result_rows_for_sessions, session_outcome
-from trainings.statistics import ResultRow
+from trainings.selectors import pooled_outcome_for, session_outcome
 
 
-def test_result_rows_of_many_sessions_take_one_query(db, django_assert_num_queries):
-    for max_score in (20, 50, 100):
-        session = SessionFactory(max_score=Decimal(max_score), pass_mark=Decimal(max_score) / 2)
-        for _ in range(3):
-            EnrolmentFactory(session=session, pre_score=Decimal(10), post_score=None)
+def test_the_pooled_figures_of_many_sessions_take_as_many_queries_as_of_one(db, django_assert_num_queries):
+    admin = make_user(Role.ADMIN)
+    pooled_outcome_for(admin, TrainingSession.objects.none())  # the reader's scope, read once per request
 
-    with django_assert_num_queries(1):
-        rows = result_rows_for_sessions(TrainingSession.objects.all())
+    def pool_of(n_sessions: int):
+        for max_score in (20, 50, 100)[:n_sessions]:
+            session = SessionFactory(max_score=Decimal(max_score), pass_mark=Decimal(max_score) / 2)
+            for _ in range(3):
+                EnrolmentFactory(session=session, pre_score=Decimal(10), post_score=None)
+        with CaptureQueriesContext(connection) as queries:
+            figures = pooled_outcome_for(admin, TrainingSession.objects.all())
+        return figures, len(queries)
 
-    assert len(rows) == 9
-    assert sorted({row.max_score for row in rows}) == [20, 50, 100]
-    assert all(isinstance(row, ResultRow) and row.post_score is None for row in rows)
+    one, queries_for_one = pool_of(1)
+    many, queries_for_many = pool_of(3)
+
+    assert (one["n_enrolled"], many["n_enrolled"]) == (3, 12)
+    assert queries_for_many == queries_for_one
 
 
 def test_a_session_outcome_pools_only_its_own_participants(db):

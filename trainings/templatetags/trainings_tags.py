@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from engagements.models import Person
 from ta_portal import figures
 from ta_portal.figures import DASH
+from trainings.selectors import SMALLEST_SHOWN_GROUP
 
 register = template.Library()
 
@@ -67,7 +68,13 @@ def outcome_table(summary: dict, agency_names: dict | None = None, caption: str 
     groups += [
         (names.get(agency, str(agency)), figures, "agency") for agency, figures in summary.get("by_agency", {}).items()
     ]
-    return {"groups": groups, "caption": caption or _("Pre/post exam results")}
+    return {
+        "groups": groups,
+        "caption": caption or _("Pre/post exam results"),
+        # Agency groups too small to show to this reader (trainings.selectors.SMALLEST_SHOWN_GROUP).
+        "withheld": summary.get("n_agencies_withheld", 0),
+        "smallest_group": SMALLEST_SHOWN_GROUP,
+    }
 
 
 @register.filter

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from engagements.models import Person
 from engagements.selectors import countries_visible_to, engagement_get_for_user
 from ta_portal.ics import calendar_response
-from ta_portal.pages import create_and_edit_views, filter_values, require_creatable
+from ta_portal.pages import create_and_edit_views, filter_values, require_creatable, run_action
 from ta_portal.pagination import paginate
 from ta_portal.params import int_param, text_param
 
@@ -26,7 +26,6 @@ from ..forms import (
     SessionForm,
 )
 from ..models import Course, Enrolment, TrainingSession
-from ..statistics import prepost_summary
 from .common import session_for_editing
 
 # Sessions ---------------------------------------------------------------------------------------
@@ -49,7 +48,7 @@ def session_list(request):
     )
     pooled = None
     if engagement is not None:
-        pooled = prepost_summary(selectors.result_rows_for_sessions(sessions))
+        pooled = selectors.pooled_outcome_for(request.user, sessions)
     return render(
         request,
         "trainings/session_list.html",
@@ -177,12 +176,8 @@ def participant_create(request, pk: int):
 def participant_remove(request, pk: int, enrolment_pk: int):
     session = session_for_editing(request, pk)
     enrolment = get_object_or_404(Enrolment, session=session, pk=enrolment_pk)
-    try:
-        services.enrolment_remove(enrolment=enrolment)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The participant was removed from the session."))
+    removed = _("The participant was removed from the session.")
+    run_action(request, lambda: services.enrolment_remove(enrolment=enrolment), removed)
     return redirect("trainings:participants", pk=session.pk)
 
 
@@ -259,7 +254,7 @@ def course_detail(request, pk: int):
         .order_by("start_date", "pk")
     )
     compared = selectors.sessions_compared(sessions)
-    pooled = prepost_summary(selectors.result_rows_for_sessions(sessions))
+    pooled = selectors.pooled_outcome_for(request.user, sessions)
     return render(
         request,
         "trainings/course_detail.html",
@@ -305,9 +300,8 @@ def statistics_overview(request):
         {
             "by_country": by_country,
             "agency_names": selectors.agency_names(agencies),
-            "smallest_group": selectors.SMALLEST_SHOWN_GROUP,
             "by_engagement": selectors.outcome_by_engagement(sessions),
-            "overall": prepost_summary(selectors.result_rows_for_sessions(sessions)),
+            "overall": selectors.pooled_outcome_for(request.user, sessions),
             "years": [d.year for d in years],
             "year": year,
         },
