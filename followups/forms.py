@@ -9,11 +9,13 @@ from ta_portal.uploads import EVIDENCE
 
 from .models import (
     COORDINATION_QUESTIONS,
+    UNANSWERED_MESSAGE,
     FollowupSchedule,
     Frequency,
     Indicator,
     Measure,
     MeasureStatus,
+    unanswered_questions,
 )
 
 
@@ -198,12 +200,12 @@ class RoundIndicatorsForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        answered = [f for f, _q in COORDINATION_QUESTIONS if cleaned.get(f"q_{f}") not in (None, "")]
-        if answered and len(answered) < len(COORDINATION_QUESTIONS):
-            for field, _q in COORDINATION_QUESTIONS:
-                if field not in answered:
-                    self.add_error(f"q_{field}", _("Answer every question, or none to answer later."))
+        for field in unanswered_questions(self._answers()):
+            self.add_error(f"q_{field}", UNANSWERED_MESSAGE)
         return cleaned
+
+    def _answers(self) -> dict:
+        return {field: self.cleaned_data.get(f"q_{field}") for field, _q in COORDINATION_QUESTIONS}
 
     def values(self) -> dict:
         return {
@@ -212,7 +214,6 @@ class RoundIndicatorsForm(forms.Form):
         }
 
     def answers(self) -> dict | None:
-        answers = {field: self.cleaned_data.get(f"q_{field}") for field, _q in COORDINATION_QUESTIONS}
-        if any(value in (None, "") for value in answers.values()):
-            return None
-        return answers
+        """The questionnaire's answers, or None when it is left for later (all blank)."""
+        answers = self._answers()
+        return None if all(value in (None, "") for value in answers.values()) else answers

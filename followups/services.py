@@ -22,6 +22,7 @@ from ta_portal.uploads import EVIDENCE, CheckedFile, check_uploads
 from .access import can_manage_followup, can_report_progress, can_review_updates
 from .models import (
     REPORTED_STATES,
+    UNANSWERED_MESSAGE,
     CoordinationResponse,
     Evidence,
     FollowupRound,
@@ -33,6 +34,7 @@ from .models import (
     RoundMeasure,
     StatusUpdate,
     UpdateState,
+    unanswered_questions,
 )
 from .reminders import claim_notices
 
@@ -392,6 +394,8 @@ def round_indicators_save(*, round_: FollowupRound, by, values: dict, answers: d
             indicator=indicator, round=round_, defaults={"value": value, "note": note or "", "reported_by": by}
         )
     if answers is not None:
+        if unanswered_questions(answers):
+            raise ValidationError(UNANSWERED_MESSAGE)
         CoordinationResponse.objects.update_or_create(
             round=round_, defaults={**answers, "comment": comment or "", "answered_by": by}
         )

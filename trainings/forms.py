@@ -105,14 +105,8 @@ class ExamFormForm(forms.ModelForm):
 
     def __init__(self, *args, session: TrainingSession, **kwargs):
         super().__init__(*args, **kwargs)
-        self.session = session
-
-    def clean_code(self):
-        code = self.cleaned_data["code"].strip().upper()
-        clash = ExamForm.objects.filter(session=self.session, code=code).exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(_("This session has a form %(code)s already.") % {"code": code})
-        return code
+        # The model's clean() checks the code against the session's other forms.
+        self.instance.session = session
 
 
 class QuestionForm(forms.ModelForm):

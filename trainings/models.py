@@ -291,6 +291,13 @@ class ExamForm(models.Model):
     def __str__(self) -> str:
         return _("Form %(code)s") % {"code": self.code}
 
+    def clean(self):
+        # Forms are named in capitals ("a" is form A), so the same letter cannot stand twice.
+        self.code = self.code.strip().upper()
+        others = ExamForm.objects.filter(session_id=self.session_id).exclude(pk=self.pk)
+        if self.session_id and others.filter(code=self.code).exists():
+            raise ValidationError({"code": _("This session has a form %(code)s already.") % {"code": self.code}})
+
 
 class Question(models.Model):
     form = models.ForeignKey(ExamForm, on_delete=models.CASCADE, related_name="questions", verbose_name=_("form"))

@@ -12,11 +12,13 @@ The models live in one module per sub-domain; every public name is available fro
 from .indicators import (
     COORDINATION_QUESTIONS,
     MAX_ANSWER,
+    UNANSWERED_MESSAGE,
     CoordinationResponse,
     Frequency,
     Indicator,
     IndicatorValue,
     RoundPartQuerySet,
+    unanswered_questions,
 )
 from .measures import (
     CLOSED_STATUSES,
@@ -47,6 +49,7 @@ __all__ = [
     "MAX_ANSWER",
     "REPORTED_STATES",
     "REPORTING_ROLES",
+    "UNANSWERED_MESSAGE",
     "CoordinationResponse",
     "EngagementPartQuerySet",
     "Evidence",
@@ -72,4 +75,5 @@ __all__ = [
     "UpdateState",
     "add_months",
     "evidence_upload_to",
+    "unanswered_questions",
 ]

@@ -101,6 +101,16 @@ COORDINATION_QUESTIONS = (
 MAX_ANSWER = max(Frequency.values)
 
 
+def unanswered_questions(answers: dict) -> list[str]:
+    """The questions left blank beside answered ones: the questionnaire is answered whole, or not yet
+    (all blank). The fields below cannot be empty, so a half-answered questionnaire has no row to go to."""
+    blank = [field for field, _q in COORDINATION_QUESTIONS if answers.get(field) in (None, "")]
+    return blank if len(blank) < len(COORDINATION_QUESTIONS) else []
+
+
+UNANSWERED_MESSAGE = _("Answer every question, or none to answer later.")
+
+
 def _answer_field(question):
     return models.PositiveSmallIntegerField(
         question, choices=Frequency.choices, validators=[MinValueValidator(0), MaxValueValidator(MAX_ANSWER)]

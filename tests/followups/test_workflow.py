@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from followups import selectors, services
 from followups.models import (
+    CoordinationResponse,
     FollowupRound,
     FollowupSchedule,
     Indicator,
@@ -346,6 +347,18 @@ def test_compliance_counts_rounds_due_and_those_submitted_by_their_due_date(enga
     figures = selectors.followup_compliance(FollowupRound.objects.filter(engagement=engagement), date(2026, 4, 30))
     assert figures == {"rounds_due": 3, "rounds_submitted_on_time": 1, "compliance_rate": pytest.approx(1 / 3)}
     assert selectors.followup_compliance(FollowupRound.objects.none(), date(2026, 4, 30))["compliance_rate"] is None
+
+
+def test_a_half_answered_questionnaire_is_refused_by_the_service_and_nothing_is_saved(engagement, cast):
+    # given: two of the five questions answered
+    round_ = open_round(engagement)
+
+    # when / then
+    with pytest.raises(ValidationError, match="Answer every question, or none"):
+        services.round_indicators_save(
+            round_=round_, by=cast["counterpart"], values={}, answers={"meetings": 4, "information_exchange": 3}
+        )
+    assert not CoordinationResponse.objects.filter(round=round_).exists()
 
 
 def test_coordination_scores_and_indicator_values_per_round(engagement, cast):

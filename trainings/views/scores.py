@@ -197,9 +197,7 @@ def exam_forms(request, pk: int):
     session = session_for_editing(request, pk)
     form = ExamFormForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():
-        exam_form = form.save(commit=False)
-        exam_form.session = session
-        exam_form.save()
+        exam_form = form.save()
         messages.success(request, _("Exam form %(code)s was added: now add its questions.") % {"code": exam_form.code})
         return redirect("trainings:exam_form_edit", pk=session.pk, form_pk=exam_form.pk)
     return render(
