@@ -152,14 +152,28 @@ def test_tables_created_later_by_the_owner_are_open_to_the_application_role(app_
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who", ["the owner", "a superuser", "an invalid name"])
-def test_the_application_role_cannot_be_one_that_bypasses_the_grants(who):
-    role = {"the owner": run("SELECT current_user")[0][0], "a superuser": role_name("super"), "an invalid name": 'a"b'}[
-        who
-    ]
-    if who == "a superuser":
-        run(f'CREATE ROLE "{role}" NOLOGIN SUPERUSER')
-    with pytest.raises(CommandError):
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [
+        ("the owner", "superuser or has the rights of the tables' owner"),
+        ("a superuser", "superuser or has the rights of the tables' owner"),
+        ("a member of the owner's role", "superuser or has the rights of the tables' owner"),
+        ("an invalid name", "not a valid role name"),
+    ],
+)
+def test_the_application_role_cannot_be_one_that_bypasses_the_grants(who, message):
+    owner = run("SELECT current_user")[0][0]
+    if who == "the owner":
+        role = owner
+    elif who == "a superuser":
+        role = create_role("super")
+        run(f'ALTER ROLE "{role}" SUPERUSER')
+    elif who == "a member of the owner's role":
+        role = create_role("member")
+        run(f'GRANT "{owner}" TO "{role}"')
+    else:
+        role = 'a"b'
+    with pytest.raises(CommandError, match=message):
         call_command("grant_app_role", role, stdout=StringIO())
 
 
