@@ -14,8 +14,9 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
-        # These two import the models (the trail, users): importable only once the app registry is ready.
+        # These import the models (the trail, users): importable only once the app registry is ready.
         from . import receivers  # noqa: PLC0415 (needs the app registry)
+        from .roles import post_migrate_grant  # noqa: PLC0415 (needs the app registry)
         from .triggers import post_migrate_install  # noqa: PLC0415 (needs the app registry)
 
         # Accounts: who holds which role where, and who may call the API, are audited like data.
@@ -29,6 +30,8 @@ class AuditConfig(AppConfig):
         connection_created.connect(install_wrapper, dispatch_uid="audit_execute_wrapper")
         install_on_open_connections()
         post_migrate.connect(post_migrate_install, sender=self, dispatch_uid="audit_install_triggers")
+        # After the triggers and the purge function, so that the grants cover them.
+        post_migrate.connect(post_migrate_grant, sender=self, dispatch_uid="audit_grant_app_role")
         user_login_failed.connect(receivers.record_failed_login, dispatch_uid="audit_failed_login")
         before_task_publish.connect(receivers.add_actor_header, dispatch_uid="audit_task_header")
         task_prerun.connect(receivers.task_actor_start, dispatch_uid="audit_task_start")

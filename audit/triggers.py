@@ -6,13 +6,17 @@ psql session: all the same). It stores the row before and after as JSON, the cha
 acting user and context from the session settings (see ``context.py``), and the row's country,
 found by following the model's ``country_path`` in SQL. ``install()`` runs after every
 ``migrate`` and is idempotent (CREATE OR REPLACE); it also drops triggers of tables that left the
-registry. The trail itself is append-only: a second trigger refuses UPDATE and DELETE on it, except
-inside ``purge_audit_trail`` which sets ``ta_portal.audit_purge``.
+registry. The trail itself is append-only: a second trigger refuses UPDATE, DELETE and TRUNCATE on
+it, whoever asks. The one way to delete entries is ``ta_audit_purge(before)``, a function owned by
+the role that owns the trail (the one that runs migrations) and running as that role: a session
+may set the purge flag the function sets, but it cannot become the owner, which the trigger also
+requires. The application's own database role is not allowed to run it (see ``roles.py``).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.db import connections
 
@@ -107,9 +111,13 @@ def country_spec(model, country_path: str | None, connection) -> str:
     return f"sql:(SELECT ',' || string_agg(DISTINCT s.v::text, ',' ORDER BY s.v::text) || ',' FROM ({select}) s)"  # noqa: S608
 
 
-def _function_sql(audit_table: str, user_table: str) -> str:
-    # The two table names are quoted identifiers from model metadata.
-    return _FUNCTION_SQL.replace("__AUDIT_TABLE__", audit_table).replace("__USER_TABLE__", user_table)
+def _function_sql(audit_table: str, user_table: str, schema: str) -> str:
+    # The names are quoted identifiers from model metadata and the connection's current schema.
+    return (
+        _FUNCTION_SQL.replace("__AUDIT_TABLE_QUALIFIED__", f"{schema}.{audit_table}")
+        .replace("__AUDIT_TABLE__", audit_table)
+        .replace("__USER_TABLE__", user_table)
+    )
 
 
 _FUNCTION_SQL = """
@@ -161,9 +169,17 @@ BEGIN
 END
 $body$;
 
-CREATE OR REPLACE FUNCTION ta_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $body$
+-- The fixed search path keeps a session from answering the checks below with objects of its own
+-- (a temporary table named pg_class, say).
+CREATE OR REPLACE FUNCTION ta_audit_append_only() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $body$
 BEGIN
-    IF TG_OP = 'DELETE' AND current_setting('ta_portal.audit_purge', true) = 'on' THEN
+    -- Deletion happens only inside ta_audit_purge(): it sets the flag for its own run and runs as
+    -- the owner of the trail. Any session can set the flag; only the owner (or a superuser, who
+    -- could as well drop the trigger) has the owner's rights.
+    IF TG_OP = 'DELETE' AND current_setting('ta_portal.audit_purge', true) = 'on'
+       AND pg_has_role(current_user, (SELECT c.relowner FROM pg_class c WHERE c.oid = TG_RELID), 'USAGE') THEN
         RETURN OLD;
     END IF;
     RAISE EXCEPTION 'the audit trail is append-only (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
@@ -172,7 +188,30 @@ $body$;
 
 CREATE OR REPLACE TRIGGER ta_audit_append_only BEFORE UPDATE OR DELETE ON __AUDIT_TABLE__
     FOR EACH ROW EXECUTE FUNCTION ta_audit_append_only();
+
+-- TRUNCATE fires no row trigger: without this one it would empty the trail in one statement.
+CREATE OR REPLACE TRIGGER ta_audit_no_truncate BEFORE TRUNCATE ON __AUDIT_TABLE__
+    FOR EACH STATEMENT EXECUTE FUNCTION ta_audit_append_only();
+
+-- Runs as its owner (SECURITY DEFINER) with a fixed search path, so that nothing a caller creates
+-- is looked up in its place; the flag is set for the duration of the call only.
+CREATE OR REPLACE FUNCTION ta_audit_purge(p_before timestamptz) RETURNS bigint LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET ta_portal.audit_purge = 'on'
+AS $body$
+DECLARE
+    v_count bigint;
+BEGIN
+    DELETE FROM __AUDIT_TABLE_QUALIFIED__ WHERE at < p_before;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END
+$body$;
+
+-- Functions are executable by everyone unless taken back; only the owner purges.
+REVOKE ALL ON FUNCTION ta_audit_purge(timestamptz) FROM PUBLIC;
 """
+
+PURGE_FUNCTION = "ta_audit_purge(timestamptz)"
 
 
 def trigger_sql(model, options: Audited, connection) -> str:
@@ -202,7 +241,9 @@ def install(using: str = "default") -> list[str]:
     existing_tables = set(connection.introspection.table_names())
     tables = []
     with connection.cursor() as cursor:
-        cursor.execute(_function_sql(qn(AuditEntry._meta.db_table), qn(User._meta.db_table)))
+        cursor.execute("SELECT current_schema()")
+        schema = cursor.fetchone()[0]
+        cursor.execute(_function_sql(qn(AuditEntry._meta.db_table), qn(User._meta.db_table), qn(schema)))
         for model, options in covered.items():
             if model._meta.db_table not in existing_tables:
                 continue
@@ -229,6 +270,16 @@ def tables_with_trigger(using: str = "default") -> set[str]:
             [TRIGGER_NAME],
         )
         return {row[0] for row in cursor.fetchall()}
+
+
+def purge(before: datetime, using: str = "default") -> int:
+    """Delete the entries recorded before ``before`` (through the owner's function); returns how many."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return AuditEntry.objects.using(using).filter(at__lt=before).delete()[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ta_audit_purge(%s)", [before])
+        return cursor.fetchone()[0]
 
 
 def post_migrate_install(sender, using="default", **kwargs) -> None:

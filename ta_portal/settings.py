@@ -61,6 +61,9 @@ DATABASE_URL = _service_url(
     "DATABASE_URL", local_url="postgres://postgres@127.0.0.1:5432/ta_portal", host="127.0.0.1", port=5432
 )
 REDIS_URL = _service_url("REDIS_URL", local_url="redis://127.0.0.1:6379/0", host="127.0.0.1", port=6379)
+# The role the web server and workers connect as when migrations run as another, the owner (README,
+# "Security"): every migrate grants it the new tables, and only reading and adding on the audit trail.
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 
 # The portal's own apps, in dependency order: each may import only those before it. Navigation,
 # URLs, the API router and the demo data are gathered from them in this order.

@@ -1,10 +1,12 @@
-from datetime import date
+from datetime import date, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AuditEntry, FailedLogin
+from audit.models import FailedLogin
+from audit.triggers import purge
 
 
 class Command(BaseCommand):
@@ -18,12 +20,20 @@ class Command(BaseCommand):
             cutoff = date.fromisoformat(before)
         except ValueError as exc:
             raise CommandError(_("--before must be a date such as 2025-01-31.")) from exc
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # The trail refuses deletion (see audit/triggers.py) except inside this transaction.
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('ta_portal.audit_purge', 'on', true)")
-            entries, _detail = AuditEntry.objects.filter(at__date__lt=cutoff).delete()
-            logins, _detail = FailedLogin.objects.filter(at__date__lt=cutoff).delete()
-        self.stdout.write(_("Deleted %(entries)d audit entries and %(logins)d failed sign-ins.") % {
-            "entries": entries, "logins": logins})
+        # Midnight at the start of that day, in the portal's time zone.
+        moment = timezone.make_aware(datetime.combine(cutoff, time.min))
+        try:
+            with transaction.atomic():
+                # Only the owner of the trail may run the purge (audit/triggers.py, audit/roles.py).
+                entries = purge(moment)
+                logins, _detail = FailedLogin.objects.filter(at__lt=moment).delete()
+        except DatabaseError as exc:
+            if getattr(exc.__cause__, "pgcode", None) != "42501":  # insufficient_privilege
+                raise
+            raise CommandError(
+                _("Only the owner of the audit trail may purge it: run this with DATABASE_URL naming the owner role.")
+            ) from exc
+        self.stdout.write(
+            _("Deleted %(entries)d audit entries and %(logins)d failed sign-ins.")
+            % {"entries": entries, "logins": logins}
+        )
