@@ -177,7 +177,17 @@ def reset_request_allowed_from(ip: str) -> bool:
     return count_in_window(key, settings.PASSWORD_RESET_WINDOW) <= settings.PASSWORD_RESET_LIMIT_PER_CLIENT
 
 
+def _mail_allowed_to(kind: str, email: str) -> bool:
+    key = f"{kind}:address:{_digest(email.casefold())}"
+    return count_in_window(key, settings.PASSWORD_RESET_WINDOW) <= settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+
+
 def reset_mail_allowed_to(email: str) -> bool:
     """Count a reset e-mail to this address; False once it is over the limit."""
-    key = f"reset:address:{_digest(email.casefold())}"
-    return count_in_window(key, settings.PASSWORD_RESET_WINDOW) <= settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+    return _mail_allowed_to("reset", email)
+
+
+def enrolment_mail_allowed_to(email: str) -> bool:
+    """Count a two-factor enrolment link mailed to this address (accounts.services), within the same
+    limits as reset e-mails but counted apart: one kind of request never uses up the other's."""
+    return _mail_allowed_to("enrol", email)

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ta_portal.models import created_at_field, optional_link
+from ta_portal.models import acting_user_field, created_at_field, optional_link
 
 from .roles import Role
 
@@ -58,6 +58,25 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.country_id or _('all countries')}"
+
+
+class OtpEnrolmentCode(models.Model):
+    """A one-time code an administrator gives a user (in person, by phone) to open the two-factor
+    set-up instead of the e-mailed link (accounts.services). Stored only as a SHA-256 digest."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="otp_enrolment_codes", verbose_name=_("user"))
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
+    created_at = created_at_field()
+    created_by = acting_user_field(_("issued by"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-factor enrolment code")
+        verbose_name_plural = _("two-factor enrolment codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 from .apitokens import ApiToken  # noqa: E402, F401 (the model lives beside its services)

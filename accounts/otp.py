@@ -5,6 +5,11 @@ Any user may enrol an authenticator app; once enrolled, every sign-in asks for a
 they reach no page until they have set up and entered a code. The setting is empty under DEBUG and
 tests, so the demo and the test suite sign in with a password alone unless a test turns it on.
 
+The first enrolment of such a role needs more than the password, or whoever stole the password
+would pick the second factor: the set-up page opens only after following a link e-mailed to the
+user, or after entering a one-time code an administrator issued (accounts.services). Until then the
+user waits on the enrolment page (``security_views.otp_enrol``).
+
 API tokens follow the same rule: the token endpoint asks for an ``otp`` field from anyone who must
 or did enrol (see ``token_api.py``); a token-authenticated request is not asked again, since the
 token was issued only after both factors.
@@ -23,15 +28,21 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from .scoping import has_role
 
 # The session remembers whether the user has an enrolled device, so pages of users without one
 # cost no extra query; it is set at sign-in and whenever a device is added or removed.
 SESSION_HAS_DEVICE = "otp_has_device"
+# The device whose set-up this session may open: the e-mailed link or an administrator's code put it
+# here (see enrolment_proof_needed).
+SESSION_ENROLMENT_DEVICE = "otp_enrolment_device"
 
 # Pages a signed-in but not yet verified user may still reach.
 ALLOWED_URL_NAMES = {
+    "accounts:otp_enrol",
+    "accounts:otp_enrol_link",
     "accounts:otp_setup",
     "accounts:otp_verify",
     "accounts:logout",
@@ -48,6 +59,33 @@ def role_requires_otp(user) -> bool:
 
 def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def enrolment_proof_needed(user) -> bool:
+    """Whether setting up a device needs the e-mailed link or an administrator's code first: the
+    role requires a second factor and none is set up yet, so the password is all the user has shown."""
+    return role_requires_otp(user) and confirmed_device(user) is None
+
+
+def pending_device(user) -> TOTPDevice:
+    """The user's device awaiting confirmation, made on first need: the set-up page shows its key,
+    and an enrolment link names it, so the link dies once that device is confirmed or removed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False, key=random_hex(20))
+    return device
+
+
+def grant_enrolment(request, device: TOTPDevice) -> None:
+    request.session[SESSION_ENROLMENT_DEVICE] = device.pk
+
+
+def granted_device(request) -> TOTPDevice | None:
+    """The unconfirmed device of the signed-in user that this session may set up, if any."""
+    pk = request.session.get(SESSION_ENROLMENT_DEVICE)
+    if pk is None:
+        return None
+    return TOTPDevice.objects.filter(pk=pk, user=request.user, confirmed=False).first()
 
 
 def otp_required_for(user, session=None) -> bool:
@@ -104,7 +142,8 @@ class OTPRequiredMiddleware:
                 return self.get_response(request)
             if request.path_info.startswith("/api/"):
                 return JsonResponse({"detail": _("Two-factor verification is required.")}, status=403)
-            target = "accounts:otp_verify" if confirmed_device(user) else "accounts:otp_setup"
+            # Without a device, the enrolment page: it opens the set-up when the user may see it.
+            target = "accounts:otp_verify" if confirmed_device(user) else "accounts:otp_enrol"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 

@@ -1,9 +1,11 @@
-"""Pages of a user's own security: two-factor set-up, the code prompt after sign-in, API tokens."""
+"""Pages of a user's own security: two-factor enrolment and set-up, the code prompt after sign-in,
+API tokens."""
 
 from __future__ import annotations
 
 from base64 import b32encode
 from io import BytesIO
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -11,9 +13,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,11 +24,23 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp.util import random_hex
 
-from . import lockout
+from . import lockout, services
 from .apitokens import ApiToken, api_token_revoke, api_tokens_revoke_all
-from .otp import SESSION_HAS_DEVICE, confirmed_device, role_requires_otp, verify_code
+from .otp import (
+    SESSION_ENROLMENT_DEVICE,
+    SESSION_HAS_DEVICE,
+    confirmed_device,
+    enrolment_proof_needed,
+    grant_enrolment,
+    granted_device,
+    pending_device,
+    role_requires_otp,
+    verify_code,
+)
+
+# This session already mailed its user the enrolment link once (the page mails it on first sight).
+SESSION_ENROLMENT_LINK_SENT = "otp_enrolment_link_sent"
 
 
 class CodeForm(forms.Form):
@@ -33,6 +48,14 @@ class CodeForm(forms.Form):
         label=gettext_lazy("Code from your authenticator app"),
         max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Enrolment code from an administrator"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
 
 
@@ -64,18 +87,103 @@ def _mark_verified(request, device: TOTPDevice) -> None:
     # A new session key once fully signed in, so a key seen before the second factor is worthless.
     request.session.cycle_key()
     request.session[SESSION_HAS_DEVICE] = True
+    request.session.pop(SESSION_ENROLMENT_DEVICE, None)
+
+
+def _with_next(route: str, next_url: str) -> str:
+    return f"{reverse(route)}?{urlencode({'next': next_url})}" if next_url != "/" else reverse(route)
+
+
+def _masked(email: str) -> str:
+    """Enough of the address for its owner to recognise it, little for anyone else."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}…@{domain}"
+
+
+NO_ADDRESS_MESSAGE = gettext_lazy("Your account has no e-mail address: ask an administrator for an enrolment code.")
+TOO_MANY_LINKS_MESSAGE = gettext_lazy(
+    "Too many links were sent to your address. Try again later, or ask an administrator for an enrolment code."
+)
+WRONG_ENROLMENT_CODE_MESSAGE = gettext_lazy(
+    "The enrolment code is wrong, used or expired. Check it with your administrator."
+)
+
+
+@login_required
+def otp_enrol(request):
+    """Where a role that requires two factors waits, after the password, for the e-mailed link (sent
+    on arrival, and again on request) or enters an administrator's enrolment code."""
+    user = request.user
+    next_url = _next_url(request)
+    if not enrolment_proof_needed(user) or granted_device(request) is not None:
+        return redirect(_with_next("accounts:otp_setup", next_url))
+    if request.method == "POST" and request.POST.get("action") == "resend":
+        _send_enrolment_link(request)
+        return redirect(_with_next("accounts:otp_enrol", next_url))
+    form = EnrolmentCodeForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        if lockout.is_locked(user.get_username(), lockout.client_ip(request)):
+            form.add_error("code", lockout.locked_message())
+        elif device := services.otp_enrolment_code_redeem(user=user, code=form.cleaned_data["code"]):
+            grant_enrolment(request, device)
+            return redirect(_with_next("accounts:otp_setup", next_url))
+        else:
+            # Counted with the wrong one-time codes: the same lock stops guessing either.
+            user_login_failed.send(
+                sender=__name__, credentials={"username": user.get_username(), "otp": "********"}, request=request
+            )
+            form.add_error("code", WRONG_ENROLMENT_CODE_MESSAGE)
+    elif not form.is_bound and user.email and not request.session.get(SESSION_ENROLMENT_LINK_SENT):
+        request.session[SESSION_ENROLMENT_LINK_SENT] = True
+        services.otp_enrolment_link_send(user=user)
+    return render(
+        request,
+        "accounts/otp_enrol.html",
+        {
+            "form": form,
+            "email": _masked(user.email) if user.email else "",
+            "next": next_url,
+        },
+    )
+
+
+def _send_enrolment_link(request) -> None:
+    user = request.user
+    if not user.email:
+        messages.error(request, NO_ADDRESS_MESSAGE)
+    elif services.otp_enrolment_link_send(user=user):
+        messages.success(request, _("We sent a new link to %(email)s.") % {"email": _masked(user.email)})
+    else:
+        messages.error(request, TOO_MANY_LINKS_MESSAGE)
+
+
+@login_required
+def otp_enrol_link(request, token: str):
+    """The e-mailed enrolment link: followed while signed in as its user, it opens the set-up."""
+    try:
+        device = services.otp_enrolment_link_confirm(user=request.user, token=token)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("accounts:otp_enrol")
+    grant_enrolment(request, device)
+    return redirect("accounts:otp_setup")
 
 
 @login_required
 def otp_setup(request):
-    """Enrol an authenticator app: scan the QR code (or type the key), then confirm with a code."""
+    """Enrol an authenticator app: scan the QR code (or type the key), then confirm with a code.
+
+    A role that requires two factors sees it only once the enrolment link or code opened it."""
     user = request.user
     if confirmed_device(user) is not None:
         messages.info(request, _("Two-factor authentication is already set up."))
         return redirect("accounts:security")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False, key=random_hex(20))
+    if enrolment_proof_needed(user):
+        device = granted_device(request)
+        if device is None:
+            return redirect(_with_next("accounts:otp_enrol", _next_url(request)))
+    else:
+        device = pending_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].strip().replace(" ", "")):

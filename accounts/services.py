@@ -1,3 +1,5 @@
+import hashlib
+import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -6,12 +8,15 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ta_portal.mail import render_subject, render_text, site_url
 
-from .models import Membership, User
+from .lockout import enrolment_mail_allowed_to
+from .models import Membership, OtpEnrolmentCode, User
+from .otp import confirmed_device, pending_device
 from .roles import Role
 from .scoping import forget_roles
 from .tasks import send_email
@@ -21,6 +26,17 @@ from .tasks import send_email
 # stored) and names the address it replaces, so it dies as soon as the address changes otherwise.
 EMAIL_CHANGE_SALT = "accounts.email-change"
 EMAIL_CHANGE_LINK_AGE = timedelta(days=2)
+
+# The first two-factor set-up of a role that requires it opens through a link mailed to the user
+# (proof of the mailbox, not only of the password) or a code an administrator issued. The link is
+# signed the same way and names the device awaiting confirmation: once that device is confirmed (or
+# removed, say by an administrator resetting a lost phone) the link is dead.
+OTP_ENROLMENT_SALT = "accounts.otp-enrolment"
+OTP_ENROLMENT_LINK_AGE = timedelta(days=1)  # the e-mail and the enrolment page say "one day"
+OTP_ENROLMENT_CODE_AGE = timedelta(days=3)
+# No 0/O or 1/I to misread when the code is spelled out; 12 of these 32 symbols hold 60 bits.
+OTP_ENROLMENT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+OTP_ENROLMENT_CODE_LENGTH = 12
 
 
 @transaction.atomic
@@ -83,3 +99,65 @@ def email_change_confirm(*, user: User, token: str) -> str:
     user.email = claim["new"]
     user.save(update_fields=["email"])
     return user.email
+
+
+def otp_enrolment_link_send(*, user: User) -> bool:
+    """Mail the user the link that opens their two-factor set-up; False when nothing was sent (the
+    account has no address, or the address had as many such e-mails as the reset limits allow)."""
+    if not user.email or not enrolment_mail_allowed_to(user.email):
+        return False
+    device = pending_device(user)
+    token = signing.dumps({"user": user.pk, "device": device.pk}, salt=OTP_ENROLMENT_SALT)
+    context = {"user": user, "link": site_url(reverse("accounts:otp_enrol_link", args=[token]))}
+    _mail(user=user, to=user.email, template="otp_enrolment", context=context)
+    return True
+
+
+def otp_enrolment_link_confirm(*, user: User, token: str) -> TOTPDevice:
+    """The device the link opens the set-up of, for this user; ValidationError says why not."""
+    try:
+        claim = signing.loads(token, salt=OTP_ENROLMENT_SALT, max_age=OTP_ENROLMENT_LINK_AGE)
+    except signing.SignatureExpired:
+        raise ValidationError(_("This link has expired: ask for a new one below.")) from None
+    except signing.BadSignature:
+        claim = None
+    if not isinstance(claim, dict):
+        raise ValidationError(_("This link is not valid: use the latest one sent to you, or ask for a new one."))
+    if claim.get("user") != user.pk:
+        raise ValidationError(
+            _("This link was sent to another account. Sign out, then sign in as the person it was sent to.")
+        )
+    device = TOTPDevice.objects.filter(pk=claim.get("device"), user=user, confirmed=False).first()
+    if device is None or confirmed_device(user) is not None:
+        raise ValidationError(_("This link is not valid any more: two-factor authentication was set up with it."))
+    return device
+
+
+def _enrolment_code_digest(code: str) -> str:
+    # What the user typed, without the separators and case it may have been spelled with.
+    normalised = "".join(code.split()).replace("-", "").upper()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+@transaction.atomic
+def otp_enrolment_code_issue(*, user: User, by: User | None) -> str:
+    """Issue a one-time enrolment code for the user (any earlier unused one stops working); returns
+    the code, which is stored only as a digest and cannot be shown again."""
+    now = timezone.now()
+    OtpEnrolmentCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+    code = "".join(secrets.choice(OTP_ENROLMENT_CODE_ALPHABET) for _ in range(OTP_ENROLMENT_CODE_LENGTH))
+    OtpEnrolmentCode.objects.create(
+        user=user, digest=_enrolment_code_digest(code), created_by=by, expires_at=now + OTP_ENROLMENT_CODE_AGE
+    )
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+@transaction.atomic
+def otp_enrolment_code_redeem(*, user: User, code: str) -> TOTPDevice | None:
+    """Spend the user's live code; returns the device whose set-up it opens, or None (wrong, used or
+    expired). The conditional update spends a code once, even when two requests race."""
+    now = timezone.now()
+    spent = OtpEnrolmentCode.objects.filter(
+        user=user, digest=_enrolment_code_digest(code), used_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)
+    return pending_device(user) if spent else None

@@ -32,6 +32,8 @@ urlpatterns = [
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     # Two-factor authentication and API tokens (security_views.py).
     path("security/", security_views.security, name="security"),
+    path("security/2fa/enrol/", security_views.otp_enrol, name="otp_enrol"),
+    path("security/2fa/enrol/<str:token>/", security_views.otp_enrol_link, name="otp_enrol_link"),
     path("security/2fa/setup/", security_views.otp_setup, name="otp_setup"),
     path("security/2fa/verify/", security_views.otp_verify, name="otp_verify"),
     path("security/2fa/disable/", security_views.otp_disable, name="otp_disable"),

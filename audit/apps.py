@@ -24,6 +24,7 @@ class AuditConfig(AppConfig):
         register("accounts.User", redact=("password",), ignore=("last_login",))
         register("accounts.Membership", country_path="country")
         register("accounts.ApiToken", redact=("digest",), ignore=("last_used_at",))
+        register("accounts.OtpEnrolmentCode", redact=("digest",))
         register("otp_totp.TOTPDevice", redact=("key",), ignore=("last_t", "drift", "last_used_at",
                  "throttling_failure_timestamp", "throttling_failure_count"))
 

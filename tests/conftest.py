@@ -1,5 +1,5 @@
 """Shared fixtures: which real services the run uses, the Chromium launch, a real Celery worker,
-and a small world of two countries with one user per role in each."""
+a real SMTP server, and a small world of two countries with one user per role in each."""
 
 import datetime as dt
 import os
@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 import time_machine
+from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
@@ -17,6 +18,7 @@ from pytest_django.plugin import blocking_manager_key
 from engagements.models import Country
 from ta_portal.celery import app
 from tests.factories import build_world, load_reference_data
+from tests.mailserver import Inbox, free_port
 
 # Tests that use Playwright's `page` call the ORM from the browser's event loop thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -177,6 +179,21 @@ def celery_worker(redis_url, transactional_db):
             yield worker
     finally:
         app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def smtp(request, settings):
+    """A real SMTP server on loopback that the portal sends its e-mail to; yields its inbox.
+    Parametrize it indirectly with a number to have it refuse that many messages first."""
+    inbox = Inbox(refuse=getattr(request, "param", 0))
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield inbox
+    controller.stop()
 
 
 @pytest.fixture

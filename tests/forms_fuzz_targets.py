@@ -37,7 +37,8 @@ class Target:
 
     ``page(world)`` is where the form is shown (default: the same URL) and tells which fields to
     fill; ``fixed`` fields are always sent (which of a page's forms is posted); ``user`` is the
-    role (a key of ``world.users``) that submits, or None for a signed-out visitor.
+    role (a key of ``world.users``) that submits, or None for a signed-out visitor; ``settings`` are
+    overridden while the page is read and the garbage submitted.
     """
 
     form: type
@@ -46,6 +47,7 @@ class Target:
     user: str | None = "admin"
     page: Callable | None = None
     fixed: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -79,6 +81,13 @@ TARGETS = [
     # The reset link redirects to a URL holding the token in the session: the test follows it.
     Target(auth_forms.SetPasswordForm, _password_reset_confirm, user=None),
     Target(security_views.CodeForm, _u("accounts:otp_setup"), user="viewer"),
+    # The enrolment page shows its code form only to a role that must use two factors and has none.
+    Target(
+        security_views.EnrolmentCodeForm,
+        _u("accounts:otp_enrol"),
+        user="manager",
+        settings={"OTP_REQUIRED_ROLES": ["manager"]},
+    ),
     # audit
     Target(audit_forms.AuditFilterForm, _u("audit:list"), method="GET"),
     Target(audit_forms.FailedLoginFilterForm, _u("audit:failed_logins"), method="GET"),

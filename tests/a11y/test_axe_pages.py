@@ -39,6 +39,9 @@ NOT_PAGES = {
     "accounts:tokens_revoke_all": "POST only",
     "accounts:password_reset_confirm": "reached from the e-mailed link only (token)",
     "accounts:email_confirm": "reached from the e-mailed link only (signed token); it redirects to the profile",
+    "accounts:otp_enrol_link": "reached from the e-mailed link only (signed token); it redirects to the 2FA set-up",
+    "accounts:otp_enrol": "shown only to a role that must use 2FA and has none, and the demo requires none "
+    "(tests/e2e/test_audit_security_browser.py runs axe on it)",
     "assessments:status": "POST only (workflow buttons on the assessment page)",
     "assessments:report": "POST only (requests the PDF)",
     "reports:status": "JSON polled by the report status script",

@@ -47,6 +47,22 @@ CASES = [
     # One's own security settings: the same for everyone (2FA is optional while OTP_REQUIRED_ROLES is empty).
     Case("security page", "accounts:security", "GET", lambda w, s: reverse("accounts:security"), EVERYONE),
     Case("2FA set-up page", "accounts:otp_setup", "GET", lambda w, s: reverse("accounts:otp_setup"), EVERYONE),
+    # Without OTP_REQUIRED_ROLES nobody needs the e-mailed link or a code: the page opens the set-up.
+    Case(
+        "2FA enrolment page (no proof needed: to set-up)",
+        "accounts:otp_enrol",
+        "GET",
+        lambda w, s: reverse("accounts:otp_enrol"),
+        {role: same(302) for role in ROLES},
+    ),
+    # The e-mailed link names no object but the caller's own device; a bad one opens nothing.
+    Case(
+        "2FA enrolment link (bad token: back to the enrolment page)",
+        "accounts:otp_enrol_link",
+        "GET",
+        lambda w, s: reverse("accounts:otp_enrol_link", args=["not-a-token"]),
+        {role: same(302) for role in ROLES},
+    ),
     Case(
         "2FA code page (no device yet: to set-up)",
         "accounts:otp_verify",

@@ -3,14 +3,11 @@
 Time moves through the ``today`` argument (and ``--date`` of the command), never by sleeping.
 """
 
-import socket
 import threading
 import time
 from datetime import date, timedelta
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
@@ -313,41 +310,6 @@ def test_two_runs_at_the_same_moment_send_each_e_mail_once(postgres, reference_c
 
 
 # ---- Over real SMTP -------------------------------------------------------------------------
-
-
-class Inbox:
-    """An SMTP server's handler that refuses the first ``refuse`` messages (451), then keeps them."""
-
-    def __init__(self, refuse: int = 0):
-        self.refuse = refuse
-        self.attempts = 0
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.attempts += 1
-        if self.attempts <= self.refuse:
-            return "451 4.3.0 Try again later"
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield inbox
-    controller.stop()
 
 
 def test_a_refused_send_is_retried_and_nothing_is_lost(

@@ -2,72 +2,41 @@
 
 import re
 
-import pytest
 from django.urls import reverse
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from audit.models import FailedLogin
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
+from tests.security.two_factor import code_for, enrol, sign_in
 
 
-@pytest.fixture
-def otp_required(settings):
-    settings.OTP_REQUIRED_ROLES = ["admin", "manager"]
-
-
-@pytest.fixture
-def manager(db):
-    return make_user("manager", "PE", username="maria")
-
-
-@pytest.fixture
-def counterpart(db):
-    return make_user("counterpart", "PE", username="rosa")
-
-
-def code_for(device: TOTPDevice, offset_steps: int = 0) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = totp.time + offset_steps * device.step
-    return f"{totp.token():0{device.digits}d}"
-
-
-def enrol(user) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-
-
-def sign_in(client, username):
-    response = client.post(reverse("accounts:login"), {"username": username, "password": PASSWORD})
-    assert response.status_code == 302, "the password step succeeds"
-    return response
-
-
-def test_a_manager_must_set_up_a_second_factor_before_any_page(client, manager, otp_required):
-    # given a manager who signed in with the right password
+def test_a_password_alone_does_not_open_the_set_up_page(client, manager, otp_required):
+    # given a manager (a role that must use a second factor, none set up yet) who signed in with the password
     sign_in(client, "maria")
-    # when they ask for any page, they are sent to the set-up
+    # when they ask for any page, they are sent to the page that waits for the e-mailed link
     for url in (reverse("home"), reverse("engagements:list"), reverse("audit:list"), "/admin/"):
         response = client.get(url)
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:otp_setup"))
-    # the set-up page shows a QR code and the key
-    page = client.get(reverse("accounts:otp_setup"))
+        assert response["Location"].startswith(reverse("accounts:otp_enrol"))
+    # and the set-up page itself shows neither QR code nor key: it sends them back there
+    response = client.get(reverse("accounts:otp_setup"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:otp_enrol"))
+    page = client.get(reverse("accounts:otp_enrol"))
     assert page.status_code == 200
-    assert "<svg" in page.content.decode()
-    # and, until the second factor is given, nothing of what the account reaches
-    assert page.context["nav_items"] == [] and "Audit trail" not in page.content.decode()
+    content = page.content.decode()
+    assert "we sent a link" in content and "<svg" not in content
+    # until the second factor is given, nothing of what the account reaches
+    assert page.context["nav_items"] == [] and "Audit trail" not in content
+    # then even the right code of the device awaiting confirmation (were its key known) confirms nothing
     device = TOTPDevice.objects.get(user=manager, confirmed=False)
-    # a wrong code confirms nothing
-    response = client.post(reverse("accounts:otp_setup"), {"code": "123456"})
-    assert response.status_code == 200 and "wrong" in response.content.decode()
-    # the right one (after the back-off a failure imposes) confirms the device and opens the portal
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
-    response = client.post(reverse("accounts:otp_setup"), {"code": code_for(device), "next": "/engagements/"})
-    assert response.status_code == 302 and response["Location"] == "/engagements/"
+    response = client.post(reverse("accounts:otp_setup"), {"code": code_for(device)})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:otp_enrol"))
     device.refresh_from_db()
-    assert device.confirmed
-    assert client.get(reverse("engagements:list")).status_code == 200
+    assert not device.confirmed
+    assert client.get(reverse("home")).status_code == 302
 
 
 def test_an_enrolled_manager_enters_a_code_at_every_sign_in(client, manager, otp_required):
