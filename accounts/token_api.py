@@ -19,16 +19,22 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ta_portal.bodylimit import body_limit
 from ta_portal.params import int_param
 
 from . import lockout
 from .access import can_see_others_tokens
 from .apitokens import ApiToken, api_token_create, api_token_revoke
 from .otp import confirmed_device, role_requires_otp, verify_code
+
+# The largest valid request, every field at its longest and every character escaped (\uXXXX),
+# is about 26 KiB.
+TOKEN_BODY_LIMIT = 32 * 1024
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -55,10 +61,13 @@ TOKEN_RESPONSE = inline_serializer(
 )
 
 
+@body_limit(TOKEN_BODY_LIMIT)
 class TokenView(APIView):
     """Exchange a username and password (and a one-time code where required) for an API token."""
 
     permission_classes = [AllowAny]
+    # Credentials come as JSON only: a form or multipart body is refused (415) unparsed.
+    parser_classes = [JSONParser]
     serializer_class = TokenRequestSerializer
 
     @extend_schema(

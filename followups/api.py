@@ -4,6 +4,8 @@ A measure's status is read-only here: it changes only by posting a status update
 through the services, like the pages.
 """
 
+from functools import partial
+
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
@@ -25,6 +27,7 @@ from engagements.api import ScopedPrimaryKeyField
 from engagements.models import Agency, ControlledSubstance, Engagement
 from network.models import ExternalRecommendation
 from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin, check_country_writable
+from ta_portal.bodylimit import body_limit
 from ta_portal.uploads import EVIDENCE, check_uploads
 
 from . import selectors, services
@@ -325,6 +328,7 @@ class StatusUpdateViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
     @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer}, responses={201: EvidenceSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @body_limit(partial(EVIDENCE.request_max_bytes, 1))  # one file per request
     def evidence(self, request, pk=None):
         """Attach a file to a draft (PDF, image or office document; its content is checked)."""
         update = self.get_object()

@@ -15,8 +15,10 @@ from assessments.models import Roundtable
 from engagements.models import Engagement
 from engagements.selectors import engagement_get_for_user
 from reports.charts import bar_chart
+from ta_portal.bodylimit import body_limit
 from ta_portal.pages import run_action
 from ta_portal.pagination import paginate
+from ta_portal.uploads import EVIDENCE
 
 from . import selectors, services
 from .access import can_manage_followup, can_report_progress, can_review_updates, can_see_evidence
@@ -251,6 +253,7 @@ measure_create, measure_edit = _managed_part_views(_measure_form, fetch=selector
 
 
 @login_required
+@body_limit(EVIDENCE.request_max_bytes)
 def measure_detail(request, pk: int):
     """A measure's history: every report, who made it, how it was reviewed. Managers may record a status."""
     measure = selectors.measure_get_for_user(user=request.user, pk=pk)
@@ -432,6 +435,7 @@ def round_detail(request, pk: int):
 
 
 @login_required
+@body_limit(EVIDENCE.request_max_bytes)
 def update_save(request, pk: int, measure_pk: int):
     """Save a draft of, or submit, the report on one measure in a round."""
     round_ = selectors.round_get_for_user(user=request.user, pk=pk)

@@ -28,6 +28,10 @@ from PIL import Image, UnidentifiedImageError
 
 _CHUNK = 64 * 1024
 NAME_MAX_LENGTH = 180
+# What a multipart request carries besides its files: each part's headers and the form's other
+# fields (a report's narrative, a document's description). Added to the files' sizes to get the
+# largest request a view that takes them accepts (``ta_portal.bodylimit``).
+MULTIPART_ALLOWANCE = 1024 * 1024
 
 
 # Types --------------------------------------------------------------------------------------------
@@ -268,6 +272,10 @@ class UploadPolicy:
     def accept_attribute(self) -> str:
         """For ``<input type="file" accept=…>``."""
         return ",".join(f".{ext}" for ext in self.extensions)
+
+    def request_max_bytes(self, files: int | None = None) -> int:
+        """The largest request body carrying ``files`` files of this policy (default: as many as allowed)."""
+        return (files or self.max_files) * self.max_bytes() + MULTIPART_ALLOWANCE
 
 
 EVIDENCE = UploadPolicy(

@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from engagements.api import CountryCodeField
 from engagements.models import ControlledSubstance
 from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin
+from ta_portal.bodylimit import body_limit
 from ta_portal.uploads import LIBRARY, check_upload
 
 from .. import access, selectors, services
@@ -153,6 +154,7 @@ class DocumentFilter(django_filters.FilterSet):
         return self._search(queryset, event=value)
 
 
+@body_limit(LIBRARY.request_max_bytes)
 class DocumentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     """Library documents the caller may read (by audience). Create and replace files with multipart uploads."""
 

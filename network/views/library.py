@@ -6,8 +6,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from ta_portal.bodylimit import body_limit
 from ta_portal.pages import criteria, fetch_for_editing, list_page
 from ta_portal.params import int_param
+from ta_portal.uploads import LIBRARY
 
 from .. import access, selectors, services
 from ..forms import DocumentFilterForm, DocumentForm, DocumentReplaceForm
@@ -37,6 +39,7 @@ def document_list(request):
 
 
 @login_required
+@body_limit(LIBRARY.request_max_bytes)
 def document_create(request):
     if not access.can_upload_document(request.user):
         raise PermissionDenied
@@ -98,6 +101,7 @@ def document_edit(request, pk: int):
 
 
 @login_required
+@body_limit(LIBRARY.request_max_bytes)
 def document_replace(request, pk: int):
     document = _document_for_editing(request, pk)
     return saving_form_page(

@@ -208,9 +208,9 @@ def test_a_zero_byte_upload_is_refused_by_the_form(trainer_client, session):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_a_5_mb_file_is_refused_before_it_is_read(fmt, trainer_client, session):
-    # given a 5 MB file (an XLSX-looking one is refused by size, never opened)
-    padding = b"x" * (5 * 1024 * 1024)
+def test_a_file_over_the_limit_is_refused_before_it_is_read(fmt, trainer_client, session):
+    # given a 2.5 MB file (an XLSX-looking one is refused by size, never opened)
+    padding = b"x" * (5 * 512 * 1024)
     content = as_csv([HEADER]) + padding if fmt == "csv" else b"PK\x03\x04" + padding
     name = f"results.{fmt}"
 
@@ -218,8 +218,16 @@ def test_a_5_mb_file_is_refused_before_it_is_read(fmt, trainer_client, session):
 
     assert response.status_code == 200
     assert response.context["file_error"] == (
-        f"The file is 5.0 MB; files of at most {IMPORT_MAX_BYTES // 1024 // 1024} MB are accepted."
+        f"The file is 2.5 MB; files of at most {IMPORT_MAX_BYTES // 1024 // 1024} MB are accepted."
     )
+    assert Enrolment.objects.count() == 0
+
+
+def test_a_request_far_over_the_limit_is_refused_before_it_is_received(trainer_client, session):
+    # The request's size alone decides (ta_portal/bodylimit.py): the page never sees the file.
+    response = post_file(trainer_client, session, SimpleUploadedFile("results.csv", b"x" * (5 * 1024 * 1024)))
+
+    assert response.status_code == 413
     assert Enrolment.objects.count() == 0
 
 

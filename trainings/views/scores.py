@@ -9,12 +9,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ta_portal.bodylimit import body_limit
 from ta_portal.pagination import paginate
 from ta_portal.tabular import write_csv, write_xlsx
+from ta_portal.uploads import MULTIPART_ALLOWANCE
 
 from .. import charts, selectors, services
 from ..access import can_edit_session
-from ..files import ImportFileError, read_results_file, results_sheet
+from ..files import IMPORT_MAX_BYTES, ImportFileError, read_results_file, results_sheet
 from ..forms import (
     ExamFormForm,
     ImportForm,
@@ -115,6 +117,7 @@ def score_preview(request, pk: int):
 
 
 @login_required
+@body_limit(IMPORT_MAX_BYTES + MULTIPART_ALLOWANCE)
 def score_import(request, pk: int):
     session = session_for_editing(request, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
