@@ -3,11 +3,14 @@ endpoint that takes files accepts its upload policy's limit plus the multipart a
 endpoint a few KiB of JSON, everything else DATA_UPLOAD_MAX_MEMORY_SIZE. The docker-compose proxy
 refuses anything over the largest of them, so the two are checked against each other."""
 
+import re
 from functools import partial
+from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
-from django.urls import resolve
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
@@ -23,6 +26,7 @@ from trainings.files import IMPORT_MAX_BYTES
 pytestmark = pytest.mark.clock_sensitive
 
 MiB = 1024 * 1024
+ROOT = Path(settings.BASE_DIR)
 
 
 class CountedBody:
@@ -147,3 +151,45 @@ def test_the_limits_follow_the_settings_of_the_policies(settings):
     settings.FOLLOWUP_EVIDENCE_MAX_BYTES = 1 * MiB
     assert view_body_limit(resolve("/api/v1/status-updates/1/evidence/").func, "POST") == 1 * MiB + MULTIPART_ALLOWANCE
 
+
+# The proxy in docker-compose ------------------------------------------------------------------
+
+
+def _callbacks(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _callbacks(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            yield pattern.callback
+
+
+def largest_portal_limit() -> int:
+    return max(
+        view_body_limit(view, method)
+        for view in _callbacks(get_resolver().url_patterns)
+        for method in ("POST", "PUT", "PATCH")
+    )
+
+
+def nginx_size(value: str) -> int:
+    number, unit = re.fullmatch(r"(\d+)([kKmMgG]?)", value).groups()
+    return int(number) * {"": 1, "k": 1024, "m": MiB, "g": 1024 * MiB}[unit.lower()]
+
+
+def test_nginx_is_in_front_of_gunicorn_in_docker_compose_with_the_portals_largest_limit():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    nginx, web = services["nginx"], services["web"]
+    assert nginx["image"].split(":")[0] == "nginx"
+    assert "ports" not in web  # only through the proxy
+    assert any(str(port).endswith(":80") for port in nginx["ports"])
+    assert "web" in nginx["depends_on"]
+    # The proxy appends the client's address to X-Forwarded-For: the portal trusts exactly one hop.
+    assert str(web["environment"]["TRUSTED_PROXY_COUNT"]) == "1"
+    mount = next(volume for volume in nginx["volumes"] if volume.endswith(":/etc/nginx/conf.d/default.conf:ro"))
+    config = (ROOT / mount.split(":")[0]).read_text()
+    assert re.search(r"proxy_pass\s+http://web:8000\s*;", config)
+    assert re.search(r"proxy_set_header\s+X-Forwarded-For\s+\$proxy_add_x_forwarded_for\s*;", config)
+    assert re.search(r"proxy_set_header\s+X-Forwarded-Proto\s+\$scheme\s*;", config)
+    sizes = re.findall(r"^\s*client_max_body_size\s+(\S+)\s*;", config, re.MULTILINE)
+    assert [nginx_size(size) for size in sizes] == [largest_portal_limit()]
