@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ta_portal.models import acting_user_field, created_at_field
 
+from . import tokencache
 from .scoping import is_admin
 
 # Seconds between two writes of ``last_used_at`` for one token: a client polling the API must not
@@ -90,27 +91,50 @@ def api_token_create(*, user, name: str = "", ttl: timedelta | None = None) -> t
     return token, key
 
 
-def api_token_lookup(key: str) -> ApiToken | None:
-    """The live token with this key (not revoked, not expired), or None; notes when it was used."""
-    token = ApiToken.objects.select_related("user").filter(digest=_digest(key)).first()
-    if token is None:
-        return None
+def api_token_lookup(key: str, *, tables: tuple[str, ...] = ()) -> tuple[ApiToken | None, dict[str, str] | None]:
+    """The token with this key (None if there is none; the caller refuses it if revoked or
+    expired), noting when it was used; and the current versions of ``tables``, read in the same
+    cache round trip as the token (None when the cache is off).
+
+    A live token comes from the token cache (``tokencache``) with its user and the user's roles,
+    without a query; otherwise from the database, and is then kept there.
+    """
+    digest = _digest(key)
+    entry, current = tokencache.read(digest, tables)
     now = timezone.now()
-    if token.revoked_at is not None or token.expires_at <= now:
-        return token
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_PRECISION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
-    return token
+    if entry is not None:
+        token = tokencache.token_from(entry)
+        if _note_use(token, now):
+            tokencache.note_use(digest, entry, token, now=now, auth_version=current[tokencache.AUTH])
+        return token, current
+    token = ApiToken.objects.select_related("user").filter(digest=digest).first()
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return token, current
+    _note_use(token, now)
+    if current is not None:
+        tokencache.store(digest, token, auth_version=current[tokencache.AUTH])
+    return token, current
+
+
+def _note_use(token: ApiToken, now) -> bool:
+    """Write ``last_used_at`` if it is older than ``LAST_USED_PRECISION``; True if written."""
+    if token.last_used_at is not None and (now - token.last_used_at).total_seconds() <= LAST_USED_PRECISION:
+        return False
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
+    return True
 
 
 def api_token_revoke(*, token: ApiToken, by) -> None:
     # Conditional update: revoking twice keeps the first revocation's time and author.
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=by)
+    tokencache.auth_changed()  # an update sends no signal
 
 
 def api_tokens_revoke_all(*, user, by) -> int:
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=by)
+    count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=by)
+    tokencache.auth_changed()  # an update sends no signal
+    return count
 
 
 @receiver(pre_save, sender="accounts.User")

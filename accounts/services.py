@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ta_portal.mail import render_subject, render_text, site_url
 
+from . import tokencache
 from .lockout import enrolment_mail_allowed_to
 from .models import Membership, OtpEnrolmentCode, User
 from .otp import confirmed_device, pending_device
@@ -53,6 +54,7 @@ def user_set_role(*, user: User, role: str, country_codes: Iterable[str]) -> Non
     Membership.objects.filter(pk__in=[pk for pk, code in existing.items() if code not in wanted]).delete()
     current = set(existing.values())
     Membership.objects.bulk_create([Membership(user=user, role=role, country_id=code) for code in wanted - current])
+    tokencache.auth_changed()  # bulk_create sends no signal
     forget_roles(user)
 
 

@@ -180,6 +180,9 @@ class EngagementViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = EngagementSerializer
     filterset_class = EngagementFilter
 
+    # The token's authentication reads this version in its own cache round trip (accounts/tokencache.py).
+    cached_tables = (Engagement._meta.db_table,)
+
     def list(self, request, *args, **kwargs):
         # The API's busiest read, answered from the cache while no engagement has changed
         # (ta_portal/datacache.py); the key holds the reader's countries and the whole URL.
@@ -188,7 +191,8 @@ class EngagementViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
             "engagement-list",
             (datacache.scope_key(scope), request.build_absolute_uri()),
             lambda: self._list_data(request),
-            tables=(Engagement._meta.db_table,),
+            tables=self.cached_tables,
+            known=getattr(request, "data_versions", None),
         )
         return Response(data)
 

@@ -16,6 +16,10 @@ written, so what is computed from that data can be cached and is never served st
 - ``cached(name, parts, compute, tables=...)`` stores ``compute()`` under the versions of the
   tables it reads (all data by default), with ``parts`` (parameters, the reader's countries…) and
   the language in the key. Keys also name the database, so two portals sharing a Redis stay apart.
+  ``known=`` passes versions the request already read: ``fetch()`` reads entries and versions in
+  one round trip (the API token cache reads the token with the versions its view names).
+- Other things are versioned the same way: ``versions_changed(names)`` moves any named version now
+  and at the commit (``accounts/tokencache.py``'s "auth" version).
 
 Limits: writes that bypass Django (a psql session, a restored dump) are not seen; results then
 live at most ``DATA_CACHE_SECONDS`` (or call ``bump()``). Without Redis nothing is cached: a
@@ -69,9 +73,29 @@ def versions(*tables: str) -> str:
     return "-".join(str(found[key]) for key in keys)
 
 
+def fetch(keys: Iterable[str], names: Iterable[str]) -> tuple[dict, dict[str, str]]:
+    """In one round trip: the entries under ``keys`` (those found) and the current versions of
+    ``names`` (tables, or other versioned things such as ``accounts.tokencache``'s)."""
+    keys, names = list(keys), list(names)
+    version_keys = [version_key(name) for name in names]
+    found = cache.get_many([*keys, *version_keys])
+    current = {}
+    for name, key in zip(names, version_keys, strict=True):
+        if key not in found:
+            cache.add(key, time.time_ns() // 1000, timeout=None)
+            found[key] = cache.get(key)
+        current[name] = str(found.pop(key))
+    return found, current
+
+
 def bump(tables: Iterable[str] = ()) -> None:
     """Move the version of all data, and of these tables: what was cached from them is forgotten."""
-    for name in {ALL, *tables}:
+    move({ALL, *tables})
+
+
+def move(names: Iterable[str]) -> None:
+    """Move these versions (tables, or another name's): what was cached under them is forgotten."""
+    for name in names:
         key = version_key(name)
         try:
             try:
@@ -83,35 +107,40 @@ def bump(tables: Iterable[str] = ()) -> None:
 
 
 class _AfterCommit:
-    """The second bump, once per transaction, for every table the transaction wrote."""
+    """The second move, once per transaction, of every version the transaction moved."""
 
     def __init__(self):
-        self.tables: set[str] = set()
+        self.names: set[str] = set()
 
     def __call__(self):
-        bump(self.tables)
+        move(self.names)
 
 
-def _bump_when_committed(connection, tables: set[str]) -> None:
+def _move_when_committed(connection, names: set[str]) -> None:
     for entry in connection.run_on_commit:
         if isinstance(entry[1], _AfterCommit):
-            entry[1].tables.update(tables)
+            entry[1].names.update(names)
             return
     callback = _AfterCommit()
-    callback.tables.update(tables)
+    callback.names.update(names)
     # Registered on the outermost transaction: discarded with it if it rolls back.
     transaction.on_commit(callback, using=connection.alias)
 
 
 def changed(*models, using: str | None = None) -> None:
     """The rows of these models were written: what was computed from them is forgotten, now and at the commit."""
+    versions_changed({ALL, *(model._meta.db_table for model in models)}, using=using)
+
+
+def versions_changed(names: Iterable[str], using: str | None = None) -> None:
+    """Move these versions now, and again when the current transaction commits."""
     if not enabled():
         return
-    tables = {model._meta.db_table for model in models}
-    bump(tables)
+    names = set(names)
+    move(names)
     connection = connections[using or DEFAULT_DB_ALIAS]
     if connection.in_atomic_block:
-        _bump_when_committed(connection, tables)
+        _move_when_committed(connection, names)
 
 
 def data_models() -> list:
@@ -154,21 +183,42 @@ def scope_key(scope) -> str:
     return "all" if scope.everywhere else ",".join(sorted(scope.countries)) or "none"
 
 
-def key_for(name: str, parts: tuple, *, tables: tuple[str, ...] = ()) -> str | None:
-    """The cache key of a result for the current data versions; None when caching is off."""
+def namespaced(*parts: str) -> str:
+    """A cache key in this database's namespace."""
+    return ":".join([_prefix(), *parts])
+
+
+def key_for(
+    name: str, parts: tuple, *, tables: tuple[str, ...] = (), known: dict[str, str] | None = None
+) -> str | None:
+    """The cache key of a result for the current data versions; None when caching is off.
+
+    ``known``: versions this request already read (see ``fetch()``), used instead of asking again.
+    """
     if not enabled():
         return None
+    names = list(tables) or [ALL]
     try:
-        current = versions(*tables)
+        if known is not None and all(name in known for name in names):
+            current = "-".join(known[name] for name in names)
+        else:
+            current = versions(*tables)
     except Exception:
         logger.warning("data cache unavailable", exc_info=True)
         return None
     return ":".join([_prefix(), name, current, get_language() or "", *(str(part) for part in parts)])
 
 
-def cached(name: str, parts: tuple, compute: Callable[[], object], *, tables: tuple[str, ...] = ()):
+def cached(
+    name: str,
+    parts: tuple,
+    compute: Callable[[], object],
+    *,
+    tables: tuple[str, ...] = (),
+    known: dict[str, str] | None = None,
+):
     """``compute()``, from the cache while the tables it reads have not changed since it was stored."""
-    key = key_for(name, parts, tables=tables)
+    key = key_for(name, parts, tables=tables, known=known)
     if key is None:
         return compute()
     try:
