@@ -5,16 +5,20 @@ Each portal app may have an ``api.py`` with ``register(router)`` for viewsets an
 """
 
 import copy
+import json
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -85,6 +89,20 @@ def api_errors(exc: DjangoValidationError) -> dict:
     if NON_FIELD_ERRORS in errors:
         errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
     return errors
+
+
+def render_json(data) -> bytes:
+    """``data`` as the API sends it to a JSON client, to be kept (in the cache) and sent by ``json_response``."""
+    return JSONRenderer().render(data)
+
+
+def json_response(request, body: bytes):
+    """A body made by ``render_json``: sent as it is to a JSON client (nothing to unpickle and
+    render again), decoded and rendered anew for any other (the browsable API, an indent asked for)."""
+    renderer = request.accepted_renderer
+    if type(renderer) is JSONRenderer and renderer.get_indent(request.accepted_media_type, {}) is None:
+        return HttpResponse(body, content_type=renderer.media_type)
+    return Response(json.loads(body))
 
 
 class Pagination(PageNumberPagination):

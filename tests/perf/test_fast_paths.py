@@ -83,3 +83,22 @@ def test_the_country_filter_offers_only_countries_with_engagements(client, world
 
     choices = [code for code, _name in response.context["filters"].fields["country"].choices if code]
     assert sorted(choices) == ["CO", "PE"]
+
+
+def test_the_list_kept_rendered_is_sent_as_is_and_other_renderers_still_work(
+    client, world, engagements, settings, redis_url
+):
+    settings.DATA_CACHE_SECONDS = 60
+    client.force_login(world.users["global_manager"])
+    computed = client.get("/api/v1/engagements/")
+
+    served = client.get("/api/v1/engagements/")  # the body kept in the cache
+
+    assert served.status_code == 200 and served["Content-Type"] == "application/json"
+    assert served.content == computed.content
+    assert {row["title"] for row in served.json()["results"]} >= {"Closed with an end", "Open"}
+    # an indent asked for, and the browsable API, render the same data
+    indented = client.get("/api/v1/engagements/", HTTP_ACCEPT="application/json; indent=2")
+    assert indented.json() == served.json() and b'\n  "count": ' in indented.content
+    page = client.get("/api/v1/engagements/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and "Ongoing, «quoted» text" in page.content.decode()
