@@ -178,14 +178,15 @@ def test_a_cached_token_is_refused_once_it_expires(cached):
     assert "expired" in response.json()["detail"]
 
 
-def _end(path: str, token, key, user, client):
-    """End a token by one of the paths that do it."""
+def _end(path: str, token, key, user, client, admin):
+    """End a token by one of the paths that do it (``admin``: made before the token was cached,
+    since saving a new user moves the version too)."""
     if path == "revoked by its user":
         assert with_token(key).delete("/api/v1/auth/token/").status_code == 204
     elif path == "revoked by an administrator through the API":
-        admin = APIClient()
-        admin.force_login(make_user("admin"))
-        assert admin.delete(f"/api/v1/auth/tokens/{token.pk}/").status_code == 204
+        api = APIClient()
+        api.force_login(admin)
+        assert api.delete(f"/api/v1/auth/tokens/{token.pk}/").status_code == 204
     elif path == "revoked on the Security page":
         client.force_login(user)
         assert client.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 302
@@ -193,12 +194,12 @@ def _end(path: str, token, key, user, client):
         client.force_login(user)
         assert client.post(reverse("accounts:tokens_revoke_all")).status_code == 302
     elif path == "revoked in the admin":
-        client.force_login(make_user("admin", is_staff=True, is_superuser=True))
+        client.force_login(admin)
         changelist = reverse("admin:accounts_apitoken_changelist")
         response = client.post(changelist, {"action": "revoke", "_selected_action": [token.pk]})
         assert response.status_code == 302
     elif path == "deleted in the admin":
-        client.force_login(make_user("admin", is_staff=True, is_superuser=True))
+        client.force_login(admin)
         response = client.post(reverse("admin:accounts_apitoken_delete", args=[token.pk]), {"post": "yes"})
         assert response.status_code == 302
     elif path == "a new password":
@@ -209,11 +210,9 @@ def _end(path: str, token, key, user, client):
             {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
         )
     elif path == "deactivated in the admin":
-        client.force_login(make_user("admin", is_staff=True, is_superuser=True))
+        client.force_login(admin)
         user.is_active = False
-        form = {
-            field: getattr(user, field) for field in ("username", "first_name", "last_name", "email", "language")
-        }
+        form = {field: getattr(user, field) for field in ("username", "first_name", "last_name", "email", "language")}
         form |= {"date_joined_0": "2026-01-01", "date_joined_1": "00:00:00", "memberships-TOTAL_FORMS": 0}
         form |= {"memberships-INITIAL_FORMS": 0}
         response = client.post(reverse("admin:accounts_user_change", args=[user.pk]), form)
@@ -245,13 +244,14 @@ TOKEN_ENDS = [
 @pytest.mark.parametrize("path", TOKEN_ENDS)
 def test_a_cached_token_ended_by_any_path_is_refused_on_the_next_request(cached, client, path):
     user = make_user("manager", "PE")
+    admin = make_user("admin", is_staff=True, is_superuser=True)
     token, key = api_token_create(user=user)
     api = with_token(key)
     assert api.get(LIST).status_code == 200
     assert api.get(LIST).status_code == 200
     assert is_cached(token)
 
-    _end(path, token, key, user, client)
+    _end(path, token, key, user, client, admin)
 
     assert api.get(LIST).status_code == 401
 
@@ -263,6 +263,7 @@ REACH_CHANGES = ["role narrowed", "membership deleted", "membership deleted in t
 @pytest.mark.parametrize("change", REACH_CHANGES)
 def test_a_narrowed_reach_shows_on_the_next_request(cached, client, change):
     user = make_user("manager", "PE", "CO")
+    admin = make_user("admin", is_staff=True, is_superuser=True)
     EngagementFactory(country_id="PE")
     EngagementFactory(country_id="CO")
     _token, key = api_token_create(user=user)
@@ -276,7 +277,7 @@ def test_a_narrowed_reach_shows_on_the_next_request(cached, client, change):
     elif change == "membership deleted":
         colombia.delete()
     else:
-        client.force_login(make_user("admin", is_staff=True, is_superuser=True))
+        client.force_login(admin)
         response = client.post(reverse("admin:accounts_membership_delete", args=[colombia.pk]), {"post": "yes"})
         assert response.status_code == 302
 
@@ -284,15 +285,20 @@ def test_a_narrowed_reach_shows_on_the_next_request(cached, client, change):
 
 
 @pytest.mark.django_db
-def test_a_widened_reach_shows_on_the_next_request(cached):
+@pytest.mark.parametrize("change", ["role widened", "membership added"])
+def test_a_widened_reach_shows_on_the_next_request(cached, change):
     user = make_user("manager", "PE")
     EngagementFactory(country_id="PE")
     EngagementFactory(country_id="CO")
     _token, key = api_token_create(user=user)
     api = with_token(key)
     assert countries_listed(api.get(LIST)) == {"PE"}
+    assert countries_listed(api.get(LIST)) == {"PE"}
 
-    Membership.objects.create(user=user, role="viewer", country_id="CO")
+    if change == "role widened":
+        user_set_role(user=user, role="manager", country_codes=["PE", "CO"])
+    else:
+        Membership.objects.create(user=user, role="viewer", country_id="CO")
 
     assert countries_listed(api.get(LIST)) == {"PE", "CO"}
 
@@ -420,6 +426,7 @@ CROSS_PROCESS_ENDS = [
 def test_a_token_ended_elsewhere_is_refused_at_once_by_a_server_that_had_it_cached(shared, path):
     first, other = shared.ports
     user = make_user("manager", "PE")
+    _admin_token, admin_key = api_token_create(user=make_user("admin"))  # before: a new user moves the version
     EngagementFactory(country_id="PE")
     token, key = api_token_create(user=user)
     assert call(first, "GET", LIST, key)[0] == 200
@@ -429,7 +436,6 @@ def test_a_token_ended_elsewhere_is_refused_at_once_by_a_server_that_had_it_cach
     if path == "revoked by its user on the other server":
         assert call(other, "DELETE", "/api/v1/auth/token/", key)[0] == 204
     elif path == "revoked by an administrator on the other server":
-        _admin_token, admin_key = api_token_create(user=make_user("admin"))
         assert call(other, "DELETE", f"/api/v1/auth/tokens/{token.pk}/", admin_key)[0] == 204
     elif path == "revoked here":
         api_token_revoke(token=token, by=None)
