@@ -91,29 +91,33 @@ def api_token_create(*, user, name: str = "", ttl: timedelta | None = None) -> t
     return token, key
 
 
-def api_token_lookup(key: str, *, tables: tuple[str, ...] = ()) -> tuple[ApiToken | None, dict[str, str] | None]:
+def api_token_lookup(
+    key: str, *, tables: tuple[str, ...] = (), page: tuple = ()
+) -> tuple[ApiToken | None, tokencache.Found]:
     """The token with this key (None if there is none; the caller refuses it if revoked or
-    expired), noting when it was used; and the current versions of ``tables``, read in the same
-    cache round trip as the token (None when the cache is off).
+    expired), noting when it was used; and what the token cache's round trip found besides: the
+    current versions of ``tables`` and this token's copy of the page ``page`` names.
 
-    A live token comes from the token cache (``tokencache``) with its user and the user's roles,
-    without a query; otherwise from the database, and is then kept there.
+    A live token comes from the token cache with its user and the user's roles, without a query;
+    otherwise from the database, and is then kept there.
     """
     digest = _digest(key)
-    entry, current = tokencache.read(digest, tables)
+    found = tokencache.read(digest, tables, page)
     now = timezone.now()
-    if entry is not None:
-        token = tokencache.token_from(entry)
+    if found.entry is not None:
+        token = tokencache.token_from(found.entry, digest)
         if _note_use(token, now):
-            tokencache.note_use(digest, entry, token, now=now, auth_version=current[tokencache.AUTH])
-        return token, current
-    token = ApiToken.objects.select_related("user").filter(digest=digest).first()
-    if token is None or token.revoked_at is not None or token.expires_at <= now:
-        return token, current
-    _note_use(token, now)
-    if current is not None:
-        tokencache.store(digest, token, auth_version=current[tokencache.AUTH])
-    return token, current
+            tokencache.note_use(digest, found.entry, token, now=now, auth_version=found.versions[tokencache.AUTH])
+    else:
+        token = ApiToken.objects.select_related("user").filter(digest=digest).first()
+        if token is None or token.revoked_at is not None or token.expires_at <= now:
+            return token, found
+        _note_use(token, now)
+        if found.versions is not None:
+            tokencache.store(digest, token, auth_version=found.versions[tokencache.AUTH])
+    if found.page is not None:
+        found.page.expires = token.expires_at
+    return token, found
 
 
 def _note_use(token: ApiToken, now) -> bool:

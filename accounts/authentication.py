@@ -10,9 +10,11 @@ from .apitokens import api_token_lookup
 class ExpiringTokenAuthentication(TokenAuthentication):
     """``Authorization: Token <key>`` against ``ApiToken``: refused once expired or revoked.
 
-    A view may name the tables its cached answer is computed from (``cached_tables``): their
-    versions are read in the token cache's round trip and left on the request as
-    ``request.data_versions``, for ``datacache.cached(..., known=...)``.
+    The token comes from the token cache when it holds it (``tokencache``). In the same round trip
+    come the versions of the tables the view's cached answer is computed from (``cached_tables``),
+    left on the request as ``request.data_versions`` for ``datacache.cached(..., known=...)``, and
+    the token's copy of the page the view names (``cached_page(request)``), left as
+    ``request.token_page`` for ``tokencache.kept_page`` / ``keep_page``.
     """
 
     def authenticate(self, request):
@@ -22,13 +24,16 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         request = getattr(self, "request", None)
         view = (getattr(request, "parser_context", None) or {}).get("view")
-        token, versions = api_token_lookup(key, tables=tuple(getattr(view, "cached_tables", ())))
+        tables = tuple(getattr(view, "cached_tables", ()))
+        page = view.cached_page(request) if request is not None and hasattr(view, "cached_page") else None
+        token, found = api_token_lookup(key, tables=tables, page=page or ())
         if token is None or token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.is_active:
             raise exceptions.AuthenticationFailed(_("The token has expired; request a new one."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        if versions is not None and request is not None:
-            request.data_versions = versions
+        if request is not None and found.versions is not None:
+            request.data_versions = found.versions
+            request.token_page = found.page
         return (token.user, token)

@@ -5,9 +5,10 @@ learn who it comes from and which countries that user reaches.
   scoping read: the token's id, expiry and last use, the user's fields but the password hash and
   ``last_login`` (those load from the database if anything reads them), and the user's roles with
   their countries (``scoping.role_countries``, so ``scope_for`` asks the database nothing).
-- ``read()`` fetches the entry, the "auth" version and the data versions the view names
-  (``cached_tables``) in one ``get_many``: the API's cached lists then cost two cache round trips
-  in all (this one and their page) and no query.
+- ``read()`` fetches the entry, the "auth" version, the data versions the view names
+  (``cached_tables``) and this token's copy of the page the view names (``cached_page``) in one
+  ``get_many``: a repeated request for the API's cached list costs that one round trip and no
+  query. The copy is good while the "auth" version and the data versions it was made under hold.
 - Invalidation: an entry holds the "auth" version it was built under and is ignored once that
   version has moved. It moves, now and again when the transaction commits (as the data versions
   of ``ta_portal.datacache`` do), on every write that can end a token or change what a user
@@ -31,6 +32,7 @@ Redis, or with ``DATA_CACHE_SECONDS=0`` (the tests' default), every request read
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
@@ -38,6 +40,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from ta_portal import datacache
 
@@ -67,21 +70,77 @@ def auth_changed(using: str | None = None) -> None:
     datacache.versions_changed({AUTH}, using=using)
 
 
-def read(digest: str, tables: tuple[str, ...] = ()):
-    """The token's entry if still good (else None), and the current versions of ``AUTH`` and of
-    these tables, in one round trip. ``(None, None)`` when the cache is off or unavailable."""
+def page_key(digest: str, parts: tuple) -> str:
+    return datacache.namespaced(LAYOUT, digest, "page", get_language() or "", *(str(part) for part in parts))
+
+
+@dataclass
+class Page:
+    """This token's copy of a page (see ``read()``): where it is kept, the versions it is good
+    for, and the body when the copy found is still good."""
+
+    key: str
+    versions: tuple[str, ...]
+    expires: datetime | None = None
+    body: bytes | None = None
+
+
+@dataclass
+class Found:
+    """What the token cache's round trip found; nothing when the cache is off or unavailable."""
+
+    versions: dict[str, str] | None = None  # the current versions of AUTH and of the tables asked for
+    entry: dict | None = None  # the token's entry, if still good
+    page: Page | None = None
+
+
+def read(digest: str, tables: tuple[str, ...] = (), page: tuple = ()) -> Found:
+    """In one round trip: the token's entry if still good, the current versions of ``AUTH`` and of
+    these tables, and this token's copy of the page ``page`` names (when the view names one).
+
+    A copy of a page is kept per token (``keep_page``) so that a repeated request costs this one
+    round trip. It is good while the versions it was made under have not moved: ``AUTH`` (the
+    user's reach) and the tables it was computed from; the key holds the language and the parts.
+    """
     if not enabled():
-        return None, None
+        return Found()
     key = entry_key(digest)
+    keys = [key, page_key(digest, page)] if page else [key]
     try:
-        found, current = datacache.fetch([key], [AUTH, *tables])
+        found, current = datacache.fetch(keys, [AUTH, *tables])
     except Exception:
         logger.warning("token cache unavailable", exc_info=True)
-        return None, None
+        return Found()
     entry = found.get(key)
     if entry is None or entry.get("auth") != current[AUTH] or entry["expires"] <= timezone.now():
         entry = None
-    return entry, current
+    kept = None
+    if page:
+        versions = tuple(current[name] for name in [AUTH, *tables])
+        copy = found.get(keys[1])
+        kept = Page(keys[1], versions, body=copy["body"] if copy and copy["versions"] == versions else None)
+    return Found(versions=current, entry=entry, page=kept)
+
+
+def kept_page(request) -> bytes | None:
+    """This token's copy of the page asked for, found by the authentication's round trip, if good."""
+    page = getattr(request, "token_page", None)
+    return None if page is None else page.body
+
+
+def keep_page(request, body: bytes) -> None:
+    """Keep ``body`` as this token's copy of the page asked for, under the versions read before it
+    was computed (a write in between leaves the copy ignored)."""
+    page = getattr(request, "token_page", None)
+    if page is None or page.expires is None:
+        return
+    seconds = min(ENTRY_SECONDS, settings.DATA_CACHE_SECONDS, (page.expires - timezone.now()).total_seconds())
+    if seconds < 1:
+        return
+    try:
+        cache.set(page.key, {"versions": page.versions, "body": body}, timeout=int(seconds))
+    except Exception:
+        logger.warning("token cache: could not keep a page", exc_info=True)
 
 
 def store(digest: str, token, *, auth_version: str) -> None:
@@ -112,7 +171,7 @@ def store(digest: str, token, *, auth_version: str) -> None:
         logger.warning("token cache: could not store a token", exc_info=True)
 
 
-def token_from(entry: dict):
+def token_from(entry: dict, digest: str):
     """The ``ApiToken`` (live, with its user and the user's roles) an entry describes, built
     without a query; the fields it does not hold load from the database if read."""
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
@@ -127,6 +186,7 @@ def token_from(entry: dict):
         {
             "id": entry["token"],
             "user_id": user.pk,
+            "digest": digest,
             "expires_at": entry["expires"],
             "last_used_at": entry["used"],
             "revoked_at": None,

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from accounts import tokencache
 from accounts.scoping import scope_for
 from ta_portal import datacache
 from ta_portal.api import (
@@ -185,13 +186,20 @@ class EngagementViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = EngagementSerializer
     filterset_class = EngagementFilter
 
-    # The token's authentication reads this version in its own cache round trip (accounts/tokencache.py).
+    # A token's authentication reads this version, and the token's copy of the list, in its own
+    # cache round trip (accounts/tokencache.py).
     cached_tables = (Engagement._meta.db_table,)
+
+    def cached_page(self, request):
+        return ("engagement-list", request.build_absolute_uri()) if self.action == "list" else None
 
     def list(self, request, *args, **kwargs):
         # The API's busiest read, answered from the cache while no engagement has changed
         # (ta_portal/datacache.py); the key holds the reader's countries and the whole URL. The
         # body is kept rendered: unpickling and rendering 100 rows cost more than the rest.
+        kept = tokencache.kept_page(request)
+        if kept is not None:
+            return json_response(request, kept)
         scope = scope_for(request.user, Engagement.objects.read_roles)
         body = datacache.cached(
             "engagement-list-json",
@@ -200,6 +208,7 @@ class EngagementViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
             tables=self.cached_tables,
             known=getattr(request, "data_versions", None),
         )
+        tokencache.keep_page(request, body)
         return json_response(request, body)
 
     def _list_data(self, request):
