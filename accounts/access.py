@@ -3,7 +3,8 @@
 Outside the user's scope an object is not found (404); visible but not changeable is 403.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 

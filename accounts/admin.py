@@ -1,12 +1,17 @@
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.contrib import messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .apitokens import ApiToken, api_token_revoke
-from .models import Membership, OtpEnrolmentCode, User
+from .apitokens import ApiToken
+from .apitokens import api_token_revoke
+from .models import Membership
+from .models import OtpEnrolmentCode
+from .models import User
 from .otp import confirmed_device
-from .services import OTP_ENROLMENT_CODE_AGE, otp_enrolment_code_issue
+from .services import OTP_ENROLMENT_CODE_AGE
+from .services import otp_enrolment_code_issue
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,11 +1,13 @@
 from django.urls import path
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from .scoping import role_countries
-from .token_api import ApiTokenViewSet, TokenView
+from .token_api import ApiTokenViewSet
+from .token_api import TokenView
 
 
 @extend_schema(

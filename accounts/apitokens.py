@@ -12,12 +12,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_save
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ta_portal.models import acting_user_field, created_at_field
+from ta_portal.models import acting_user_field
+from ta_portal.models import created_at_field
 
 from . import tokencache
 from .scoping import is_admin

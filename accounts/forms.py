@@ -7,7 +7,8 @@ from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from ta_portal.mail import render_subject, render_text
+from ta_portal.mail import render_subject
+from ta_portal.mail import render_text
 
 from .lockout import reset_mail_allowed_to
 from .models import User

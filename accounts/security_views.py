@@ -13,9 +13,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -25,19 +28,20 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import lockout, services
-from .apitokens import ApiToken, api_token_revoke, api_tokens_revoke_all
-from .otp import (
-    SESSION_ENROLMENT_DEVICE,
-    SESSION_HAS_DEVICE,
-    confirmed_device,
-    enrolment_proof_needed,
-    grant_enrolment,
-    granted_device,
-    pending_device,
-    role_requires_otp,
-    verify_code,
-)
+from . import lockout
+from . import services
+from .apitokens import ApiToken
+from .apitokens import api_token_revoke
+from .apitokens import api_tokens_revoke_all
+from .otp import SESSION_ENROLMENT_DEVICE
+from .otp import SESSION_HAS_DEVICE
+from .otp import confirmed_device
+from .otp import enrolment_proof_needed
+from .otp import grant_enrolment
+from .otp import granted_device
+from .otp import pending_device
+from .otp import role_requires_otp
+from .otp import verify_code
 
 # This session already mailed its user the enrolment link once (the page mails it on first sight).
 SESSION_ENROLMENT_LINK_SENT = "otp_enrolment_link_sent"

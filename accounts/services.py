@@ -8,16 +8,22 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ta_portal.mail import render_subject, render_text, site_url
+from ta_portal.mail import render_subject
+from ta_portal.mail import render_text
+from ta_portal.mail import site_url
 
 from . import tokencache
 from .lockout import enrolment_mail_allowed_to
-from .models import Membership, OtpEnrolmentCode, User
-from .otp import confirmed_device, pending_device
+from .models import Membership
+from .models import OtpEnrolmentCode
+from .models import User
+from .otp import confirmed_device
+from .otp import pending_device
 from .roles import Role
 from .scoping import forget_roles
 from .tasks import send_email

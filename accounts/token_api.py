@@ -11,14 +11,16 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-    inline_serializer,
-)
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_view
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions
+from rest_framework import mixins
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -29,8 +31,12 @@ from ta_portal.params import int_param
 
 from . import lockout
 from .access import can_see_others_tokens
-from .apitokens import ApiToken, api_token_create, api_token_revoke
-from .otp import confirmed_device, role_requires_otp, verify_code
+from .apitokens import ApiToken
+from .apitokens import api_token_create
+from .apitokens import api_token_revoke
+from .otp import confirmed_device
+from .otp import role_requires_otp
+from .otp import verify_code
 
 # The largest valid request, every field at its longest and every character escaped (\uXXXX),
 # is about 26 KiB.

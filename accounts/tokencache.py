@@ -38,13 +38,16 @@ from datetime import datetime
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from ta_portal import datacache
 
-from .scoping import EVERYWHERE, Scope, role_countries
+from .scoping import EVERYWHERE
+from .scoping import Scope
+from .scoping import role_countries
 
 logger = logging.getLogger(__name__)
 

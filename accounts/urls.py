@@ -1,7 +1,9 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
+from django.urls import reverse_lazy
 
-from . import security_views, views
+from . import security_views
+from . import views
 
 app_name = "accounts"
 prefix = "accounts/"

@@ -2,14 +2,19 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from . import services
-from .forms import PortalPasswordResetForm, ProfileForm
-from .lockout import RESET_REFUSED_MESSAGE, LockoutAuthenticationForm, client_ip, reset_request_allowed_from
+from .forms import PortalPasswordResetForm
+from .forms import ProfileForm
+from .lockout import RESET_REFUSED_MESSAGE
+from .lockout import LockoutAuthenticationForm
+from .lockout import client_ip
+from .lockout import reset_request_allowed_from
 from .models import User
 from .scoping import role_countries
 

@@ -4,7 +4,8 @@ show from these; the API and the navigation ask here too."""
 
 from accounts.scoping import scope_for
 
-from .models import Assessment, Roundtable
+from .models import Assessment
+from .models import Roundtable
 
 
 def can_read_assessments(user) -> bool:

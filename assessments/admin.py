@@ -1,4 +1,5 @@
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.contrib import messages
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext
@@ -8,19 +9,17 @@ from ta_portal import datacache
 from ta_portal.admin import HistoryInline
 from ta_portal.multilingual import MultilingualAdminMixin
 
-from .models import (
-    Assessment,
-    Dimension,
-    DimensionScore,
-    EvidenceMeeting,
-    Finding,
-    Framework,
-    LegalInstrument,
-    Recommendation,
-    Roundtable,
-    RoundtableAttendance,
-    StatusChange,
-)
+from .models import Assessment
+from .models import Dimension
+from .models import DimensionScore
+from .models import EvidenceMeeting
+from .models import Finding
+from .models import Framework
+from .models import LegalInstrument
+from .models import Recommendation
+from .models import Roundtable
+from .models import RoundtableAttendance
+from .models import StatusChange
 
 DIMENSION_FIELDS = ("order", "code", "name", "description", "level_1", "level_2", "level_3", "level_4", "level_5")
 

@@ -6,20 +6,35 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_view
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from engagements.api import CountryFilterSet, ScopedPrimaryKeyField
-from engagements.models import Agency, ControlledSubstance, Engagement, Person
+from engagements.api import CountryFilterSet
+from engagements.api import ScopedPrimaryKeyField
+from engagements.models import Agency
+from engagements.models import ControlledSubstance
+from engagements.models import Engagement
+from engagements.models import Person
 from reports.services import report_latest
-from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin
+from ta_portal.api import PortalModelSerializer
+from ta_portal.api import ScopedViewSetMixin
 
 from . import report as assessment_report
-from . import selectors, services
-from .models import Assessment, Dimension, Finding, Framework, Recommendation, Roundtable
+from . import selectors
+from . import services
+from .models import Assessment
+from .models import Dimension
+from .models import Finding
+from .models import Framework
+from .models import Recommendation
+from .models import Roundtable
 
 
 class DimensionSerializer(PortalModelSerializer):

@@ -3,37 +3,37 @@ scores, findings and recommendations; the 2024 roundtable with its attendees; a 
 Every name is fictitious. Idempotent: an assessment or roundtable with the same title is skipped.
 """
 
-from datetime import date, time
+from datetime import date
+from datetime import time
 
 from django.db import transaction
 
 from accounts.models import User
-from engagements.models import Agency, ControlledSubstance, Engagement, Person
+from engagements.models import Agency
+from engagements.models import ControlledSubstance
+from engagements.models import Engagement
+from engagements.models import Person
 from reports.services import report_request
 
 from . import report as assessment_report
-from .models import (
-    Assessment,
-    EvidenceMeeting,
-    Finding,
-    Framework,
-    LegalInstrument,
-    Recommendation,
-    Roundtable,
-    RoundtableAttendance,
-)
-from .services import (
-    ScoreEntry,
-    assessment_save,
-    assessment_set_status,
-    finding_save,
-    instrument_save,
-    meeting_save,
-    recommendation_save,
-    roundtable_save,
-    roundtable_set_attendance,
-    scores_replace,
-)
+from .models import Assessment
+from .models import EvidenceMeeting
+from .models import Finding
+from .models import Framework
+from .models import LegalInstrument
+from .models import Recommendation
+from .models import Roundtable
+from .models import RoundtableAttendance
+from .services import ScoreEntry
+from .services import assessment_save
+from .services import assessment_set_status
+from .services import finding_save
+from .services import instrument_save
+from .services import meeting_save
+from .services import recommendation_save
+from .services import roundtable_save
+from .services import roundtable_set_attendance
+from .services import scores_replace
 
 PE_ENGAGEMENT = "Peru: strengthening control of chemical precursors"
 EC_ENGAGEMENT = "Ecuador: assessment of precursor controls"

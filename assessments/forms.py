@@ -5,22 +5,24 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from engagements.forms import DateBoundsMixin, DateInput
-from engagements.models import Agency, ControlledSubstance, Engagement, Person
+from engagements.forms import DateBoundsMixin
+from engagements.forms import DateInput
+from engagements.models import Agency
+from engagements.models import ControlledSubstance
+from engagements.models import Engagement
+from engagements.models import Person
 from engagements.selectors import managing_users
 from ta_portal.params import int_param
 
-from .models import (
-    LEVELS,
-    Assessment,
-    Dimension,
-    EvidenceMeeting,
-    Finding,
-    Framework,
-    LegalInstrument,
-    Recommendation,
-    Roundtable,
-)
+from .models import LEVELS
+from .models import Assessment
+from .models import Dimension
+from .models import EvidenceMeeting
+from .models import Finding
+from .models import Framework
+from .models import LegalInstrument
+from .models import Recommendation
+from .models import Roundtable
 from .selectors import frameworks_offered
 from .services import ScoreEntry
 

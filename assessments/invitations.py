@@ -1,12 +1,15 @@
 """Calendar invitations (RFC 5545) for roundtables, with the attendees of the list."""
 
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ta_portal.ics import CalendarEvent, Participant, calendar_file
+from ta_portal.ics import CalendarEvent
+from ta_portal.ics import Participant
+from ta_portal.ics import calendar_file
 
 from .models import Roundtable
 

@@ -9,7 +9,8 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -17,10 +18,21 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.scoping import scope_for
-from engagements.models import Agency, ControlledSubstance, Engagement, Person, ScopedQuerySet, scoped_manager
-from ta_portal.models import acting_user_field, created_at_field, optional_link, updated_at_field
-from ta_portal.multilingual import localized, translated, translations_field
-from ta_portal.validation import date_order_constraint, date_order_errors
+from engagements.models import Agency
+from engagements.models import ControlledSubstance
+from engagements.models import Engagement
+from engagements.models import Person
+from engagements.models import ScopedQuerySet
+from engagements.models import scoped_manager
+from ta_portal.models import acting_user_field
+from ta_portal.models import created_at_field
+from ta_portal.models import optional_link
+from ta_portal.models import updated_at_field
+from ta_portal.multilingual import localized
+from ta_portal.multilingual import translated
+from ta_portal.multilingual import translations_field
+from ta_portal.validation import date_order_constraint
+from ta_portal.validation import date_order_errors
 
 LEVELS = (1, 2, 3, 4, 5)
 

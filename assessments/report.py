@@ -6,7 +6,8 @@ PDF shows, so a ready report is reused while nothing changed and re-rendered onc
 
 from django.utils import timezone
 
-from reports.registry import RenderSpec, ReportKind
+from reports.registry import RenderSpec
+from reports.registry import ReportKind
 from reports.services import fingerprint
 
 from . import selectors

@@ -1,26 +1,30 @@
 """Reads of assessments and roundtables: scoped fetches, the baseline comparison, report data."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count
+from django.db.models import Prefetch
+from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.access import get_visible_or_404
-from reports.charts import Series, radar_chart
-from ta_portal.filtering import filter_given, text_search
+from reports.charts import Series
+from reports.charts import radar_chart
+from ta_portal.filtering import filter_given
+from ta_portal.filtering import text_search
 
-from .models import (
-    Assessment,
-    Dimension,
-    DimensionScore,
-    EvidenceMeeting,
-    Finding,
-    Framework,
-    LegalInstrument,
-    Recommendation,
-    Roundtable,
-    RoundtableAttendance,
-)
+from .models import Assessment
+from .models import Dimension
+from .models import DimensionScore
+from .models import EvidenceMeeting
+from .models import Finding
+from .models import Framework
+from .models import LegalInstrument
+from .models import Recommendation
+from .models import Roundtable
+from .models import RoundtableAttendance
 
 Status = Assessment.Status
 

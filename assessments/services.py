@@ -13,24 +13,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from engagements.models import Agency, Person
+from engagements.models import Agency
+from engagements.models import Person
 from reports.models import Report
 from reports.services import report_request
 from ta_portal import datacache
 
 from . import report as assessment_report
-from .models import (
-    Assessment,
-    Dimension,
-    DimensionScore,
-    EvidenceMeeting,
-    Finding,
-    LegalInstrument,
-    Recommendation,
-    Roundtable,
-    RoundtableAttendance,
-    StatusChange,
-)
+from .models import Assessment
+from .models import Dimension
+from .models import DimensionScore
+from .models import EvidenceMeeting
+from .models import Finding
+from .models import LegalInstrument
+from .models import Recommendation
+from .models import Roundtable
+from .models import RoundtableAttendance
+from .models import StatusChange
 
 Status = Assessment.Status
 

@@ -7,47 +7,54 @@ to the assessment with an explanation and save nothing.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import get_visible_or_404, require_editable
+from accounts.access import get_visible_or_404
+from accounts.access import require_editable
 from engagements.selectors import countries_visible_to
 from reports.services import report_latest
 from ta_portal.ics import calendar_response
-from ta_portal.pages import create_and_edit_views, criteria, fetch_for_editing, list_page
+from ta_portal.pages import create_and_edit_views
+from ta_portal.pages import criteria
+from ta_portal.pages import fetch_for_editing
+from ta_portal.pages import list_page
 from ta_portal.pagination import paginate
-from ta_portal.params import int_param, text_param
+from ta_portal.params import int_param
+from ta_portal.params import text_param
 
-from . import access, selectors, services
+from . import access
 from . import report as assessment_report
-from .forms import (
-    AssessmentFilterForm,
-    AssessmentForm,
-    AttendanceForm,
-    FindingForm,
-    InstrumentForm,
-    MeetingForm,
-    NewAttendeeForm,
-    RecommendationForm,
-    ReportRequestForm,
-    RoundtableForm,
-    ScoresForm,
-    StatusForm,
-)
+from . import selectors
+from . import services
+from .forms import AssessmentFilterForm
+from .forms import AssessmentForm
+from .forms import AttendanceForm
+from .forms import FindingForm
+from .forms import InstrumentForm
+from .forms import MeetingForm
+from .forms import NewAttendeeForm
+from .forms import RecommendationForm
+from .forms import ReportRequestForm
+from .forms import RoundtableForm
+from .forms import ScoresForm
+from .forms import StatusForm
 from .invitations import roundtable_invitation
-from .models import (
-    Assessment,
-    EvidenceMeeting,
-    Finding,
-    Framework,
-    LegalInstrument,
-    Recommendation,
-    Roundtable,
-)
+from .models import Assessment
+from .models import EvidenceMeeting
+from .models import Finding
+from .models import Framework
+from .models import LegalInstrument
+from .models import Recommendation
+from .models import Roundtable
 
 
 def _require_read_somewhere(user) -> None:

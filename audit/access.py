@@ -4,7 +4,8 @@ Which entries a reader sees is ``AuditEntry.objects.visible_to(user)`` (their co
 """
 
 from accounts.roles import Role
-from accounts.scoping import has_role, is_admin
+from accounts.scoping import has_role
+from accounts.scoping import is_admin
 
 
 def can_read_audit(user) -> bool:

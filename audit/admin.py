@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import AuditEntry, FailedLogin
+from .models import AuditEntry
+from .models import FailedLogin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

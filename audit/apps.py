@@ -1,11 +1,17 @@
-from celery.signals import before_task_publish, task_postrun, task_prerun
+from celery.signals import before_task_publish
+from celery.signals import task_postrun
+from celery.signals import task_prerun
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_login_failed
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
+from django.db.models.signals import post_delete
+from django.db.models.signals import post_migrate
+from django.db.models.signals import post_save
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
-from .context import install_on_open_connections, install_wrapper
+from .context import install_on_open_connections
+from .context import install_wrapper
 from .registry import register
 
 

@@ -2,7 +2,8 @@ import logging
 
 from accounts.lockout import client_ip
 
-from .context import reset_actor, set_actor
+from .context import reset_actor
+from .context import set_actor
 
 security_log = logging.getLogger("ta_portal.security")
 

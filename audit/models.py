@@ -3,7 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from accounts.scoping import is_admin, scope_for
+from accounts.scoping import is_admin
+from accounts.scoping import scope_for
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -9,15 +9,21 @@ import json
 import logging
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
+from django.db import connections
 from django.utils import timezone
 
 from accounts.lockout import client_ip
 from accounts.models import User
 
-from .context import Actor, current_actor, reset_actor, set_actor
-from .models import AuditEntry, FailedLogin
-from .registry import is_audited, options_for
+from .context import Actor
+from .context import current_actor
+from .context import reset_actor
+from .context import set_actor
+from .models import AuditEntry
+from .models import FailedLogin
+from .registry import is_audited
+from .registry import options_for
 
 security_log = logging.getLogger("ta_portal.security")
 

@@ -19,7 +19,8 @@ import logging
 import re
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import AuditEntry

@@ -4,7 +4,8 @@ from django.db.models import QuerySet
 from ta_portal.filtering import filter_given
 
 from .access import can_read_failed_logins
-from .models import AuditEntry, FailedLogin
+from .models import AuditEntry
+from .models import FailedLogin
 from .registry import audited_models
 
 

@@ -23,7 +23,8 @@ from django.db import connections
 from accounts.models import User
 
 from .models import AuditEntry
-from .registry import Audited, audited_models
+from .registry import Audited
+from .registry import audited_models
 
 logger = logging.getLogger("ta_portal.audit")
 

@@ -1,13 +1,18 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import render
 
-from ta_portal.pages import criteria, filter_values, list_page
+from ta_portal.pages import criteria
+from ta_portal.pages import filter_values
+from ta_portal.pages import list_page
 from ta_portal.pagination import paginate
 
 from . import selectors
-from .access import can_read_audit, can_read_failed_logins
-from .forms import AuditFilterForm, FailedLoginFilterForm
+from .access import can_read_audit
+from .access import can_read_failed_logins
+from .forms import AuditFilterForm
+from .forms import FailedLoginFilterForm
 from .models import AuditEntry
 
 PAGE_SIZE = 50

@@ -32,31 +32,36 @@ django.setup()
 import openpyxl  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
-from django.test import Client, TestCase  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test import TestCase  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from django.utils import timezone, translation  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils import translation  # noqa: E402
 
 from accounts.apitokens import api_token_create  # noqa: E402
 from accounts.models import User  # noqa: E402
-from assessments.models import (  # noqa: E402
-    Assessment,
-    DimensionScore,
-    EvidenceMeeting,
-    Finding,
-    Framework,
-    LegalInstrument,
-    Recommendation,
-    Roundtable,
-)
-from engagements.models import Agency, Engagement  # noqa: E402
-from followups.models import FollowupRound, Measure, ReminderLog  # noqa: E402
+from assessments.models import Assessment  # noqa: E402
+from assessments.models import DimensionScore  # noqa: E402
+from assessments.models import EvidenceMeeting  # noqa: E402
+from assessments.models import Finding  # noqa: E402
+from assessments.models import Framework  # noqa: E402
+from assessments.models import LegalInstrument  # noqa: E402
+from assessments.models import Recommendation  # noqa: E402
+from assessments.models import Roundtable  # noqa: E402
+from engagements.models import Agency  # noqa: E402
+from engagements.models import Engagement  # noqa: E402
+from followups.models import FollowupRound  # noqa: E402
+from followups.models import Measure  # noqa: E402
+from followups.models import ReminderLog  # noqa: E402
 from followups.reminders import send_followup_reminders  # noqa: E402
 from reports import registry  # noqa: E402
 from reports.services import html_to_pdf  # noqa: E402
-from trainings.models import Enrolment, TrainingSession  # noqa: E402
+from trainings.models import Enrolment  # noqa: E402
+from trainings.models import TrainingSession  # noqa: E402
 
 BENCH_USER = "scale_manager"
 

@@ -41,7 +41,8 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import psycopg2

@@ -35,45 +35,58 @@ import time
 from bisect import bisect_right
 from collections import defaultdict
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from datetime import time as dtime
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, models, transaction
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db import models
+from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, User
+from accounts.models import Membership
+from accounts.models import User
 from accounts.roles import Role
-from assessments.models import (
-    Assessment,
-    Dimension,
-    DimensionScore,
-    EvidenceMeeting,
-    Finding,
-    Framework,
-    LegalInstrument,
-    Recommendation,
-    Roundtable,
-    RoundtableAttendance,
-)
+from assessments.models import Assessment
+from assessments.models import Dimension
+from assessments.models import DimensionScore
+from assessments.models import EvidenceMeeting
+from assessments.models import Finding
+from assessments.models import Framework
+from assessments.models import LegalInstrument
+from assessments.models import Recommendation
+from assessments.models import Roundtable
+from assessments.models import RoundtableAttendance
 from audit.context import acting_as
-from audit.triggers import TRIGGER_NAME, tables_with_trigger
-from engagements.models import Agency, Country, Engagement, Person, PhaseChange, Programme
-from followups.models import (
-    CoordinationResponse,
-    FollowupRound,
-    FollowupSchedule,
-    Indicator,
-    IndicatorValue,
-    Measure,
-    RoundMeasure,
-    StatusUpdate,
-)
-from outcomes.models import ActivityTarget, OutcomeTarget, ProgrammeObjective
+from audit.triggers import TRIGGER_NAME
+from audit.triggers import tables_with_trigger
+from engagements.models import Agency
+from engagements.models import Country
+from engagements.models import Engagement
+from engagements.models import Person
+from engagements.models import PhaseChange
+from engagements.models import Programme
+from followups.models import CoordinationResponse
+from followups.models import FollowupRound
+from followups.models import FollowupSchedule
+from followups.models import Indicator
+from followups.models import IndicatorValue
+from followups.models import Measure
+from followups.models import RoundMeasure
+from followups.models import StatusUpdate
+from outcomes.models import ActivityTarget
+from outcomes.models import OutcomeTarget
+from outcomes.models import ProgrammeObjective
 from ta_portal import datacache
-from trainings.models import Course, Enrolment, TrainingSession
+from trainings.models import Course
+from trainings.models import Enrolment
+from trainings.models import TrainingSession
 
 ENGAGEMENT_FLOOR = 100
 SCALE_PROGRAMME = "precursor-control-10y"

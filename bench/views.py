@@ -8,7 +8,8 @@
 """
 
 from django.http import JsonResponse
-from rest_framework import generics, serializers
+from rest_framework import generics
+from rest_framework import serializers
 
 from engagements.models import Engagement
 

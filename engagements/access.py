@@ -4,7 +4,8 @@ booleans views compute from these), serializers and the API all ask here."""
 
 from accounts.scoping import scope_for
 
-from .models import Engagement, Person
+from .models import Engagement
+from .models import Person
 
 
 def can_read_people(user) -> bool:

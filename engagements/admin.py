@@ -2,7 +2,13 @@ from django.contrib import admin
 
 from ta_portal.multilingual import MultilingualAdminMixin
 
-from .models import Agency, ControlledSubstance, Country, Engagement, Person, PhaseChange, Programme
+from .models import Agency
+from .models import ControlledSubstance
+from .models import Country
+from .models import Engagement
+from .models import Person
+from .models import PhaseChange
+from .models import Programme
 
 
 @admin.register(Country)

@@ -1,21 +1,24 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
+from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from accounts import tokencache
 from accounts.scoping import scope_for
 from ta_portal import datacache
-from ta_portal.api import (
-    PortalModelSerializer,
-    ScopedViewSetMixin,
-    check_country_writable,
-    json_response,
-    render_json,
-)
+from ta_portal.api import PortalModelSerializer
+from ta_portal.api import ScopedViewSetMixin
+from ta_portal.api import check_country_writable
+from ta_portal.api import json_response
+from ta_portal.api import render_json
 
 from .access import can_read_people
-from .models import Agency, Country, Engagement, Person, Programme
+from .models import Agency
+from .models import Country
+from .models import Engagement
+from .models import Person
+from .models import Programme
 from .services import engagement_save
 
 

@@ -15,7 +15,10 @@ from accounts.roles import Role
 from accounts.services import user_set_role
 from ta_portal.demo import row_fields
 
-from .models import Agency, Engagement, Person, Programme
+from .models import Agency
+from .models import Engagement
+from .models import Person
+from .models import Programme
 from .services import engagement_save
 
 DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 (printed by `make run`; demo only)

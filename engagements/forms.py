@@ -1,11 +1,16 @@
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from ta_portal.params import EARLIEST_DATE, LATEST_DATE
+from ta_portal.params import EARLIEST_DATE
+from ta_portal.params import LATEST_DATE
 
-from .models import Agency, Engagement, Person
-from .selectors import countries_editable_by, managing_users
+from .models import Agency
+from .models import Engagement
+from .models import Person
+from .selectors import countries_editable_by
+from .selectors import managing_users
 
 OUT_OF_SCOPE_COUNTRY = _("You cannot add or move records to this country.")
 

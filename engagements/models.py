@@ -6,11 +6,18 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import EVERY_ROLE, MANAGING_ROLES, Role
+from accounts.roles import EVERY_ROLE
+from accounts.roles import MANAGING_ROLES
+from accounts.roles import Role
 from accounts.scoping import scope_for
-from ta_portal.models import acting_user_field, created_at_field, optional_link, updated_at_field
-from ta_portal.multilingual import localized, translations_field
-from ta_portal.validation import date_order_constraint, date_order_errors
+from ta_portal.models import acting_user_field
+from ta_portal.models import created_at_field
+from ta_portal.models import optional_link
+from ta_portal.models import updated_at_field
+from ta_portal.multilingual import localized
+from ta_portal.multilingual import translations_field
+from ta_portal.validation import date_order_constraint
+from ta_portal.validation import date_order_errors
 
 DUPLICATE_EMAIL = _("A person with this e-mail already exists.")
 AGENCY_WITH_PEOPLE_CANNOT_MOVE = _("This agency has people recorded; it cannot move to another country.")

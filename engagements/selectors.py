@@ -2,11 +2,16 @@ from django.db.models import QuerySet
 
 from accounts.access import get_visible_or_404
 from accounts.models import User
-from accounts.roles import EVERY_ROLE, MANAGING_ROLES
+from accounts.roles import EVERY_ROLE
+from accounts.roles import MANAGING_ROLES
 from accounts.scoping import scope_for
-from ta_portal.filtering import filter_given, text_search
+from ta_portal.filtering import filter_given
+from ta_portal.filtering import text_search
 
-from .models import Agency, Country, Engagement, Person
+from .models import Agency
+from .models import Country
+from .models import Engagement
+from .models import Person
 
 
 def _filtered(rows: QuerySet, *, search: str, search_fields: tuple[str, ...], country: str, **exact) -> QuerySet:

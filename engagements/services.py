@@ -1,6 +1,7 @@
 from django.db import transaction
 
-from .models import Engagement, PhaseChange
+from .models import Engagement
+from .models import PhaseChange
 
 
 @transaction.atomic

@@ -3,16 +3,28 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ta_portal.navigation import engagement_links
-from ta_portal.pages import create_and_edit_views, criteria, list_page
+from ta_portal.pages import create_and_edit_views
+from ta_portal.pages import criteria
+from ta_portal.pages import list_page
 
-from . import access, selectors, services
-from .forms import AgencyFilterForm, AgencyForm, EngagementFilterForm, EngagementForm, ListFilterForm, PersonForm
-from .models import Agency, Engagement, Person
+from . import access
+from . import selectors
+from . import services
+from .forms import AgencyFilterForm
+from .forms import AgencyForm
+from .forms import EngagementFilterForm
+from .forms import EngagementForm
+from .forms import ListFilterForm
+from .forms import PersonForm
+from .models import Agency
+from .models import Engagement
+from .models import Person
 
 
 def _list_page(request, *, model, filter_form, countries, rows, template):

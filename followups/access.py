@@ -6,7 +6,9 @@ pass) and the API ask the same functions, so a page never offers what the servic
 
 from accounts.scoping import scope_for
 
-from .models import Evidence, Measure, StatusUpdate
+from .models import Evidence
+from .models import Measure
+from .models import StatusUpdate
 
 
 def can_see_followup(user) -> bool:

@@ -1,16 +1,14 @@
 from django.contrib import admin
 
-from .models import (
-    CoordinationResponse,
-    Evidence,
-    FollowupRound,
-    FollowupSchedule,
-    Indicator,
-    IndicatorValue,
-    Measure,
-    ReminderLog,
-    StatusUpdate,
-)
+from .models import CoordinationResponse
+from .models import Evidence
+from .models import FollowupRound
+from .models import FollowupSchedule
+from .models import Indicator
+from .models import IndicatorValue
+from .models import Measure
+from .models import ReminderLog
+from .models import StatusUpdate
 
 
 @admin.register(Measure)

@@ -8,38 +8,49 @@ from functools import partial
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, Http404
-from django.urls import path, reverse
+from django.http import FileResponse
+from django.http import Http404
+from django.urls import path
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments.models import Recommendation, Roundtable
+from assessments.models import Recommendation
+from assessments.models import Roundtable
 from engagements.api import ScopedPrimaryKeyField
-from engagements.models import Agency, ControlledSubstance, Engagement
+from engagements.models import Agency
+from engagements.models import ControlledSubstance
+from engagements.models import Engagement
 from network.models import ExternalRecommendation
-from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin, check_country_writable
+from ta_portal.api import PortalModelSerializer
+from ta_portal.api import ScopedViewSetMixin
+from ta_portal.api import check_country_writable
 from ta_portal.bodylimit import body_limit
-from ta_portal.uploads import EVIDENCE, check_uploads
+from ta_portal.uploads import EVIDENCE
+from ta_portal.uploads import check_uploads
 
-from . import selectors, services
-from .access import can_review_updates, can_see_evidence
-from .models import (
-    Evidence,
-    FollowupRound,
-    Measure,
-    MeasureStatus,
-    RoundStatus,
-    StatusUpdate,
-)
+from . import selectors
+from . import services
+from .access import can_review_updates
+from .access import can_see_evidence
+from .models import Evidence
+from .models import FollowupRound
+from .models import Measure
+from .models import MeasureStatus
+from .models import RoundStatus
+from .models import StatusUpdate
 
 
 class CountryFilter(django_filters.FilterSet):

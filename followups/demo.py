@@ -9,36 +9,38 @@ open. Skipped when the Peru engagement already has a follow-up schedule.
 
 import io
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, ImageDraw
+from PIL import Image
+from PIL import ImageDraw
 
 from accounts.models import User
-from assessments.models import Recommendation, Roundtable
-from engagements.models import Agency, ControlledSubstance, Engagement
+from assessments.models import Recommendation
+from assessments.models import Roundtable
+from engagements.models import Agency
+from engagements.models import ControlledSubstance
+from engagements.models import Engagement
 
-from .models import (
-    CoordinationResponse,
-    FollowupRound,
-    FollowupSchedule,
-    Indicator,
-    IndicatorValue,
-    Measure,
-    ReminderKind,
-    ReminderLog,
-    StatusUpdate,
-    add_months,
-)
-from .services import (
-    measure_recompute,
-    measure_save,
-    round_open,
-    status_update_review,
-    status_update_save,
-)
+from .models import CoordinationResponse
+from .models import FollowupRound
+from .models import FollowupSchedule
+from .models import Indicator
+from .models import IndicatorValue
+from .models import Measure
+from .models import ReminderKind
+from .models import ReminderLog
+from .models import StatusUpdate
+from .models import add_months
+from .services import measure_recompute
+from .services import measure_save
+from .services import round_open
+from .services import status_update_review
+from .services import status_update_save
 
 # (key, title, agency acronym, priority, due in days from today, recommendation text starts with, substances)
 # fmt: off

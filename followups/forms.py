@@ -2,21 +2,22 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Recommendation, Roundtable
-from engagements.forms import DateBoundsMixin, DateInput
-from engagements.models import Agency, ControlledSubstance
+from assessments.models import Recommendation
+from assessments.models import Roundtable
+from engagements.forms import DateBoundsMixin
+from engagements.forms import DateInput
+from engagements.models import Agency
+from engagements.models import ControlledSubstance
 from ta_portal.uploads import EVIDENCE
 
-from .models import (
-    COORDINATION_QUESTIONS,
-    UNANSWERED_MESSAGE,
-    FollowupSchedule,
-    Frequency,
-    Indicator,
-    Measure,
-    MeasureStatus,
-    unanswered_questions,
-)
+from .models import COORDINATION_QUESTIONS
+from .models import UNANSWERED_MESSAGE
+from .models import FollowupSchedule
+from .models import Frequency
+from .models import Indicator
+from .models import Measure
+from .models import MeasureStatus
+from .models import unanswered_questions
 
 
 class MeasureForm(DateBoundsMixin, forms.ModelForm):

@@ -3,7 +3,8 @@ from django.utils.translation import gettext as _
 
 from ta_portal.navigation import NavItem
 
-from .access import can_review_updates, can_see_followup
+from .access import can_review_updates
+from .access import can_see_followup
 
 
 def nav_items(request) -> list[NavItem]:

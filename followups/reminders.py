@@ -27,22 +27,30 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 
 from accounts.models import Membership
 from accounts.roles import Role
 from engagements.models import Engagement
 from ta_portal import datacache
-from ta_portal.mail import render_subject, render_text, site_url
+from ta_portal.mail import render_subject
+from ta_portal.mail import render_text
+from ta_portal.mail import site_url
 
-from .models import FollowupRound, ReminderKind, ReminderLog, StatusUpdate
+from .models import FollowupRound
+from .models import ReminderKind
+from .models import ReminderLog
+from .models import StatusUpdate
 
 logger = logging.getLogger(__name__)
 

@@ -8,27 +8,32 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import F
+from django.db.models import OuterRef
+from django.db.models import Prefetch
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.db.models import Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.access import get_visible_or_404
 
-from .models import (
-    CLOSED_STATUSES,
-    COORDINATION_QUESTIONS,
-    MAX_ANSWER,
-    REPORTED_STATES,
-    CoordinationResponse,
-    Evidence,
-    FollowupRound,
-    Indicator,
-    IndicatorValue,
-    Measure,
-    MeasureStatus,
-    StatusUpdate,
-    UpdateState,
-)
+from .models import CLOSED_STATUSES
+from .models import COORDINATION_QUESTIONS
+from .models import MAX_ANSWER
+from .models import REPORTED_STATES
+from .models import CoordinationResponse
+from .models import Evidence
+from .models import FollowupRound
+from .models import Indicator
+from .models import IndicatorValue
+from .models import Measure
+from .models import MeasureStatus
+from .models import StatusUpdate
+from .models import UpdateState
 
 
 def implementation_rate(by_status: dict[str, int]) -> float | None:

@@ -7,35 +7,42 @@ which end in ``measure_recompute``.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db import transaction
+from django.db.models import Exists
+from django.db.models import Max
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engagements.models import Engagement
 from ta_portal import datacache
-from ta_portal.uploads import EVIDENCE, CheckedFile, check_uploads
+from ta_portal.uploads import EVIDENCE
+from ta_portal.uploads import CheckedFile
+from ta_portal.uploads import check_uploads
 
-from .access import can_manage_followup, can_report_progress, can_review_updates
-from .models import (
-    REPORTED_STATES,
-    UNANSWERED_MESSAGE,
-    CoordinationResponse,
-    Evidence,
-    FollowupRound,
-    FollowupSchedule,
-    IndicatorValue,
-    Measure,
-    MeasureStatus,
-    ReminderKind,
-    RoundMeasure,
-    StatusUpdate,
-    UpdateState,
-    unanswered_questions,
-)
+from .access import can_manage_followup
+from .access import can_report_progress
+from .access import can_review_updates
+from .models import REPORTED_STATES
+from .models import UNANSWERED_MESSAGE
+from .models import CoordinationResponse
+from .models import Evidence
+from .models import FollowupRound
+from .models import FollowupSchedule
+from .models import IndicatorValue
+from .models import Measure
+from .models import MeasureStatus
+from .models import ReminderKind
+from .models import RoundMeasure
+from .models import StatusUpdate
+from .models import UpdateState
+from .models import unanswered_questions
 from .reminders import claim_notices
 
 # ---- Measures -------------------------------------------------------------------------------

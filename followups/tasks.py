@@ -6,7 +6,8 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from . import reminders, services
+from . import reminders
+from . import services
 
 
 def _day(day: str | None) -> date:

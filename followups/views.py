@@ -1,9 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.db.models import F
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
+from django.http import FileResponse
+from django.http import Http404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,30 +27,30 @@ from ta_portal.pages import run_action
 from ta_portal.pagination import paginate
 from ta_portal.uploads import EVIDENCE
 
-from . import selectors, services
-from .access import can_manage_followup, can_report_progress, can_review_updates, can_see_evidence
-from .forms import (
-    IndicatorForm,
-    MeasureForm,
-    ReviewForm,
-    RoundIndicatorsForm,
-    RoundOpenForm,
-    RoundtableMeasureForm,
-    ScheduleForm,
-    StatusUpdateForm,
-)
-from .models import (
-    CLOSED_STATUSES,
-    COORDINATION_QUESTIONS,
-    FollowupRound,
-    FollowupSchedule,
-    Indicator,
-    Measure,
-    MeasureStatus,
-    ReminderLog,
-    StatusUpdate,
-    UpdateState,
-)
+from . import selectors
+from . import services
+from .access import can_manage_followup
+from .access import can_report_progress
+from .access import can_review_updates
+from .access import can_see_evidence
+from .forms import IndicatorForm
+from .forms import MeasureForm
+from .forms import ReviewForm
+from .forms import RoundIndicatorsForm
+from .forms import RoundOpenForm
+from .forms import RoundtableMeasureForm
+from .forms import ScheduleForm
+from .forms import StatusUpdateForm
+from .models import CLOSED_STATUSES
+from .models import COORDINATION_QUESTIONS
+from .models import FollowupRound
+from .models import FollowupSchedule
+from .models import Indicator
+from .models import Measure
+from .models import MeasureStatus
+from .models import ReminderLog
+from .models import StatusUpdate
+from .models import UpdateState
 
 PAGE_SIZE = 50
 

@@ -9,19 +9,20 @@ those querysets do not.
 from django.db.models import QuerySet
 
 from accounts.roles import MANAGING_ROLES
-from accounts.scoping import has_role, is_admin, scope_for
-from engagements.models import Country, Person
+from accounts.scoping import has_role
+from accounts.scoping import is_admin
+from accounts.scoping import scope_for
+from engagements.models import Country
+from engagements.models import Person
 
-from .models import (
-    Document,
-    ExpertProfile,
-    ExternalRecommendation,
-    Network,
-    NetworkEvent,
-    NetworkMembership,
-    Registration,
-    directory_readers_allowed,
-)
+from .models import Document
+from .models import ExpertProfile
+from .models import ExternalRecommendation
+from .models import Network
+from .models import NetworkEvent
+from .models import NetworkMembership
+from .models import Registration
+from .models import directory_readers_allowed
 from .selectors.common import countries_in_scope
 
 

@@ -2,18 +2,16 @@ from django.contrib import admin
 
 from ta_portal.admin import HistoryInline
 
-from .models import (
-    AgendaItem,
-    Document,
-    DocumentVersion,
-    EventOutcome,
-    ExpertProfile,
-    ExternalRecommendation,
-    Network,
-    NetworkEvent,
-    NetworkMembership,
-    Registration,
-)
+from .models import AgendaItem
+from .models import Document
+from .models import DocumentVersion
+from .models import EventOutcome
+from .models import ExpertProfile
+from .models import ExternalRecommendation
+from .models import Network
+from .models import NetworkEvent
+from .models import NetworkMembership
+from .models import Registration
 
 
 class MembershipInline(admin.TabularInline):

@@ -5,7 +5,8 @@ recommendations countries received from CICAD's MEM and HONLEA. Every name is fi
 """
 
 import random
-from datetime import date, time
+from datetime import date
+from datetime import time
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -14,22 +15,22 @@ from django.utils.html import escape
 from weasyprint import HTML
 
 from accounts.models import User
-from assessments.models import Dimension, Framework
-from engagements.models import Engagement, Person
+from assessments.models import Dimension
+from assessments.models import Framework
+from engagements.models import Engagement
+from engagements.models import Person
 from ta_portal.demo import row_fields
 
 from . import services
-from .models import (
-    AgendaItem,
-    Document,
-    EventOutcome,
-    ExpertProfile,
-    ExternalRecommendation,
-    Network,
-    NetworkEvent,
-    NetworkMembership,
-    Registration,
-)
+from .models import AgendaItem
+from .models import Document
+from .models import EventOutcome
+from .models import ExpertProfile
+from .models import ExternalRecommendation
+from .models import Network
+from .models import NetworkEvent
+from .models import NetworkMembership
+from .models import Registration
 
 NETWORK_NAME = "Precursor Control Network of the Americas"
 MEETING_TITLE = "XII Annual Meeting of the Precursor Control Network of the Americas"

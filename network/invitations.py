@@ -5,10 +5,16 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ta_portal.ics import CalendarEvent, Participant, calendar_file, portal_organizer
-from ta_portal.mail import render_subject, render_text, site_url
+from ta_portal.ics import CalendarEvent
+from ta_portal.ics import Participant
+from ta_portal.ics import calendar_file
+from ta_portal.ics import portal_organizer
+from ta_portal.mail import render_subject
+from ta_portal.mail import render_text
+from ta_portal.mail import site_url
 
-from .models import NetworkEvent, Registration
+from .models import NetworkEvent
+from .models import Registration
 
 
 def _location(event: NetworkEvent) -> str:

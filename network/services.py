@@ -8,21 +8,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engagements.models import Person
-from ta_portal.uploads import LIBRARY, check_upload
+from ta_portal.uploads import LIBRARY
+from ta_portal.uploads import check_upload
 
 # tasks imports this module back; both only look each other up when called.
 from . import tasks
 from .invitations import send_invitation_email
-from .models import (
-    Document,
-    DocumentVersion,
-    ExpertProfile,
-    ExternalRecommendation,
-    Network,
-    NetworkEvent,
-    NetworkMembership,
-    Registration,
-)
+from .models import Document
+from .models import DocumentVersion
+from .models import ExpertProfile
+from .models import ExternalRecommendation
+from .models import Network
+from .models import NetworkEvent
+from .models import NetworkMembership
+from .models import Registration
 
 # ---------------------------------------------------------------------------------------------
 # Library

@@ -1,6 +1,11 @@
 from django.urls import path
 
-from .views import directory, events, home, library, networks, recommendations
+from .views import directory
+from .views import events
+from .views import home
+from .views import library
+from .views import networks
+from .views import recommendations
 
 app_name = "network"
 prefix = "network/"

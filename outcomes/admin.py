@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 
-from .models import ActivityTarget, OutcomeTarget, ProgrammeObjective
+from .models import ActivityTarget
+from .models import OutcomeTarget
+from .models import ProgrammeObjective
 
 
 @admin.register(ProgrammeObjective)

@@ -11,18 +11,25 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
-from rest_framework import renderers, serializers
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import inline_serializer
+from rest_framework import renderers
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from engagements.models import Programme
 from ta_portal.api import Pagination
-from ta_portal.tabular import Column, Table, csv_response
+from ta_portal.tabular import Column
+from ta_portal.tabular import Table
+from ta_portal.tabular import csv_response
 from trainings.statistics import SUMMARY_KEYS
 
-from . import cache, selectors
+from . import cache
+from . import selectors
 
 
 class CSVRenderer(renderers.BaseRenderer):

@@ -9,7 +9,10 @@ from datetime import date
 from django.utils.safestring import SafeString
 
 from reports import charts
-from reports.charts import STYLES, Progress, TimelineBar, TimelineRow
+from reports.charts import STYLES
+from reports.charts import Progress
+from reports.charts import TimelineBar
+from reports.charts import TimelineRow
 
 __all__ = ["Progress", "TimelineBar", "TimelineRow", "progress_chart", "timeline_chart"]
 

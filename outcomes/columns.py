@@ -12,13 +12,15 @@ of their sources (``sources()``).
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from engagements.models import Engagement
 from ta_portal.tabular import Column
 from trainings.columns import FIGURE_COLUMNS
 
-from .models import ActivityTarget, OutcomeTarget
+from .models import ActivityTarget
+from .models import OutcomeTarget
 
 SEX_LABELS = {
     "female": gettext_lazy("Female"),

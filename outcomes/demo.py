@@ -8,7 +8,9 @@ from django.db import transaction
 
 from engagements.models import Programme
 
-from .models import ActivityTarget, OutcomeTarget, ProgrammeObjective
+from .models import ActivityTarget
+from .models import OutcomeTarget
+from .models import ProgrammeObjective
 
 PROGRAMME = "cicad-precursors"
 

@@ -13,29 +13,42 @@ participant's country, so a regional session counts, for each country, only its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import F, Min, OuterRef, Q, Subquery, Window
-from django.db.models.functions import Coalesce, ExtractYear, RowNumber, TruncDate
+from django.db.models import F
+from django.db.models import Min
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
+from django.db.models import Window
+from django.db.models.functions import Coalesce
+from django.db.models.functions import ExtractYear
+from django.db.models.functions import RowNumber
+from django.db.models.functions import TruncDate
 
 from accounts.roles import EVERY_ROLE
-from accounts.scoping import Scope, scope_for
-from assessments.models import Assessment, Roundtable
-from engagements.models import Country, Engagement, PhaseChange
-from followups.models import (
-    COORDINATION_QUESTIONS,
-    FollowupRound,
-    Indicator,
-    Measure,
-    MeasureStatus,
-    StatusUpdate,
-    UpdateState,
-)
+from accounts.scoping import Scope
+from accounts.scoping import scope_for
+from assessments.models import Assessment
+from assessments.models import Roundtable
+from engagements.models import Country
+from engagements.models import Engagement
+from engagements.models import PhaseChange
+from followups.models import COORDINATION_QUESTIONS
+from followups.models import FollowupRound
+from followups.models import Indicator
+from followups.models import Measure
+from followups.models import MeasureStatus
+from followups.models import StatusUpdate
+from followups.models import UpdateState
 from ta_portal.multilingual import translated
-from trainings.models import Enrolment, TrainingSession
+from trainings.models import Enrolment
+from trainings.models import TrainingSession
 from trainings.selectors import RESULT_ROW_FIELDS
 from trainings.statistics import ResultRow
 

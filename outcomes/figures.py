@@ -10,13 +10,21 @@ one country. Nothing here rounds: ``ta_portal.figures`` does, when a figure is s
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import date
 
-from followups.selectors import compliance_block, coordination_score, implementation_rate
-from trainings.statistics import SEX_ORDER, prepost_summary, summarize
+from followups.selectors import compliance_block
+from followups.selectors import coordination_score
+from followups.selectors import implementation_rate
+from trainings.statistics import SEX_ORDER
+from trainings.statistics import prepost_summary
+from trainings.statistics import summarize
 
-from .facts import MeasureFact, ResultFact, RoundFact, ScoreFact
+from .facts import MeasureFact
+from .facts import ResultFact
+from .facts import RoundFact
+from .facts import ScoreFact
 
 MEASURE_STATUSES = (
     "not_started",

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg
+from django.db.models import Count
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,12 +27,19 @@ from accounts.roles import Role
 from accounts.scoping import has_role
 from followups.models import CLOSED_STATUSES
 from followups.selectors import coordination_score
-from ta_portal.tabular import Column, Table
-from trainings.models import Enrolment, TrainingSession
+from ta_portal.tabular import Column
+from ta_portal.tabular import Table
+from trainings.models import Enrolment
+from trainings.models import TrainingSession
 from trainings.selectors import RESULT_ROW_FIELDS
-from trainings.statistics import SEX_ORDER, SUMMARY_KEYS, ResultRow, prepost_summary
+from trainings.statistics import SEX_ORDER
+from trainings.statistics import SUMMARY_KEYS
+from trainings.statistics import ResultRow
+from trainings.statistics import prepost_summary
 
-from .columns import SEX_LABELS, columns, sources
+from .columns import SEX_LABELS
+from .columns import columns
+from .columns import sources
 from .facts import coordination_points
 from .forms import ExportFilterForm
 

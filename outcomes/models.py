@@ -12,9 +12,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import EVERY_ROLE
-from accounts.scoping import Scope, scope_for
-from engagements.models import Country, Engagement, Programme
-from ta_portal.models import created_at_field, optional_link
+from accounts.scoping import Scope
+from accounts.scoping import scope_for
+from engagements.models import Country
+from engagements.models import Engagement
+from engagements.models import Programme
+from ta_portal.models import created_at_field
+from ta_portal.models import optional_link
 from ta_portal.validation import date_order_constraint
 from trainings.models import TrainingSession
 

@@ -10,15 +10,28 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.charts import Series, bar_chart, line_chart, paired_dot_plot, radar_chart
+from reports.charts import Series
+from reports.charts import bar_chart
+from reports.charts import line_chart
+from reports.charts import paired_dot_plot
+from reports.charts import radar_chart
 from ta_portal.figures import shown_value
-from ta_portal.tabular import Column, Table
+from ta_portal.tabular import Column
+from ta_portal.tabular import Table
 from trainings.statistics import SUMMARY_KEYS
 
 from . import figures
-from .charts import Progress, TimelineBar, TimelineRow, progress_chart, timeline_chart
-from .columns import PHASE_LABELS, SEX_LABELS, columns
-from .selectors import PHASES, CountryDashboard, ProgrammeDashboard
+from .charts import Progress
+from .charts import TimelineBar
+from .charts import TimelineRow
+from .charts import progress_chart
+from .charts import timeline_chart
+from .columns import PHASE_LABELS
+from .columns import SEX_LABELS
+from .columns import columns
+from .selectors import PHASES
+from .selectors import CountryDashboard
+from .selectors import ProgrammeDashboard
 from .targets import STATUS_LABELS as TARGET_STATUS
 
 STATUS_LABELS = {

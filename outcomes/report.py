@@ -12,10 +12,12 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.registry import RenderSpec, ReportKind
+from reports.registry import RenderSpec
+from reports.registry import ReportKind
 from reports.services import fingerprint
 
-from . import presentation, selectors
+from . import presentation
+from . import selectors
 from .models import AnnualProgressReport
 
 KIND = "annual_progress"

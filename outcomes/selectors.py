@@ -7,7 +7,8 @@ so its number of queries never depends on the amount of data.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from functools import partial
 
@@ -15,13 +16,20 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import ngettext
 
-from engagements.models import Country, Engagement, Programme
+from engagements.models import Country
+from engagements.models import Engagement
+from engagements.models import Programme
 from ta_portal.multilingual import translated
 
 from . import facts as f
 from . import figures
-from .models import ActivityTarget, OutcomeTarget
-from .targets import Evaluation, evaluate_activity, evaluate_all, evaluate_outcome, mean_maturity_change
+from .models import ActivityTarget
+from .models import OutcomeTarget
+from .targets import Evaluation
+from .targets import evaluate_activity
+from .targets import evaluate_all
+from .targets import evaluate_outcome
+from .targets import mean_maturity_change
 
 
 def fetch(where: f.Slice, parts: set[str], *, today: date, as_of: tuple[date, ...] = ()) -> f.Facts:

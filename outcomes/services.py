@@ -10,8 +10,11 @@ from accounts.scoping import Scope
 from reports.models import Report
 from reports.services import report_request
 
-from .models import AnnualProgressReport, scope_key
-from .report import KIND, annual_report_data, annual_report_fingerprint
+from .models import AnnualProgressReport
+from .models import scope_key
+from .report import KIND
+from .report import annual_report_data
+from .report import annual_report_fingerprint
 
 
 def annual_report_owner(*, programme, year: int, scope: Scope) -> AnnualProgressReport:

@@ -21,7 +21,8 @@ from trainings.statistics import summarize
 
 from . import figures
 from .facts import Facts
-from .models import ActivityTarget, OutcomeTarget
+from .models import ActivityTarget
+from .models import OutcomeTarget
 
 PHASE_ORDER = [value for value, _label in Engagement.Phase.choices]
 

@@ -6,20 +6,29 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from engagements.models import Country, Engagement
+from engagements.models import Country
+from engagements.models import Engagement
 from ta_portal import tabular
 
-from . import cache, listings, presentation, selectors, services
+from . import cache
+from . import listings
+from . import presentation
+from . import selectors
+from . import services
 from .facts import outcome_scope
-from .forms import CountryFilterForm, YearForm
+from .forms import CountryFilterForm
+from .forms import YearForm
 
 FORMATS = ("csv", "xlsx")
 

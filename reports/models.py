@@ -12,7 +12,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ta_portal.models import acting_user_field, created_at_field, updated_at_field
+from ta_portal.models import acting_user_field
+from ta_portal.models import created_at_field
+from ta_portal.models import updated_at_field
 
 
 def report_upload_to(report: "Report", filename: str) -> str:

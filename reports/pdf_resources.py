@@ -7,7 +7,8 @@ a report needs. Imported only where PDFs are rendered (WeasyPrint loads native l
 """
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders

@@ -10,7 +10,8 @@ owner is not in it answers 404, exactly like the owner's own pages.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from django.db.models import QuerySet

@@ -24,10 +24,14 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError
+from django.db import connection
+from django.db import transaction
+from django.db.models import F
+from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 
 from . import registry
 from .models import Report
@@ -189,7 +193,8 @@ def html_to_pdf(html: str, *, stylesheets: list[str] = ()) -> bytes:
     """Render HTML (with static stylesheets, by their static path) to PDF bytes; the document may
     load only static files and data: URIs (reports/pdf_resources.py)."""
     # WeasyPrint loads native libraries (Pango, HarfBuzz): only the processes that render pay for it.
-    from weasyprint import CSS, HTML  # noqa: PLC0415 (heavy, loaded on first render)
+    from weasyprint import CSS  # noqa: PLC0415 (heavy, loaded on first render)
+    from weasyprint import HTML  # noqa: PLC0415 (heavy, loaded on first render)
     from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 (as above)
 
     from .pdf_resources import StaticFilesOnly  # noqa: PLC0415 (imports WeasyPrint too)

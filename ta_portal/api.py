@@ -9,10 +9,12 @@ import json
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import include
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
@@ -24,7 +26,8 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .discovery import portal_modules
-from .params import EARLIEST_DATE, LATEST_DATE
+from .params import EARLIEST_DATE
+from .params import LATEST_DATE
 
 
 class BoundedDateField(serializers.DateField):

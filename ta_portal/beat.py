@@ -14,7 +14,8 @@ import time
 import redis
 from celery.beat import PersistentScheduler
 from django.conf import settings
-from redis.exceptions import LockError, RedisError
+from redis.exceptions import LockError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 

@@ -29,7 +29,8 @@ p         p-values                                                     3, "< 0.0
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
 from django.utils import formats
 

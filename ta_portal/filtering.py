@@ -1,6 +1,7 @@
 """The filters of list pages and list API endpoints: a text search and the criteria a filter form gave."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
+from django.db.models import QuerySet
 
 
 def text_search(queryset: QuerySet, text: str, *fields: str) -> QuerySet:

@@ -3,11 +3,14 @@ values select) and the permission checks of the pages that create or change a ro
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
-from accounts.access import get_visible_or_404, require_editable
-from ta_portal.pagination import PAGE_SIZE, paginate
+from accounts.access import get_visible_or_404
+from accounts.access import require_editable
+from ta_portal.pagination import PAGE_SIZE
+from ta_portal.pagination import paginate
 
 
 def run_action(request, action, success: str) -> bool:

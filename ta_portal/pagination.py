@@ -3,7 +3,8 @@
 The API paginates through DRF (``ta_portal.api``); this is its counterpart for HTML pages.
 """
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
+from django.core.paginator import Paginator
 
 from ta_portal.params import int_param
 

@@ -11,7 +11,8 @@ from functools import reduce
 from operator import or_
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 

@@ -8,7 +8,8 @@ Statuses: 200/201/302 allowed, 403 visible but not allowed, 404 out of scope, 40
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from tests.factories import World

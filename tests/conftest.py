@@ -17,8 +17,10 @@ from pytest_django.plugin import blocking_manager_key
 
 from engagements.models import Country
 from ta_portal.celery import app
-from tests.factories import build_world, load_reference_data
-from tests.mailserver import Inbox, free_port
+from tests.factories import build_world
+from tests.factories import load_reference_data
+from tests.mailserver import Inbox
+from tests.mailserver import free_port
 
 # Tests that use Playwright's `page` call the ORM from the browser's event loop thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,6 +1,7 @@
 """Factories for test data, and the standard two-country world used by permission tests."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 
 import factory
@@ -8,10 +9,18 @@ import factory
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_set_role
-from assessments.framework_data import load_framework, load_framework_translations
-from assessments.models import Dimension, Framework
-from engagements.models import Agency, ControlledSubstance, Country, Engagement, Person
-from engagements.reference_data import load_countries, load_substances, load_translations
+from assessments.framework_data import load_framework
+from assessments.framework_data import load_framework_translations
+from assessments.models import Dimension
+from assessments.models import Framework
+from engagements.models import Agency
+from engagements.models import ControlledSubstance
+from engagements.models import Country
+from engagements.models import Engagement
+from engagements.models import Person
+from engagements.reference_data import load_countries
+from engagements.reference_data import load_substances
+from engagements.reference_data import load_translations
 
 PASSWORD = "correct-horse-battery"
 

@@ -5,7 +5,8 @@ discovers the classes itself and fails when one has no target.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from importlib import import_module
 from inspect import isclass
 
@@ -13,12 +14,16 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.tokens import default_token_generator
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern
+from django.urls import URLResolver
+from django.urls import get_resolver
+from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts import forms as accounts_forms
-from accounts import lockout, security_views
+from accounts import lockout
+from accounts import security_views
 from assessments import forms as assessments_forms
 from audit import forms as audit_forms
 from engagements import forms as engagements_forms

@@ -6,7 +6,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, resolve
+from django.urls import URLPattern
+from django.urls import URLResolver
+from django.urls import resolve
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 

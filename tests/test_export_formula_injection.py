@@ -13,8 +13,12 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Value
-from django.db.models.functions import Cast, Concat
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.db.models.functions import Cast
+from django.db.models.functions import Concat
+from django.urls import URLPattern
+from django.urls import URLResolver
+from django.urls import get_resolver
+from django.urls import reverse
 
 from outcomes.listings import DATASETS
 from tests.assessments import authz_cases as assessments

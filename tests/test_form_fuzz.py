@@ -19,16 +19,22 @@ from django import forms
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import connection
+from django.db import transaction
 from django.test import override_settings
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck
+from hypothesis import event
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from engagements.forms import DateBoundsMixin
 from tests.assessments import authz_cases as assessments
 from tests.followups import authz_cases as followups
-from tests.forms_fuzz_targets import BASES, TARGETS, discover_form_classes
+from tests.forms_fuzz_targets import BASES
+from tests.forms_fuzz_targets import TARGETS
+from tests.forms_fuzz_targets import discover_form_classes
 from tests.network import authz_cases as network
 from tests.outcomes import authz_cases as outcomes
 from tests.trainings import authz_cases as trainings

@@ -7,10 +7,15 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F
+from django.db.models import Q
 
 from network.models import NetworkEvent
-from ta_portal.models import MeetingModality, acting_user_field, created_at_field, optional_link, updated_at_field
+from ta_portal.models import MeetingModality
+from ta_portal.models import acting_user_field
+from ta_portal.models import created_at_field
+from ta_portal.models import optional_link
+from ta_portal.models import updated_at_field
 from ta_portal.validation import date_order_constraint
 from trainings.models import TrainingSession
 

@@ -9,7 +9,8 @@ Creating a session or a course is ``TrainingSession.objects.creatable_by(user)``
 from accounts.roles import EVERY_ROLE
 from accounts.scoping import scope_for
 
-from .models import Course, TrainingSession
+from .models import Course
+from .models import TrainingSession
 
 
 def can_see_trainings(user) -> bool:

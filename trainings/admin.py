@@ -2,7 +2,13 @@ from django.contrib import admin
 
 from ta_portal.multilingual import MultilingualAdminMixin
 
-from .models import Certificate, Course, Enrolment, ExamForm, Question, ScoreChange, TrainingSession
+from .models import Certificate
+from .models import Course
+from .models import Enrolment
+from .models import ExamForm
+from .models import Question
+from .models import ScoreChange
+from .models import TrainingSession
 
 
 @admin.register(Course)

@@ -3,24 +3,41 @@
 from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
-from rest_framework import renderers, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import inline_serializer
+from rest_framework import renderers
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from engagements.api import ScopedPrimaryKeyField
-from engagements.models import Country, Engagement
+from engagements.models import Country
+from engagements.models import Engagement
 from engagements.selectors import countries_editable_by
-from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin
+from ta_portal.api import PortalModelSerializer
+from ta_portal.api import ScopedViewSetMixin
 from ta_portal.params import text_param
 
-from . import selectors, services
-from .access import can_edit_session, can_plan_session
+from . import selectors
+from . import services
+from .access import can_edit_session
+from .access import can_plan_session
 from .files import outcome_csv
-from .models import Course, Enrolment, ScoreChange, TrainingSession
-from .results import MAX_ROWS, MISSING, InvalidResultsError, ResultInput, results_upsert
+from .models import Course
+from .models import Enrolment
+from .models import ScoreChange
+from .models import TrainingSession
+from .results import MAX_ROWS
+from .results import MISSING
+from .results import InvalidResultsError
+from .results import ResultInput
+from .results import results_upsert
 from .statistics import SUMMARY_KEYS
 
 PERSON_FIELDS = ("id", "full_name", "email", "sex", "agency", "country")

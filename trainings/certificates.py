@@ -8,16 +8,20 @@ run the session (the PDF names the participant).
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 
 from reports import registry
 from reports.models import Report
-from reports.services import fingerprint, report_request
+from reports.services import fingerprint
+from reports.services import report_request
 from ta_portal import datacache
 from ta_portal.mail import site_url
 
 from . import services
-from .models import Certificate, Enrolment, TrainingSession
+from .models import Certificate
+from .models import Enrolment
+from .models import TrainingSession
 
 KIND = "certificate"
 

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 from reports.charts import paired_dot_plot
 
-from .models import Enrolment, TrainingSession
+from .models import Enrolment
+from .models import TrainingSession
 
 
 def _pct(score, max_score) -> float | None:

@@ -12,13 +12,20 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import User
-from assessments.models import Dimension, Framework
-from engagements.models import Engagement, Person
+from assessments.models import Dimension
+from assessments.models import Framework
+from engagements.models import Engagement
+from engagements.models import Person
 
 from . import services
 from .certificates import certificate_request_pdf
-from .models import Course, ExamForm, Question, ScoreChange, TrainingSession
-from .results import ResultInput, results_upsert
+from .models import Course
+from .models import ExamForm
+from .models import Question
+from .models import ScoreChange
+from .models import TrainingSession
+from .results import ResultInput
+from .results import results_upsert
 
 PE_ENGAGEMENT = "Peru: strengthening control of chemical precursors"
 CO_ENGAGEMENT = "Colombia: inter-agency precursor control"

@@ -16,13 +16,17 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ta_portal.ics import CalendarEvent, calendar_file
-from ta_portal.tabular import exported, write_csv
+from ta_portal.ics import CalendarEvent
+from ta_portal.ics import calendar_file
+from ta_portal.tabular import exported
+from ta_portal.tabular import write_csv
 from ta_portal.uploads import check_archive
 
 from .columns import FIGURE_COLUMNS
-from .models import Enrolment, TrainingSession
-from .results import MAX_ROWS, ResultInput
+from .models import Enrolment
+from .models import TrainingSession
+from .results import MAX_ROWS
+from .results import ResultInput
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 COLUMNS = (

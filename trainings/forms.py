@@ -2,13 +2,21 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Dimension, Framework
-from engagements.forms import DateBoundsMixin, DateInput, ListFilterForm
-from engagements.models import Agency, Engagement, Person
+from assessments.models import Dimension
+from assessments.models import Framework
+from engagements.forms import DateBoundsMixin
+from engagements.forms import DateInput
+from engagements.forms import ListFilterForm
+from engagements.models import Agency
+from engagements.models import Engagement
+from engagements.models import Person
 from engagements.selectors import countries_editable_by
 
 from .files import IMPORT_MAX_BYTES
-from .models import Course, ExamForm, Question, TrainingSession
+from .models import Course
+from .models import ExamForm
+from .models import Question
+from .models import TrainingSession
 from .selectors import trainer_choices
 
 

@@ -18,22 +18,38 @@ Who sees what (the scoping rules of this app):
 """
 
 import secrets
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import EVERY_ROLE, MANAGING_ROLES, Role
-from accounts.scoping import has_role, scope_for
-from engagements.models import Agency, Country, Engagement, Person, ScopedQuerySet, scoped_manager
-from ta_portal.models import MeetingModality, acting_user_field, created_at_field, optional_link, updated_at_field
-from ta_portal.multilingual import localized, translations_field
-from ta_portal.validation import date_order_constraint, date_order_errors
+from accounts.roles import EVERY_ROLE
+from accounts.roles import MANAGING_ROLES
+from accounts.roles import Role
+from accounts.scoping import has_role
+from accounts.scoping import scope_for
+from engagements.models import Agency
+from engagements.models import Country
+from engagements.models import Engagement
+from engagements.models import Person
+from engagements.models import ScopedQuerySet
+from engagements.models import scoped_manager
+from ta_portal.models import MeetingModality
+from ta_portal.models import acting_user_field
+from ta_portal.models import created_at_field
+from ta_portal.models import optional_link
+from ta_portal.models import updated_at_field
+from ta_portal.multilingual import localized
+from ta_portal.multilingual import translations_field
+from ta_portal.validation import date_order_constraint
+from ta_portal.validation import date_order_errors
 
 SCORE_DIGITS = {"max_digits": 7, "decimal_places": 2}
 

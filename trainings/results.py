@@ -12,22 +12,30 @@ left as it is; a field given as empty/``null`` is cleared.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import Decimal
+from decimal import InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import ProhibitNullCharactersValidator, validate_email
-from django.db import connection, transaction
+from django.core.validators import ProhibitNullCharactersValidator
+from django.core.validators import validate_email
+from django.db import connection
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from engagements.models import Agency, Person
+from engagements.models import Agency
+from engagements.models import Person
 from ta_portal import datacache
 
-from .models import Enrolment, Phase, ScoreChange, TrainingSession
+from .models import Enrolment
+from .models import Phase
+from .models import ScoreChange
+from .models import TrainingSession
 
 
 class _Missing:

@@ -5,17 +5,30 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count
+from django.db.models import Prefetch
+from django.db.models import Q
+from django.db.models import QuerySet
 
 from accounts.access import get_visible_or_404
 from accounts.models import User
-from accounts.roles import EVERY_ROLE, MANAGING_ROLES, Role
+from accounts.roles import EVERY_ROLE
+from accounts.roles import MANAGING_ROLES
+from accounts.roles import Role
 from accounts.scoping import scope_for
-from engagements.models import Agency, Engagement
-from ta_portal.filtering import filter_given, text_search
+from engagements.models import Agency
+from engagements.models import Engagement
+from ta_portal.filtering import filter_given
+from ta_portal.filtering import text_search
 
 from . import statistics
-from .models import Course, Enrolment, ExamForm, ItemScore, Phase, Question, TrainingSession
+from .models import Course
+from .models import Enrolment
+from .models import ExamForm
+from .models import ItemScore
+from .models import Phase
+from .models import Question
+from .models import TrainingSession
 from .statistics import ResultRow
 
 RESULT_ROW_FIELDS = ("pre_score", "post_score", "session__max_score", "session__pass_mark", "person__sex", "agency_id")

@@ -13,8 +13,17 @@ from django.utils.translation import gettext as _
 from engagements.models import Person
 from ta_portal import datacache
 
-from .models import AttendanceDay, Certificate, Enrolment, ExamForm, ItemScore, ScoreChange, TrainingSession
-from .results import InvalidResultsError, ResultInput, parse_score, results_upsert
+from .models import AttendanceDay
+from .models import Certificate
+from .models import Enrolment
+from .models import ExamForm
+from .models import ItemScore
+from .models import ScoreChange
+from .models import TrainingSession
+from .results import InvalidResultsError
+from .results import ResultInput
+from .results import parse_score
+from .results import results_upsert
 
 
 @transaction.atomic

@@ -9,38 +9,39 @@ of truth are kept: what the counterparts reported (``status``) and what a manage
 The models live in one module per sub-domain; every public name is available from here.
 """
 
-from .indicators import (
-    COORDINATION_QUESTIONS,
-    MAX_ANSWER,
-    UNANSWERED_MESSAGE,
-    CoordinationResponse,
-    Frequency,
-    Indicator,
-    IndicatorValue,
-    RoundPartQuerySet,
-    unanswered_questions,
-)
-from .measures import (
-    CLOSED_STATUSES,
-    EVIDENCE_ROLES,
-    REPORTING_ROLES,
-    EngagementPartQuerySet,
-    Measure,
-    MeasureQuerySet,
-    MeasureStatus,
-    Priority,
-)
-from .reminders import ReminderKind, ReminderLog, ReminderLogQuerySet
-from .rounds import FollowupRound, FollowupRoundQuerySet, FollowupSchedule, RoundMeasure, RoundStatus, add_months
-from .updates import (
-    REPORTED_STATES,
-    Evidence,
-    EvidenceQuerySet,
-    StatusUpdate,
-    StatusUpdateQuerySet,
-    UpdateState,
-    evidence_upload_to,
-)
+from .indicators import COORDINATION_QUESTIONS
+from .indicators import MAX_ANSWER
+from .indicators import UNANSWERED_MESSAGE
+from .indicators import CoordinationResponse
+from .indicators import Frequency
+from .indicators import Indicator
+from .indicators import IndicatorValue
+from .indicators import RoundPartQuerySet
+from .indicators import unanswered_questions
+from .measures import CLOSED_STATUSES
+from .measures import EVIDENCE_ROLES
+from .measures import REPORTING_ROLES
+from .measures import EngagementPartQuerySet
+from .measures import Measure
+from .measures import MeasureQuerySet
+from .measures import MeasureStatus
+from .measures import Priority
+from .reminders import ReminderKind
+from .reminders import ReminderLog
+from .reminders import ReminderLogQuerySet
+from .rounds import FollowupRound
+from .rounds import FollowupRoundQuerySet
+from .rounds import FollowupSchedule
+from .rounds import RoundMeasure
+from .rounds import RoundStatus
+from .rounds import add_months
+from .updates import REPORTED_STATES
+from .updates import Evidence
+from .updates import EvidenceQuerySet
+from .updates import StatusUpdate
+from .updates import StatusUpdateQuerySet
+from .updates import UpdateState
+from .updates import evidence_upload_to
 
 __all__ = [
     "CLOSED_STATUSES",

@@ -1,15 +1,21 @@
 """Outcome indicators reported per round, and the coordination questionnaire."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from engagements.models import ControlledSubstance, Engagement, ScopedQuerySet, scoped_manager
-from ta_portal.models import acting_user_field, optional_link
+from engagements.models import ControlledSubstance
+from engagements.models import Engagement
+from engagements.models import ScopedQuerySet
+from engagements.models import scoped_manager
+from ta_portal.models import acting_user_field
+from ta_portal.models import optional_link
 
-from .measures import REPORTING_ROLES, EngagementPartQuerySet
+from .measures import REPORTING_ROLES
+from .measures import EngagementPartQuerySet
 from .rounds import FollowupRound
 
 

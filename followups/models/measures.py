@@ -8,8 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from engagements.models import Agency, ControlledSubstance, Engagement, ScopedQuerySet, scoped_manager
-from ta_portal.models import acting_user_field, created_at_field, optional_link, updated_at_field
+from engagements.models import Agency
+from engagements.models import ControlledSubstance
+from engagements.models import Engagement
+from engagements.models import ScopedQuerySet
+from engagements.models import scoped_manager
+from ta_portal.models import acting_user_field
+from ta_portal.models import created_at_field
+from ta_portal.models import optional_link
+from ta_portal.models import updated_at_field
 
 # Who may report on measures (post status updates, indicator values, the questionnaire).
 REPORTING_ROLES = (Role.ADMIN, Role.MANAGER, Role.COUNTERPART)

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import MANAGING_ROLES
-from engagements.models import ScopedQuerySet, scoped_manager
+from engagements.models import ScopedQuerySet
+from engagements.models import scoped_manager
 from ta_portal.models import optional_link
 
 from .rounds import FollowupRound

@@ -4,18 +4,23 @@ import calendar
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from engagements.models import Engagement, scoped_manager
-from ta_portal.models import acting_user_field, optional_link, updated_at_field
+from engagements.models import Engagement
+from engagements.models import scoped_manager
+from ta_portal.models import acting_user_field
+from ta_portal.models import optional_link
+from ta_portal.models import updated_at_field
 from ta_portal.validation import date_order_constraint
 
-from .measures import EngagementPartQuerySet, Measure
+from .measures import EngagementPartQuerySet
+from .measures import Measure
 
 
 def add_months(day: date, months: int) -> date:

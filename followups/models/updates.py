@@ -2,7 +2,8 @@
 
 import uuid
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,10 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import MANAGING_ROLES
 from accounts.scoping import scope_for
-from engagements.models import ScopedQuerySet, scoped_manager
-from ta_portal.models import acting_user_field, created_at_field, optional_link, updated_at_field
+from engagements.models import ScopedQuerySet
+from engagements.models import scoped_manager
+from ta_portal.models import acting_user_field
+from ta_portal.models import created_at_field
+from ta_portal.models import optional_link
+from ta_portal.models import updated_at_field
 
-from .measures import EVIDENCE_ROLES, REPORTING_ROLES, Measure, MeasureStatus
+from .measures import EVIDENCE_ROLES
+from .measures import REPORTING_ROLES
+from .measures import Measure
+from .measures import MeasureStatus
 from .rounds import FollowupRound
 
 

@@ -1,14 +1,19 @@
 """API of experts/: the expert directory, hidden contact details blanked."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import NotFound, PermissionDenied
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework import serializers
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from engagements.models import Person
 
-from .. import access, selectors
+from .. import access
+from .. import selectors
 from ..models import AgencyGroup
 
 

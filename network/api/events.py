@@ -1,20 +1,33 @@
 """API of events: events/, their participants, attendance and participation figures."""
 
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from engagements.api import CountryCodeField
-from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin
+from ta_portal.api import PortalModelSerializer
+from ta_portal.api import ScopedViewSetMixin
 
-from .. import access, selectors, services
-from ..models import AgencyGroup, NetworkEvent, Registration, agency_group_of
-from .common import UserScopedField, YearFilter, assign
+from .. import access
+from .. import selectors
+from .. import services
+from ..models import AgencyGroup
+from ..models import NetworkEvent
+from ..models import Registration
+from ..models import agency_group_of
+from .common import UserScopedField
+from .common import YearFilter
+from .common import assign
 
 
 class ParticipantSerializer(PortalModelSerializer):

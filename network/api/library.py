@@ -4,22 +4,33 @@ import django_filters
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser
+from rest_framework.parsers import JSONParser
+from rest_framework.parsers import MultiPartParser
 
 from engagements.api import CountryCodeField
 from engagements.models import ControlledSubstance
-from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin
+from ta_portal.api import PortalModelSerializer
+from ta_portal.api import ScopedViewSetMixin
 from ta_portal.bodylimit import body_limit
-from ta_portal.uploads import LIBRARY, check_upload
+from ta_portal.uploads import LIBRARY
+from ta_portal.uploads import check_upload
 
-from .. import access, selectors, services
-from ..models import Document, DocumentVersion, NetworkEvent
+from .. import access
+from .. import selectors
+from .. import services
+from ..models import Document
+from ..models import DocumentVersion
+from ..models import NetworkEvent
 from ..views.library import file_response
-from .common import UserScopedField, assign
+from .common import UserScopedField
+from .common import assign
 
 
 def _download_url(request, document_pk: int, number: int | None = None) -> str:

@@ -2,7 +2,8 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
+from rest_framework import viewsets
 
 from ta_portal.api import PortalModelSerializer
 

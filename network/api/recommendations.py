@@ -2,15 +2,24 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
+from rest_framework import viewsets
 
-from engagements.api import CountryCodeField, CountryFilterSet, ScopedPrimaryKeyField
+from engagements.api import CountryCodeField
+from engagements.api import CountryFilterSet
+from engagements.api import ScopedPrimaryKeyField
 from engagements.models import Engagement
-from ta_portal.api import PortalModelSerializer, ScopedViewSetMixin, check_country_writable
+from ta_portal.api import PortalModelSerializer
+from ta_portal.api import ScopedViewSetMixin
+from ta_portal.api import check_country_writable
 
-from .. import selectors, services
-from ..models import ExternalRecommendation, NetworkEvent
-from .common import UserScopedField, YearFilter, assign
+from .. import selectors
+from .. import services
+from ..models import ExternalRecommendation
+from ..models import NetworkEvent
+from .common import UserScopedField
+from .common import YearFilter
+from .common import assign
 
 
 class ExternalRecommendationSerializer(PortalModelSerializer):

@@ -3,10 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from engagements.models import Country, Person
+from engagements.models import Country
+from engagements.models import Person
 
-from ..models import AgencyGroup, ExpertProfile
-from .common import SearchForm, topic_field
+from ..models import AgencyGroup
+from ..models import ExpertProfile
+from .common import SearchForm
+from .common import topic_field
 
 
 class ExpertProfileForm(forms.ModelForm):

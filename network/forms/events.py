@@ -3,12 +3,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from engagements.forms import DateBoundsMixin, DateInput
-from engagements.models import Agency, Country, Person
+from engagements.forms import DateBoundsMixin
+from engagements.forms import DateInput
+from engagements.models import Agency
+from engagements.models import Country
+from engagements.models import Person
 
 from .. import access
-from ..models import AgendaItem, EventOutcome, NetworkEvent, Registration
-from .common import SearchForm, TimeInput, active_users
+from ..models import AgendaItem
+from ..models import EventOutcome
+from ..models import NetworkEvent
+from ..models import Registration
+from .common import SearchForm
+from .common import TimeInput
+from .common import active_users
 
 
 class EventForm(DateBoundsMixin, forms.ModelForm):

@@ -4,13 +4,19 @@ from django import forms
 from django.conf import global_settings
 from django.utils.translation import gettext_lazy as _
 
-from engagements.forms import DateBoundsMixin, DateInput
-from engagements.models import ControlledSubstance, Country
-from ta_portal.uploads import LIBRARY, check_upload
+from engagements.forms import DateBoundsMixin
+from engagements.forms import DateInput
+from engagements.models import ControlledSubstance
+from engagements.models import Country
+from ta_portal.uploads import LIBRARY
+from ta_portal.uploads import check_upload
 
 from .. import access
-from ..models import Document, NetworkEvent
-from .common import SearchForm, accept_attribute, topic_field
+from ..models import Document
+from ..models import NetworkEvent
+from .common import SearchForm
+from .common import accept_attribute
+from .common import topic_field
 
 
 class DocumentForm(DateBoundsMixin, forms.ModelForm):

@@ -3,13 +3,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from engagements.forms import DateBoundsMixin, DateInput
+from engagements.forms import DateBoundsMixin
+from engagements.forms import DateInput
 from engagements.models import Engagement
 from engagements.selectors import countries_editable_by
 
 from .. import selectors
-from ..models import ExternalRecommendation, NetworkEvent
-from .common import SearchForm, topic_field
+from ..models import ExternalRecommendation
+from ..models import NetworkEvent
+from .common import SearchForm
+from .common import topic_field
 
 
 class ExternalRecommendationForm(DateBoundsMixin, forms.ModelForm):

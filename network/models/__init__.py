@@ -8,17 +8,20 @@ expert directory spans countries because each expert opted in. ``visible_to(user
 queryset is the one place where those rules live.
 """
 
-from .directory import ExpertProfile, directory_readers_allowed
-from .events import AgendaItem, EventOutcome, NetworkEvent, Registration
-from .library import Document, DocumentVersion
-from .networks import (
-    AGENCY_GROUP_OF_KIND,
-    AgencyGroup,
-    Network,
-    NetworkMembership,
-    agency_group_expression,
-    agency_group_of,
-)
+from .directory import ExpertProfile
+from .directory import directory_readers_allowed
+from .events import AgendaItem
+from .events import EventOutcome
+from .events import NetworkEvent
+from .events import Registration
+from .library import Document
+from .library import DocumentVersion
+from .networks import AGENCY_GROUP_OF_KIND
+from .networks import AgencyGroup
+from .networks import Network
+from .networks import NetworkMembership
+from .networks import agency_group_expression
+from .networks import agency_group_of
 from .recommendations import ExternalRecommendation
 
 __all__ = [

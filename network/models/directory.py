@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from accounts.scoping import has_role
 from engagements.models import Person
-from ta_portal.models import acting_user_field, updated_at_field
+from ta_portal.models import acting_user_field
+from ta_portal.models import updated_at_field
 
 from .networks import NetworkMembership
 

@@ -7,11 +7,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import EVERY_ROLE, MANAGING_ROLES
-from accounts.scoping import is_admin, scope_for
-from engagements.models import Country, Person
-from ta_portal.models import MeetingModality, acting_user_field, created_at_field, optional_link, updated_at_field
-from ta_portal.validation import date_order_constraint, date_order_errors
+from accounts.roles import EVERY_ROLE
+from accounts.roles import MANAGING_ROLES
+from accounts.scoping import is_admin
+from accounts.scoping import scope_for
+from engagements.models import Country
+from engagements.models import Person
+from ta_portal.models import MeetingModality
+from ta_portal.models import acting_user_field
+from ta_portal.models import created_at_field
+from ta_portal.models import optional_link
+from ta_portal.models import updated_at_field
+from ta_portal.validation import date_order_constraint
+from ta_portal.validation import date_order_errors
 
 from .networks import Network
 

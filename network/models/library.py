@@ -10,12 +10,20 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import EVERY_ROLE, MANAGING_ROLES
-from accounts.scoping import has_role, is_admin, scope_for
-from engagements.models import ControlledSubstance, Country
-from ta_portal.models import acting_user_field, created_at_field, optional_link, updated_at_field
+from accounts.roles import EVERY_ROLE
+from accounts.roles import MANAGING_ROLES
+from accounts.scoping import has_role
+from accounts.scoping import is_admin
+from accounts.scoping import scope_for
+from engagements.models import ControlledSubstance
+from engagements.models import Country
+from ta_portal.models import acting_user_field
+from ta_portal.models import created_at_field
+from ta_portal.models import optional_link
+from ta_portal.models import updated_at_field
 
-from .events import NetworkEvent, Registration
+from .events import NetworkEvent
+from .events import Registration
 from .networks import Network
 
 

@@ -2,12 +2,15 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Value, When
+from django.db.models import Case
+from django.db.models import Value
+from django.db.models import When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import is_admin
-from engagements.models import Agency, Country
+from engagements.models import Agency
+from engagements.models import Country
 from ta_portal.models import created_at_field
 
 

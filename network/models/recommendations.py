@@ -4,15 +4,22 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from engagements.models import Country, Engagement, ScopedQuerySet, scoped_manager
-from ta_portal.models import acting_user_field, created_at_field, optional_link, updated_at_field
+from engagements.models import Country
+from engagements.models import Engagement
+from engagements.models import ScopedQuerySet
+from engagements.models import scoped_manager
+from ta_portal.models import acting_user_field
+from ta_portal.models import created_at_field
+from ta_portal.models import optional_link
+from ta_portal.models import updated_at_field
 
 from .events import NetworkEvent
 

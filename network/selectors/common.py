@@ -4,7 +4,8 @@ from django.db.models import QuerySet
 
 from accounts.roles import EVERY_ROLE
 from accounts.scoping import scope_for
-from assessments.models import Dimension, Framework
+from assessments.models import Dimension
+from assessments.models import Framework
 from engagements.models import Country
 from ta_portal.filtering import text_search  # noqa: F401  (the network selectors import it from here)
 

@@ -1,12 +1,21 @@
 """Reads of the expert directory: rows with hidden contact details blanked in SQL."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
-from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.db.models import Case
+from django.db.models import CharField
+from django.db.models import F
+from django.db.models import QuerySet
+from django.db.models import Value
+from django.db.models import When
 from django.http import Http404
 
-from ..models import AgencyGroup, ExpertProfile, agency_group_expression
-from .common import country_names, text_search
+from ..models import AgencyGroup
+from ..models import ExpertProfile
+from ..models import agency_group_expression
+from .common import country_names
+from .common import text_search
 
 
 @dataclass

@@ -1,14 +1,22 @@
 """Reads of events: scoped lists, registrations and participation counts."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count
+from django.db.models import F
+from django.db.models import Q
+from django.db.models import QuerySet
 
 from accounts.access import get_visible_or_404
 from engagements.models import Person
 
-from ..models import AgencyGroup, NetworkEvent, Registration, agency_group_expression
-from .common import country_names, text_search
+from ..models import AgencyGroup
+from ..models import NetworkEvent
+from ..models import Registration
+from ..models import agency_group_expression
+from .common import country_names
+from .common import text_search
 
 
 def event_list_for_user(*, user, search: str = "", kind: str = "", country: str = "", year: int | None = None):

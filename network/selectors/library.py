@@ -1,6 +1,7 @@
 """Reads of the library: documents a user may read, searched and filtered."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
+from django.db.models import QuerySet
 
 from accounts.access import get_visible_or_404
 

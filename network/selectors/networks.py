@@ -4,7 +4,8 @@ from django.db.models import QuerySet
 
 from accounts.access import get_visible_or_404
 
-from ..models import Network, NetworkMembership
+from ..models import Network
+from ..models import NetworkMembership
 
 
 def network_members(network: Network) -> QuerySet[NetworkMembership]:

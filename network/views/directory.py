@@ -2,21 +2,29 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from engagements.models import Person
-from ta_portal.pages import criteria, filter_values
+from ta_portal.pages import criteria
+from ta_portal.pages import filter_values
 from ta_portal.pagination import paginate
 
-from .. import access, selectors, services
-from ..forms import DirectoryFilterForm, ExpertProfileForm, NewExpertProfileForm
+from .. import access
+from .. import selectors
+from .. import services
+from ..forms import DirectoryFilterForm
+from ..forms import ExpertProfileForm
+from ..forms import NewExpertProfileForm
 from ..models import ExpertProfile
-from ..vcard import entry_vcard, vcards
-from ._helpers import pk_of, saving_form_page
+from ..vcard import entry_vcard
+from ..vcard import vcards
+from ._helpers import pk_of
+from ._helpers import saving_form_page
 
 
 def _require_directory(user) -> None:

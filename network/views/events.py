@@ -2,8 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -11,20 +14,27 @@ from django.views.decorators.http import require_POST
 
 from engagements.models import Person
 from ta_portal.ics import calendar_response
-from ta_portal.pages import criteria, fetch_for_editing, list_page, run_action
+from ta_portal.pages import criteria
+from ta_portal.pages import fetch_for_editing
+from ta_portal.pages import list_page
+from ta_portal.pages import run_action
 
-from .. import access, selectors, services
-from ..forms import (
-    AgendaItemForm,
-    AttendanceForm,
-    EventFilterForm,
-    EventForm,
-    EventOutcomeForm,
-    NewParticipantForm,
-    RegistrationForm,
-)
+from .. import access
+from .. import selectors
+from .. import services
+from ..forms import AgendaItemForm
+from ..forms import AttendanceForm
+from ..forms import EventFilterForm
+from ..forms import EventForm
+from ..forms import EventOutcomeForm
+from ..forms import NewParticipantForm
+from ..forms import RegistrationForm
 from ..invitations import event_calendar
-from ..models import AgendaItem, Document, ExternalRecommendation, NetworkEvent, Registration
+from ..models import AgendaItem
+from ..models import Document
+from ..models import ExternalRecommendation
+from ..models import NetworkEvent
+from ..models import Registration
 from ._helpers import saving_form_page
 
 

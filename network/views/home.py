@@ -4,8 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from .. import access, selectors
-from ..models import ExternalRecommendation, Network
+from .. import access
+from .. import selectors
+from ..models import ExternalRecommendation
+from ..models import Network
 
 
 @login_required

@@ -2,19 +2,29 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from ta_portal.bodylimit import body_limit
-from ta_portal.pages import criteria, fetch_for_editing, list_page
+from ta_portal.pages import criteria
+from ta_portal.pages import fetch_for_editing
+from ta_portal.pages import list_page
 from ta_portal.params import int_param
 from ta_portal.uploads import LIBRARY
 
-from .. import access, selectors, services
-from ..forms import DocumentFilterForm, DocumentForm, DocumentReplaceForm
-from ..models import Document, NetworkEvent
-from ._helpers import pk_of, saving_form_page
+from .. import access
+from .. import selectors
+from .. import services
+from ..forms import DocumentFilterForm
+from ..forms import DocumentForm
+from ..forms import DocumentReplaceForm
+from ..models import Document
+from ..models import NetworkEvent
+from ._helpers import pk_of
+from ._helpers import saving_form_page
 
 
 @login_required

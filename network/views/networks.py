@@ -3,16 +3,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from ta_portal.pages import fetch_for_editing, run_action
+from ta_portal.pages import fetch_for_editing
+from ta_portal.pages import run_action
 
-from .. import access, selectors, services
-from ..forms import NetworkForm, NetworkMemberForm
-from ..models import Network, NetworkEvent
+from .. import access
+from .. import selectors
+from .. import services
+from ..forms import NetworkForm
+from ..forms import NetworkMemberForm
+from ..models import Network
+from ..models import NetworkEvent
 from ._helpers import saving_form_page
 
 

@@ -5,11 +5,17 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from ta_portal.pages import criteria, fetch_for_editing, list_page
+from ta_portal.pages import criteria
+from ta_portal.pages import fetch_for_editing
+from ta_portal.pages import list_page
 
-from .. import access, selectors, services
-from ..forms import ExternalRecommendationFilterForm, ExternalRecommendationForm
-from ..models import ExternalRecommendation, NetworkEvent
+from .. import access
+from .. import selectors
+from .. import services
+from ..forms import ExternalRecommendationFilterForm
+from ..forms import ExternalRecommendationForm
+from ..models import ExternalRecommendation
+from ..models import NetworkEvent
 from ._helpers import saving_form_page
 
 

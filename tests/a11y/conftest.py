@@ -7,24 +7,31 @@ tests do. Tests here do not use the `db` fixtures, so pytest-django runs them af
 import io
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client, override_settings
-from django.test.utils import setup_databases, teardown_databases
+from django.test import Client
+from django.test import override_settings
+from django.test.utils import setup_databases
+from django.test.utils import teardown_databases
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from assessments.models import Assessment
-from tests.assessments.factories import add_finding, add_instrument, add_meeting, add_recommendation
+from tests.assessments.factories import add_finding
+from tests.assessments.factories import add_instrument
+from tests.assessments.factories import add_meeting
+from tests.assessments.factories import add_recommendation
 from tests.factories import load_reference_data
 from trainings.models import Certificate
 
-from .crawl import Crawl, crawl
+from .crawl import Crawl
+from .crawl import crawl
 
 # One demo user per role (engagements/demo.py), and no one signed in.
 ROLES = ["anonymous", "admin", "manager", "trainer", "counterpart", "viewer"]

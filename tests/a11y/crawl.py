@@ -7,13 +7,19 @@ URL configuration, so a new page is crawled as soon as something links to it, an
 """
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from functools import cache
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag
+from urllib.parse import urlsplit
 
 from django.test import Client
-from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.urls import Resolver404
+from django.urls import URLPattern
+from django.urls import URLResolver
+from django.urls import get_resolver
+from django.urls import resolve
 
 # Not pages of the portal: the Django admin, the API (JSON, Swagger UI), static and uploaded files,
 # the language switch (POST only).

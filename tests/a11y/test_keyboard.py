@@ -4,7 +4,8 @@ score-entry grid announces each cell by participant and column, in the reader's 
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
+from playwright.sync_api import expect
 
 from engagements.demo import DEMO_PASSWORD
 from trainings.models import TrainingSession

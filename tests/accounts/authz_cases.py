@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from tests.authz import Case, same
+from tests.authz import Case
+from tests.authz import same
 from tests.factories import PASSWORD
 
 EVERYONE = {role: same(200) for role in ("admin", "manager", "trainer", "counterpart", "viewer")}

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
+from tests.factories import make_user
 
 NEW_PASSWORD = "a-brand-new-passphrase"
 

@@ -3,7 +3,8 @@
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 
 from accounts.models import User
 from accounts.scoping import role_countries

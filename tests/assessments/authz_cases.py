@@ -9,10 +9,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from assessments.models import Assessment, Framework
+from assessments.models import Assessment
+from assessments.models import Framework
 from reports.models import Report
 from tests.assessments.factories import equip_world
-from tests.authz import Case, obj, same, scoped
+from tests.authz import Case
+from tests.authz import obj
+from tests.authz import same
+from tests.authz import scoped
 
 READ = {
     "admin": same(200),

@@ -3,17 +3,16 @@
 from datetime import date
 
 from assessments import services
-from assessments.models import (
-    Assessment,
-    EvidenceMeeting,
-    Finding,
-    Framework,
-    LegalInstrument,
-    Recommendation,
-    Roundtable,
-)
+from assessments.models import Assessment
+from assessments.models import EvidenceMeeting
+from assessments.models import Finding
+from assessments.models import Framework
+from assessments.models import LegalInstrument
+from assessments.models import Recommendation
+from assessments.models import Roundtable
 from engagements.models import Agency
-from tests.factories import AgencyFactory, EngagementFactory
+from tests.factories import AgencyFactory
+from tests.factories import EngagementFactory
 
 
 def default_framework() -> Framework:

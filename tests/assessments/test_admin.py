@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Framework
-from tests.assessments.factories import default_framework, make_assessment
+from tests.assessments.factories import default_framework
+from tests.assessments.factories import make_assessment
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

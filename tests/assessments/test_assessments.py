@@ -12,16 +12,21 @@ from rest_framework.test import APIClient
 
 from assessments import services
 from assessments.admin import framework_new_version
-from assessments.models import Assessment, Dimension, Finding, Framework, Recommendation, StatusChange
+from assessments.models import Assessment
+from assessments.models import Dimension
+from assessments.models import Finding
+from assessments.models import Framework
+from assessments.models import Recommendation
+from assessments.models import StatusChange
 from engagements.models import ControlledSubstance
-from tests.assessments.factories import (
-    add_finding,
-    add_meeting,
-    add_recommendation,
-    default_framework,
-    make_assessment,
-)
-from tests.factories import AgencyFactory, EngagementFactory, make_user
+from tests.assessments.factories import add_finding
+from tests.assessments.factories import add_meeting
+from tests.assessments.factories import add_recommendation
+from tests.assessments.factories import default_framework
+from tests.assessments.factories import make_assessment
+from tests.factories import AgencyFactory
+from tests.factories import EngagementFactory
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -12,16 +12,16 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from assessments.report import KIND, assessment_report_fingerprint, build_assessment_report
+from assessments.report import KIND
+from assessments.report import assessment_report_fingerprint
+from assessments.report import build_assessment_report
 from reports.models import Report
 from reports.services import report_request
-from tests.assessments.factories import (
-    add_finding,
-    add_recommendation,
-    default_framework,
-    make_assessment,
-    make_roundtable,
-)
+from tests.assessments.factories import add_finding
+from tests.assessments.factories import add_recommendation
+from tests.assessments.factories import default_framework
+from tests.assessments.factories import make_assessment
+from tests.assessments.factories import make_roundtable
 from tests.factories import make_user
 
 RECOMMENDATIONS = [

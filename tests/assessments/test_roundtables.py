@@ -1,7 +1,8 @@
 """Roundtables: planning, attendance from the register and on the spot, the calendar invitation,
 the agreed measures shown read-only; bad input saves nothing."""
 
-from datetime import date, time
+from datetime import date
+from datetime import time
 
 import pytest
 from django.apps import apps
@@ -9,10 +10,14 @@ from django.urls import reverse
 from icalendar import Calendar
 from rest_framework.test import APIClient
 
-from assessments.models import Roundtable, RoundtableAttendance
+from assessments.models import Roundtable
+from assessments.models import RoundtableAttendance
 from engagements.models import Person
-from tests.assessments.factories import make_assessment, make_roundtable
-from tests.factories import AgencyFactory, PersonFactory, make_user
+from tests.assessments.factories import make_assessment
+from tests.assessments.factories import make_roundtable
+from tests.factories import AgencyFactory
+from tests.factories import PersonFactory
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

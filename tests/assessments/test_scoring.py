@@ -2,13 +2,16 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from assessments import services
-from assessments.models import Assessment, DimensionScore
-from tests.assessments.factories import default_framework, make_assessment
+from assessments.models import Assessment
+from assessments.models import DimensionScore
+from tests.assessments.factories import default_framework
+from tests.assessments.factories import make_assessment
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

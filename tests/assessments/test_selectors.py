@@ -5,8 +5,12 @@ from datetime import date
 import pytest
 
 from assessments.models import Assessment
-from assessments.selectors import baseline_for, comparison_for, maturity_comparison, radar_for
-from tests.assessments.factories import default_framework, make_assessment
+from assessments.selectors import baseline_for
+from assessments.selectors import comparison_for
+from assessments.selectors import maturity_comparison
+from assessments.selectors import radar_for
+from tests.assessments.factories import default_framework
+from tests.assessments.factories import make_assessment
 from tests.factories import EngagementFactory
 
 pytestmark = pytest.mark.django_db

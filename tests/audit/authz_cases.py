@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from accounts.apitokens import api_token_create
 from audit.models import AuditEntry
-from tests.authz import Case, same
+from tests.authz import Case
+from tests.authz import same
 from tests.factories import make_user
 
 ROLES = ("admin", "manager", "trainer", "counterpart", "viewer")

@@ -6,18 +6,28 @@ import pytest
 from celery import shared_task
 from django.apps import apps
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
+from django.db import transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.apitokens import api_token_create
 from audit.context import acting_as
-from audit.models import AuditEntry, FailedLogin
-from audit.registry import audited_models, exempted_labels, scoping_country_path
+from audit.models import AuditEntry
+from audit.models import FailedLogin
+from audit.registry import audited_models
+from audit.registry import exempted_labels
+from audit.registry import scoping_country_path
 from audit.triggers import tables_with_trigger
-from engagements.models import Agency, Engagement, Person
-from tests.factories import PASSWORD, AgencyFactory, EngagementFactory, PersonFactory, make_user
+from engagements.models import Agency
+from engagements.models import Engagement
+from engagements.models import Person
+from tests.factories import PASSWORD
+from tests.factories import AgencyFactory
+from tests.factories import EngagementFactory
+from tests.factories import PersonFactory
+from tests.factories import make_user
 
 pytestmark = pytest.mark.usefixtures("postgres")
 

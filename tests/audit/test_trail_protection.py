@@ -13,10 +13,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.management.sql import emit_post_migrate_signal
-from django.db import connection, transaction
+from django.db import connection
+from django.db import transaction
 from django.db.utils import DatabaseError
 
-from audit.models import AuditEntry, FailedLogin
+from audit.models import AuditEntry
+from audit.models import FailedLogin
 from engagements.models import Agency
 from tests.factories import AgencyFactory
 

@@ -6,11 +6,16 @@ import subprocess
 from datetime import date
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
+from playwright.sync_api import expect
 
 from assessments.models import Assessment
-from tests.assessments.factories import default_framework, make_assessment
-from tests.factories import PASSWORD, AgencyFactory, EngagementFactory, make_user
+from tests.assessments.factories import default_framework
+from tests.assessments.factories import make_assessment
+from tests.factories import PASSWORD
+from tests.factories import AgencyFactory
+from tests.factories import EngagementFactory
+from tests.factories import make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -9,9 +9,12 @@ from base64 import b32decode
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import TOTP
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser
+from playwright.sync_api import Page
+from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
+from tests.factories import make_user
 from tests.mailserver import body_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

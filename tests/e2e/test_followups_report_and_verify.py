@@ -6,15 +6,20 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from engagements.models import Country
 from engagements.reference_data import load_countries
 from followups.demo import tiny_pdf
-from followups.models import Measure, StatusUpdate
-from tests.factories import PASSWORD, make_user
-from tests.followups.factories import make_measure, open_round, other_engagement
+from followups.models import Measure
+from followups.models import StatusUpdate
+from tests.factories import PASSWORD
+from tests.factories import make_user
+from tests.followups.factories import make_measure
+from tests.followups.factories import open_round
+from tests.followups.factories import other_engagement
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -4,11 +4,14 @@ another country cannot open it."""
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
+from playwright.sync_api import expect
 
-from engagements.models import Country, Engagement
+from engagements.models import Country
+from engagements.models import Engagement
 from engagements.reference_data import load_countries
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
+from tests.factories import make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -7,12 +7,14 @@ from datetime import date
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
+from playwright.sync_api import expect
 
 from engagements.models import Country
 from engagements.reference_data import load_countries
 from outcomes.models import OutcomeTarget
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
+from tests.factories import make_user
 from tests.outcomes.factories import generate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -3,13 +3,20 @@ statistics follow what they type, is stopped by a score above the maximum, and s
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
+from playwright.sync_api import expect
 
 from engagements.models import Country
 from engagements.reference_data import load_countries
-from tests.factories import PASSWORD, AgencyFactory, EngagementFactory, PersonFactory, make_user
-from tests.trainings.factories import EnrolmentFactory, SessionFactory
-from trainings.models import Enrolment, ScoreChange
+from tests.factories import PASSWORD
+from tests.factories import AgencyFactory
+from tests.factories import EngagementFactory
+from tests.factories import PersonFactory
+from tests.factories import make_user
+from tests.trainings.factories import EnrolmentFactory
+from tests.trainings.factories import SessionFactory
+from trainings.models import Enrolment
+from trainings.models import ScoreChange
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

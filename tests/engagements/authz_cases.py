@@ -1,7 +1,10 @@
 from django.urls import reverse
 
 from engagements.models import Programme
-from tests.authz import Case, obj, same, scoped
+from tests.authz import Case
+from tests.authz import obj
+from tests.authz import same
+from tests.authz import scoped
 
 # Readers of engagement data: everyone with a role in the country. Writers: admin, manager.
 READ_ALL_WRITE_MANAGERS = {

@@ -3,8 +3,14 @@
 import pytest
 from rest_framework.test import APIClient
 
-from engagements.models import Agency, Engagement, Person
-from tests.factories import PASSWORD, AgencyFactory, EngagementFactory, PersonFactory, make_user
+from engagements.models import Agency
+from engagements.models import Engagement
+from engagements.models import Person
+from tests.factories import PASSWORD
+from tests.factories import AgencyFactory
+from tests.factories import EngagementFactory
+from tests.factories import PersonFactory
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -2,13 +2,19 @@
 a 400 with field errors (through ``ta_portal.api.exception_handler``), worded as the form words it."""
 
 import pytest
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from engagements import api as engagements_api
-from engagements.forms import AgencyForm, EngagementForm, PersonForm
+from engagements.forms import AgencyForm
+from engagements.forms import EngagementForm
+from engagements.forms import PersonForm
 from engagements.models import Engagement
-from tests.factories import AgencyFactory, EngagementFactory, PersonFactory, make_user
+from tests.factories import AgencyFactory
+from tests.factories import EngagementFactory
+from tests.factories import PersonFactory
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

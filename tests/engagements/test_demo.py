@@ -7,8 +7,11 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from engagements.demo import DEMO_PASSWORD, DEMO_USERS
-from engagements.models import Agency, Engagement, Person
+from engagements.demo import DEMO_PASSWORD
+from engagements.demo import DEMO_USERS
+from engagements.models import Agency
+from engagements.models import Engagement
+from engagements.models import Person
 
 pytestmark = pytest.mark.django_db
 

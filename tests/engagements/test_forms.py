@@ -4,8 +4,14 @@ bad input gets a clear error on the form and saves nothing."""
 import pytest
 from django.urls import reverse
 
-from engagements.models import Agency, Engagement, Person, PhaseChange
-from tests.factories import AgencyFactory, EngagementFactory, PersonFactory, make_user
+from engagements.models import Agency
+from engagements.models import Engagement
+from engagements.models import Person
+from engagements.models import PhaseChange
+from tests.factories import AgencyFactory
+from tests.factories import EngagementFactory
+from tests.factories import PersonFactory
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from engagements.models import Engagement
-from tests.factories import AgencyFactory, EngagementFactory, PersonFactory, make_user
+from tests.factories import AgencyFactory
+from tests.factories import EngagementFactory
+from tests.factories import PersonFactory
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -5,13 +5,17 @@ managers and counterparts. Verifiers and organisers (measures, schedules, rounds
 admins and managers. Evidence files: admins, managers and counterparts; anyone else gets 404.
 """
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Roundtable
-from tests.authz import Case, obj, same, scoped
+from tests.authz import Case
+from tests.authz import obj
+from tests.authz import same
+from tests.authz import scoped
 from tests.followups.factories import setup_followups
 
 # Their rounds open today and their forms post dates from today: the authorization matrix marks

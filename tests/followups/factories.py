@@ -2,7 +2,8 @@
 
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -12,9 +13,15 @@ from django.utils import timezone
 from accounts.roles import Role
 from engagements.models import Engagement
 from followups import services
-from followups.demo import tiny_pdf, tiny_png
-from followups.models import Evidence, FollowupRound, Indicator, Measure, StatusUpdate
-from tests.factories import EngagementFactory, make_user
+from followups.demo import tiny_pdf
+from followups.demo import tiny_png
+from followups.models import Evidence
+from followups.models import FollowupRound
+from followups.models import Indicator
+from followups.models import Measure
+from followups.models import StatusUpdate
+from tests.factories import EngagementFactory
+from tests.factories import make_user
 
 
 def pdf_upload(name: str = "evidence.pdf", text: str = "Evidence") -> SimpleUploadedFile:

@@ -4,7 +4,8 @@ and a clear 400 that saves nothing for every kind of bad input."""
 from datetime import timedelta
 
 import pytest
-from django.urls import include, path
+from django.urls import include
+from django.urls import path
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.routers import DefaultRouter
@@ -12,9 +13,15 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from followups import api as followups_api
-from followups.models import FollowupRound, Measure, StatusUpdate
-from tests.factories import AgencyFactory, make_user
-from tests.followups.factories import make_measure, open_round, other_engagement, report
+from followups.models import FollowupRound
+from followups.models import Measure
+from followups.models import StatusUpdate
+from tests.factories import AgencyFactory
+from tests.factories import make_user
+from tests.followups.factories import make_measure
+from tests.followups.factories import open_round
+from tests.followups.factories import other_engagement
+from tests.followups.factories import report
 
 pytestmark = pytest.mark.clock_sensitive
 

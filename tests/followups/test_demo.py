@@ -9,10 +9,17 @@ from django.utils import timezone
 
 from assessments.models import Roundtable
 from engagements import demo as engagements_demo
-from followups import demo, selectors
-from followups.models import Evidence, FollowupRound, Indicator, Measure, StatusUpdate
+from followups import demo
+from followups import selectors
+from followups.models import Evidence
+from followups.models import FollowupRound
+from followups.models import Indicator
+from followups.models import Measure
+from followups.models import StatusUpdate
 from ta_portal.uploads import detect_type
-from tests.assessments.factories import add_finding, add_recommendation, make_assessment
+from tests.assessments.factories import add_finding
+from tests.assessments.factories import add_recommendation
+from tests.assessments.factories import make_assessment
 
 pytestmark = pytest.mark.clock_sensitive
 

@@ -7,17 +7,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.roles import Role
-from followups.models import Evidence, StatusUpdate
+from followups.models import Evidence
+from followups.models import StatusUpdate
 from ta_portal.uploads import display_name
 from tests.factories import make_user
-from tests.followups.factories import (
-    docx_bytes,
-    make_measure,
-    open_round,
-    other_engagement,
-    pdf_upload,
-    png_upload,
-)
+from tests.followups.factories import docx_bytes
+from tests.followups.factories import make_measure
+from tests.followups.factories import open_round
+from tests.followups.factories import other_engagement
+from tests.followups.factories import pdf_upload
+from tests.followups.factories import png_upload
 
 pytestmark = pytest.mark.clock_sensitive
 

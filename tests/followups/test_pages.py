@@ -1,7 +1,8 @@
 """The follow-up pages: what each person sees and may do, bad input to every form, and queries
 that do not grow with the data."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -12,18 +13,23 @@ from django.utils import timezone
 from accounts.roles import Role
 from assessments.models import Roundtable
 from followups import services
-from followups.models import (
-    CoordinationResponse,
-    FollowupRound,
-    FollowupSchedule,
-    Indicator,
-    IndicatorValue,
-    Measure,
-    StatusUpdate,
-)
-from tests.assessments.factories import add_finding, add_recommendation, make_assessment
-from tests.factories import AgencyFactory, make_user
-from tests.followups.factories import make_measure, open_round, other_engagement, pdf_upload, report
+from followups.models import CoordinationResponse
+from followups.models import FollowupRound
+from followups.models import FollowupSchedule
+from followups.models import Indicator
+from followups.models import IndicatorValue
+from followups.models import Measure
+from followups.models import StatusUpdate
+from tests.assessments.factories import add_finding
+from tests.assessments.factories import add_recommendation
+from tests.assessments.factories import make_assessment
+from tests.factories import AgencyFactory
+from tests.factories import make_user
+from tests.followups.factories import make_measure
+from tests.followups.factories import open_round
+from tests.followups.factories import other_engagement
+from tests.followups.factories import pdf_upload
+from tests.followups.factories import report
 
 pytestmark = pytest.mark.clock_sensitive
 

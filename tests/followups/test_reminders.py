@@ -5,20 +5,29 @@ Time moves through the ``today`` argument (and ``--date`` of the command), never
 
 import threading
 import time
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.management import CommandError, call_command
-from django.db import connection, connections, transaction
+from django.core.management import CommandError
+from django.core.management import call_command
+from django.db import connection
+from django.db import connections
+from django.db import transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
-from followups import reminders, services
-from followups.models import FollowupRound, ReminderLog
+from followups import reminders
+from followups import services
+from followups.models import FollowupRound
+from followups.models import ReminderLog
 from tests.factories import make_user
-from tests.followups.factories import make_measure, open_round, other_engagement, report
+from tests.followups.factories import make_measure
+from tests.followups.factories import open_round
+from tests.followups.factories import other_engagement
+from tests.followups.factories import report
 
 pytestmark = pytest.mark.clock_sensitive
 

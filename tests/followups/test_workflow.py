@@ -1,28 +1,33 @@
 """The follow-up workflow through the services: statuses only through reports, two levels of
 truth, rounds that complete, schedules that open rounds, and the figures outcomes build on."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.roles import Role
-from followups import selectors, services
-from followups.models import (
-    CoordinationResponse,
-    FollowupRound,
-    FollowupSchedule,
-    Indicator,
-    Measure,
-    StatusUpdate,
-    UpdateState,
-    add_months,
-)
+from followups import selectors
+from followups import services
+from followups.models import CoordinationResponse
+from followups.models import FollowupRound
+from followups.models import FollowupSchedule
+from followups.models import Indicator
+from followups.models import Measure
+from followups.models import StatusUpdate
+from followups.models import UpdateState
+from followups.models import add_months
 from tests.factories import make_user
-from tests.followups.factories import make_measure, open_round, other_engagement, report
+from tests.followups.factories import make_measure
+from tests.followups.factories import open_round
+from tests.followups.factories import other_engagement
+from tests.followups.factories import report
 
 pytestmark = pytest.mark.clock_sensitive
 

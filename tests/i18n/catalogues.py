@@ -8,7 +8,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .po import Entry, read_po
+from .po import Entry
+from .po import read_po
 
 ROOT = Path(settings.BASE_DIR)
 # Folders that hold no user-facing strings of the portal (or are not ours).

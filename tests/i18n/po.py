@@ -1,7 +1,8 @@
 """A small reader for gettext PO files: enough to tell which entries are missing, empty or fuzzy."""
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
 

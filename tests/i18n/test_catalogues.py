@@ -13,7 +13,11 @@ import pytest
 
 from tests.conftest import need
 
-from .catalogues import LANGUAGE_CODES, ROOT, catalogue_path, extract, untranslated
+from .catalogues import LANGUAGE_CODES
+from .catalogues import ROOT
+from .catalogues import catalogue_path
+from .catalogues import extract
+from .catalogues import untranslated
 from .po import read_po
 
 

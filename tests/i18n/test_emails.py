@@ -1,7 +1,8 @@
 """E-mails are written in each recipient's language (their preference), whoever triggers them:
 follow-up reminders with the country name and the dates of that language, and password resets."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -9,7 +10,9 @@ from django.core import mail
 from accounts.roles import Role
 from followups import reminders
 from tests.factories import make_user
-from tests.followups.factories import make_measure, open_round, other_engagement
+from tests.followups.factories import make_measure
+from tests.followups.factories import open_round
+from tests.followups.factories import other_engagement
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 

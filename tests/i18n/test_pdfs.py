@@ -12,10 +12,16 @@ from django.urls import reverse
 
 from outcomes.models import AnnualProgressReport
 from reports.models import Report
-from tests.assessments.factories import add_finding, add_recommendation, default_framework, make_assessment
-from tests.factories import PersonFactory, make_user
+from tests.assessments.factories import add_finding
+from tests.assessments.factories import add_recommendation
+from tests.assessments.factories import default_framework
+from tests.assessments.factories import make_assessment
+from tests.factories import PersonFactory
+from tests.factories import make_user
 from tests.outcomes.factories import generate
-from tests.trainings.factories import CourseFactory, EnrolmentFactory, SessionFactory
+from tests.trainings.factories import CourseFactory
+from tests.trainings.factories import EnrolmentFactory
+from tests.trainings.factories import SessionFactory
 from trainings import certificates
 from trainings.services import certificates_issue
 

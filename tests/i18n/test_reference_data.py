@@ -5,8 +5,10 @@ import pytest
 from django.utils import translation
 
 from assessments.framework_data import read_framework
-from assessments.models import Dimension, Framework
-from engagements.models import ControlledSubstance, Country
+from assessments.models import Dimension
+from assessments.models import Framework
+from engagements.models import ControlledSubstance
+from engagements.models import Country
 from tests.factories import make_user
 from trainings.models import Course
 

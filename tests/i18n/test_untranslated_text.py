@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from .untranslated_text import untranslated_python_strings, untranslated_template_text
+from .untranslated_text import untranslated_python_strings
+from .untranslated_text import untranslated_template_text
 
 ROOT = Path(settings.BASE_DIR)
 TEMPLATES = sorted(path for path in (ROOT / "templates").rglob("*") if path.suffix in (".html", ".txt"))

@@ -7,7 +7,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from django.template.base import Lexer, TokenType
+from django.template.base import Lexer
+from django.template.base import TokenType
 
 # Words that read the same in every language (formats, acronyms, product names, symbols).
 INVARIANT = {

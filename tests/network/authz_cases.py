@@ -17,16 +17,19 @@ Rules these cases pin down:
 
 from django.urls import reverse
 
-from network.models import AgendaItem, Registration
-from tests.authz import Case, obj, same, scoped
-from tests.factories import PersonFactory, make_user
-from tests.network.factories import (
-    EventFactory,
-    ExpertProfileFactory,
-    ExternalRecommendationFactory,
-    NetworkFactory,
-    make_document,
-)
+from network.models import AgendaItem
+from network.models import Registration
+from tests.authz import Case
+from tests.authz import obj
+from tests.authz import same
+from tests.authz import scoped
+from tests.factories import PersonFactory
+from tests.factories import make_user
+from tests.network.factories import EventFactory
+from tests.network.factories import ExpertProfileFactory
+from tests.network.factories import ExternalRecommendationFactory
+from tests.network.factories import NetworkFactory
+from tests.network.factories import make_document
 
 ROLES = ("admin", "manager", "trainer", "counterpart", "viewer")
 EVERYONE = {role: same(200) for role in ROLES}

@@ -8,15 +8,13 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from network import services
-from network.models import (
-    Document,
-    ExpertProfile,
-    ExternalRecommendation,
-    Network,
-    NetworkEvent,
-    NetworkMembership,
-    Registration,
-)
+from network.models import Document
+from network.models import ExpertProfile
+from network.models import ExternalRecommendation
+from network.models import Network
+from network.models import NetworkEvent
+from network.models import NetworkMembership
+from network.models import Registration
 from tests.factories import PersonFactory
 
 

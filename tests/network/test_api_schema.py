@@ -1,6 +1,7 @@
 """The network endpoints are described in the OpenAPI schema, without a single generator warning."""
 
-from django.urls import include, path
+from django.urls import include
+from django.urls import path
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema

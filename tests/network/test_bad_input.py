@@ -8,9 +8,18 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.roles import Role
-from network.models import AgendaItem, Document, EventOutcome, Network, NetworkMembership, Registration
-from tests.factories import PersonFactory, make_user
-from tests.network.factories import EventFactory, NetworkFactory, make_document, upload
+from network.models import AgendaItem
+from network.models import Document
+from network.models import EventOutcome
+from network.models import Network
+from network.models import NetworkMembership
+from network.models import Registration
+from tests.factories import PersonFactory
+from tests.factories import make_user
+from tests.network.factories import EventFactory
+from tests.network.factories import NetworkFactory
+from tests.network.factories import make_document
+from tests.network.factories import upload
 
 pytestmark = pytest.mark.django_db
 

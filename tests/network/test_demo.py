@@ -7,15 +7,13 @@ import subprocess
 
 from engagements import demo as engagements_demo
 from network import demo
-from network.models import (
-    Document,
-    DocumentVersion,
-    ExpertProfile,
-    ExternalRecommendation,
-    Network,
-    NetworkEvent,
-    Registration,
-)
+from network.models import Document
+from network.models import DocumentVersion
+from network.models import ExpertProfile
+from network.models import ExternalRecommendation
+from network.models import Network
+from network.models import NetworkEvent
+from network.models import Registration
 from network.selectors import event_participation
 
 

@@ -7,10 +7,15 @@ from django.urls import reverse
 from accounts.roles import Role
 from engagements.models import Agency
 from network.models import ExpertProfile
-from network.selectors import ExpertEntry, directory_entries, directory_queryset
+from network.selectors import ExpertEntry
+from network.selectors import directory_entries
+from network.selectors import directory_queryset
 from network.vcard import entry_vcard
-from tests.factories import AgencyFactory, PersonFactory, make_user
-from tests.network.factories import ExpertProfileFactory, NetworkFactory
+from tests.factories import AgencyFactory
+from tests.factories import PersonFactory
+from tests.factories import make_user
+from tests.network.factories import ExpertProfileFactory
+from tests.network.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
 

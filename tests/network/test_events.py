@@ -11,13 +11,18 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.roles import Role
-from engagements.models import Agency, Person
+from engagements.models import Agency
+from engagements.models import Person
 from network import services
 from network.invitations import event_calendar
-from network.models import AGENCY_GROUP_OF_KIND, NetworkEvent, Registration
+from network.models import AGENCY_GROUP_OF_KIND
+from network.models import NetworkEvent
+from network.models import Registration
 from network.selectors import event_participation
 from network.tasks import send_event_invitation
-from tests.factories import AgencyFactory, PersonFactory, make_user
+from tests.factories import AgencyFactory
+from tests.factories import PersonFactory
+from tests.factories import make_user
 from tests.network.factories import EventFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,10 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from network.models import ExternalRecommendation
-from tests.factories import EngagementFactory, make_user
-from tests.network.factories import EventFactory, ExternalRecommendationFactory
+from tests.factories import EngagementFactory
+from tests.factories import make_user
+from tests.network.factories import EventFactory
+from tests.network.factories import ExternalRecommendationFactory
 
 pytestmark = pytest.mark.django_db
 

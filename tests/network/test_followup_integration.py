@@ -2,7 +2,8 @@
 one, rounds ask the counterparts about it, reminders chase it until it is reported, and the
 measure shows where it comes from."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -10,8 +11,11 @@ from django.core import mail
 from accounts.roles import Role
 from followups import reminders
 from followups.models import Measure
-from tests.factories import EngagementFactory, make_user
-from tests.followups.factories import make_measure, open_round, report
+from tests.factories import EngagementFactory
+from tests.factories import make_user
+from tests.followups.factories import make_measure
+from tests.followups.factories import open_round
+from tests.followups.factories import report
 from tests.network.factories import ExternalRecommendationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]

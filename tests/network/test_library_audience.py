@@ -7,9 +7,15 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from network import services
-from network.models import Document, Registration
-from tests.factories import PersonFactory, UserFactory, make_user
-from tests.network.factories import EventFactory, NetworkFactory, make_document, upload
+from network.models import Document
+from network.models import Registration
+from tests.factories import PersonFactory
+from tests.factories import UserFactory
+from tests.factories import make_user
+from tests.network.factories import EventFactory
+from tests.network.factories import NetworkFactory
+from tests.network.factories import make_document
+from tests.network.factories import upload
 
 pytestmark = pytest.mark.django_db
 

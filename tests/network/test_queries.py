@@ -7,14 +7,14 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from network.models import Registration
-from tests.factories import AgencyFactory, PersonFactory, make_user
-from tests.network.factories import (
-    EventFactory,
-    ExpertProfileFactory,
-    ExternalRecommendationFactory,
-    NetworkFactory,
-    make_document,
-)
+from tests.factories import AgencyFactory
+from tests.factories import PersonFactory
+from tests.factories import make_user
+from tests.network.factories import EventFactory
+from tests.network.factories import ExpertProfileFactory
+from tests.network.factories import ExternalRecommendationFactory
+from tests.network.factories import NetworkFactory
+from tests.network.factories import make_document
 
 pytestmark = pytest.mark.django_db
 

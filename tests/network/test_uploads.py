@@ -9,17 +9,25 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.test.client import BOUNDARY
+from django.test.client import MULTIPART_CONTENT
+from django.test.client import encode_multipart
 from django.urls import reverse
 from openpyxl import Workbook
 from PIL import Image
 
 from accounts.roles import Role
 from network import services
-from network.models import Document, DocumentVersion
-from ta_portal.uploads import LIBRARY, check_name, check_upload
+from network.models import Document
+from network.models import DocumentVersion
+from ta_portal.uploads import LIBRARY
+from ta_portal.uploads import check_name
+from ta_portal.uploads import check_upload
 from tests.factories import make_user
-from tests.network.factories import docx_bytes, make_document, pdf_bytes, upload
+from tests.network.factories import docx_bytes
+from tests.network.factories import make_document
+from tests.network.factories import pdf_bytes
+from tests.network.factories import upload
 
 pytestmark = pytest.mark.django_db
 

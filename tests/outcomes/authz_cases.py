@@ -9,7 +9,10 @@ itself is tested in test_scoping.py).
 from django.urls import reverse
 
 from engagements.models import Programme
-from tests.authz import Case, obj, same, scoped
+from tests.authz import Case
+from tests.authz import obj
+from tests.authz import same
+from tests.authz import scoped
 
 EVERY_ROLE_IN_SCOPE = {role: scoped(200) for role in ("manager", "trainer", "counterpart", "viewer")} | {
     "admin": same(200)

@@ -9,25 +9,37 @@ themselves, with plain Python, NumPy and SciPy, never through the portal's code.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-from assessments.models import Assessment, Dimension, DimensionScore, Framework, Roundtable
-from engagements.models import Agency, Engagement, Person, PhaseChange, Programme
-from followups.models import (
-    CoordinationResponse,
-    FollowupRound,
-    Indicator,
-    IndicatorValue,
-    Measure,
-    StatusUpdate,
-    UpdateState,
-)
+from assessments.models import Assessment
+from assessments.models import Dimension
+from assessments.models import DimensionScore
+from assessments.models import Framework
+from assessments.models import Roundtable
+from engagements.models import Agency
+from engagements.models import Engagement
+from engagements.models import Person
+from engagements.models import PhaseChange
+from engagements.models import Programme
+from followups.models import CoordinationResponse
+from followups.models import FollowupRound
+from followups.models import Indicator
+from followups.models import IndicatorValue
+from followups.models import Measure
+from followups.models import StatusUpdate
+from followups.models import UpdateState
 from followups.services import measure_recompute
-from trainings.models import Enrolment, TrainingSession
+from trainings.models import Enrolment
+from trainings.models import TrainingSession
 
 DIMENSIONS = ("legal", "institutional", "licensing", "import_export")
 SEXES = ("female", "male", "other", "undisclosed")

@@ -11,7 +11,9 @@ from django.urls import reverse
 
 from accounts.scoping import EVERYWHERE
 from outcomes import services
-from outcomes.models import ActivityTarget, AnnualProgressReport, OutcomeTarget
+from outcomes.models import ActivityTarget
+from outcomes.models import AnnualProgressReport
+from outcomes.models import OutcomeTarget
 from reports.models import Report
 from tests.factories import make_user
 from tests.outcomes.factories import generate

@@ -4,7 +4,8 @@ import csv
 import io
 
 import pytest
-from django.urls import include, path
+from django.urls import include
+from django.urls import path
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient

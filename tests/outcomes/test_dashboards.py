@@ -14,10 +14,13 @@ from django.urls import reverse
 from accounts.scoping import EVERYWHERE
 from assessments.selectors import maturity_comparison
 from engagements.models import Country
-from followups.models import FollowupRound, Measure
-from followups.selectors import followup_compliance, measure_status_counts
+from followups.models import FollowupRound
+from followups.models import Measure
+from followups.selectors import followup_compliance
+from followups.selectors import measure_status_counts
 from outcomes import selectors
-from outcomes.models import ActivityTarget, OutcomeTarget
+from outcomes.models import ActivityTarget
+from outcomes.models import OutcomeTarget
 from tests.factories import make_user
 from tests.outcomes import expected
 from tests.outcomes.factories import generate

@@ -13,9 +13,13 @@ from rest_framework.test import APIClient
 
 from accounts.scoping import EVERYWHERE
 from engagements.models import Country
-from outcomes import listings, presentation, selectors
+from outcomes import listings
+from outcomes import presentation
+from outcomes import selectors
 from outcomes.columns import COLUMNS
-from ta_portal.tabular import Column, Table, csv_text
+from ta_portal.tabular import Column
+from ta_portal.tabular import Table
+from ta_portal.tabular import csv_text
 from tests.factories import make_user
 from tests.outcomes.factories import generate
 

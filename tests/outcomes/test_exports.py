@@ -11,7 +11,11 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from engagements.models import Engagement
-from ta_portal.tabular import Column, Table, csv_text, neutralise, xlsx_bytes
+from ta_portal.tabular import Column
+from ta_portal.tabular import Table
+from ta_portal.tabular import csv_text
+from ta_portal.tabular import neutralise
+from ta_portal.tabular import xlsx_bytes
 from tests.factories import make_user
 from tests.outcomes.factories import generate
 

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.scoping import EVERYWHERE
-from outcomes import presentation, selectors
-from tests.factories import UserFactory, make_user
+from outcomes import presentation
+from outcomes import selectors
+from tests.factories import UserFactory
+from tests.factories import make_user
 from tests.outcomes.factories import generate
 from tests.outcomes.test_dashboards import _targets
 

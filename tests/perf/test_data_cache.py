@@ -10,15 +10,22 @@ from django.apps import apps
 from django.core.cache import cache as django_cache
 from django.core.management import call_command
 from django.db import connection
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed
+from django.db.models.signals import post_delete
+from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 
 from engagements.management.commands import seed_demo
-from engagements.models import ControlledSubstance, Country, Engagement, Programme
-from engagements.reference_data import load_translations, read_translations
+from engagements.models import ControlledSubstance
+from engagements.models import Country
+from engagements.models import Engagement
+from engagements.models import Programme
+from engagements.reference_data import load_translations
+from engagements.reference_data import read_translations
 from followups.models import Measure
 from ta_portal import datacache
-from tests.factories import PersonFactory, make_user
+from tests.factories import PersonFactory
+from tests.factories import make_user
 from tests.trainings.factories import SessionFactory
 from trainings.models import Enrolment
 from trainings.services import enrol_people

@@ -8,7 +8,8 @@ from django.urls import reverse
 from rest_framework.test import APIRequestFactory
 
 from engagements.api import EngagementSerializer
-from engagements.models import Engagement, Programme
+from engagements.models import Engagement
+from engagements.models import Programme
 from tests.factories import EngagementFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,8 @@
 """The benchmark's Python load generators count requests, errors and latencies of a real local server."""
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 
 import pytest
 

@@ -3,7 +3,8 @@ would leave it, the audit triggers back on, and never on top of real data."""
 
 import pytest
 from django.core.management import CommandError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
+from django.db.models import OuterRef
 
 from accounts.models import User
 from audit.models import AuditEntry
@@ -11,10 +12,16 @@ from audit.registry import audited_models
 from audit.triggers import tables_with_trigger
 from bench.scale_data import update_from_values
 from engagements.models import Engagement
-from followups.models import REPORTED_STATES, FollowupRound, Measure, RoundMeasure, StatusUpdate, UpdateState
+from followups.models import REPORTED_STATES
+from followups.models import FollowupRound
+from followups.models import Measure
+from followups.models import RoundMeasure
+from followups.models import StatusUpdate
+from followups.models import UpdateState
 from tests.factories import UserFactory
 from tests.perf.conftest import generate
-from trainings.models import Enrolment, TrainingSession
+from trainings.models import Enrolment
+from trainings.models import TrainingSession
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 

@@ -19,7 +19,8 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from email import message_from_bytes
 from pathlib import Path
 
@@ -27,7 +28,8 @@ import pytest
 import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.forms import PortalPasswordResetForm
@@ -38,11 +40,17 @@ from followups.models import ReminderLog
 from followups.tasks import send_followup_reminders
 from network import services as network
 from reports.models import Report
-from reports.services import fingerprint, report_request, reports_redispatch_pending
+from reports.services import fingerprint
+from reports.services import report_request
+from reports.services import reports_redispatch_pending
 from ta_portal.celery import app
 from tests.conftest import need
-from tests.factories import EngagementFactory, PersonFactory, make_user
-from tests.followups.factories import make_measure, open_round, other_engagement
+from tests.factories import EngagementFactory
+from tests.factories import PersonFactory
+from tests.factories import make_user
+from tests.followups.factories import make_measure
+from tests.followups.factories import open_round
+from tests.followups.factories import other_engagement
 from tests.network.factories import EventFactory
 from tests.reliability import worker_hooks  # noqa: F401 (the slow report kinds, known here as in the workers)
 

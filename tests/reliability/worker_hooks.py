@@ -6,7 +6,8 @@ import time
 
 from engagements.models import Engagement
 from reports import registry
-from reports.registry import RenderSpec, ReportKind
+from reports.registry import RenderSpec
+from reports.registry import ReportKind
 
 
 def _slow(engagement, language):

@@ -2,7 +2,11 @@
 
 import xml.etree.ElementTree as ET
 
-from reports.charts import Series, bar_chart, line_chart, paired_dot_plot, radar_chart
+from reports.charts import Series
+from reports.charts import bar_chart
+from reports.charts import line_chart
+from reports.charts import paired_dot_plot
+from reports.charts import radar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -4,7 +4,8 @@ outside them, no address on the network (reports/pdf_resources.py)."""
 import base64
 import subprocess
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 
 import pytest
 

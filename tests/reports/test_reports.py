@@ -16,17 +16,17 @@ from django.utils import timezone
 from engagements.models import Engagement
 from reports import registry
 from reports.models import Report
-from reports.registry import RenderSpec, ReportKind
-from reports.services import (
-    RENDER_LOCK_NAMESPACE,
-    fingerprint,
-    report_render,
-    report_request,
-    reports_redispatch_pending,
-)
+from reports.registry import RenderSpec
+from reports.registry import ReportKind
+from reports.services import RENDER_LOCK_NAMESPACE
+from reports.services import fingerprint
+from reports.services import report_render
+from reports.services import report_request
+from reports.services import reports_redispatch_pending
 from reports.tasks import redispatch_pending_reports
 from ta_portal.celery import app
-from tests.factories import EngagementFactory, make_user
+from tests.factories import EngagementFactory
+from tests.factories import make_user
 
 pytestmark = pytest.mark.clock_sensitive
 

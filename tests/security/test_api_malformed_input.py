@@ -11,7 +11,8 @@ from django.core.validators import validate_email
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from engagements.models import Engagement, Person
+from engagements.models import Engagement
+from engagements.models import Person
 from ta_portal.schema import LOCAL_TIME
 
 pytestmark = pytest.mark.django_db

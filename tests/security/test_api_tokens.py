@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
-from accounts.apitokens import ApiToken, api_token_create
-from tests.factories import PASSWORD, make_user
+from accounts.apitokens import ApiToken
+from accounts.apitokens import api_token_create
+from tests.factories import PASSWORD
+from tests.factories import make_user
 
 pytestmark = pytest.mark.clock_sensitive
 

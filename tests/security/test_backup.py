@@ -16,8 +16,12 @@ from django.core.management import call_command
 from django.db import connection
 
 from accounts.models import Membership
-from audit.backup import BackupError, database_fingerprint, media_fingerprint, restore
-from engagements.models import Engagement, Person
+from audit.backup import BackupError
+from audit.backup import database_fingerprint
+from audit.backup import media_fingerprint
+from audit.backup import restore
+from engagements.models import Engagement
+from engagements.models import Person
 
 ROOT = Path(settings.BASE_DIR)
 

@@ -10,17 +10,27 @@ from pathlib import Path
 import pytest
 import yaml
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import URLPattern
+from django.urls import URLResolver
+from django.urls import get_resolver
+from django.urls import resolve
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from accounts.token_api import TOKEN_BODY_LIMIT
 from followups.models import Evidence
 from ta_portal.bodylimit import view_body_limit
-from ta_portal.uploads import EVIDENCE, LIBRARY, MULTIPART_ALLOWANCE
-from tests.factories import PASSWORD, make_user
-from tests.followups.factories import make_measure, open_round, other_engagement, report
-from tests.test_i18n import catalogue, compiled  # noqa: F401 (fixtures)
+from ta_portal.uploads import EVIDENCE
+from ta_portal.uploads import LIBRARY
+from ta_portal.uploads import MULTIPART_ALLOWANCE
+from tests.factories import PASSWORD
+from tests.factories import make_user
+from tests.followups.factories import make_measure
+from tests.followups.factories import open_round
+from tests.followups.factories import other_engagement
+from tests.followups.factories import report
+from tests.test_i18n import catalogue  # noqa: F401 (fixtures)
+from tests.test_i18n import compiled  # noqa: F401 (fixtures)
 from trainings.files import IMPORT_MAX_BYTES
 
 pytestmark = pytest.mark.clock_sensitive

@@ -12,10 +12,14 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from followups.models import Evidence, StatusUpdate
-from network.models import Document, DocumentVersion
+from followups.models import Evidence
+from followups.models import StatusUpdate
+from network.models import Document
+from network.models import DocumentVersion
 from tests.factories import make_user
-from tests.followups.factories import make_measure, open_round, other_engagement
+from tests.followups.factories import make_measure
+from tests.followups.factories import open_round
+from tests.followups.factories import other_engagement
 from tests.network.factories import pdf_bytes
 
 pytestmark = pytest.mark.clock_sensitive

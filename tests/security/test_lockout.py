@@ -7,7 +7,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from audit.models import FailedLogin
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
+from tests.factories import make_user
 
 ATTACKER = "203.0.113.66"
 VICTIM = "198.51.100.20"

@@ -12,7 +12,9 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -26,19 +28,20 @@ from redis.connection import AbstractConnection
 from rest_framework.test import APIClient
 
 from accounts import tokencache
-from accounts.apitokens import (
-    LAST_USED_PRECISION,
-    ApiToken,
-    api_token_create,
-    api_token_revoke,
-    api_tokens_revoke_all,
-)
+from accounts.apitokens import LAST_USED_PRECISION
+from accounts.apitokens import ApiToken
+from accounts.apitokens import api_token_create
+from accounts.apitokens import api_token_revoke
+from accounts.apitokens import api_tokens_revoke_all
 from accounts.models import Membership
 from accounts.services import user_set_role
 from audit.models import AuditEntry
 from engagements.models import Agency
 from tests.conftest import need
-from tests.factories import PASSWORD, AgencyFactory, EngagementFactory, make_user
+from tests.factories import PASSWORD
+from tests.factories import AgencyFactory
+from tests.factories import EngagementFactory
+from tests.factories import make_user
 
 pytestmark = pytest.mark.clock_sensitive
 

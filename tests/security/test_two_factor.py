@@ -8,7 +8,9 @@ from rest_framework.test import APIClient
 
 from audit.models import FailedLogin
 from tests.factories import PASSWORD
-from tests.security.two_factor import code_for, enrol, sign_in
+from tests.security.two_factor import code_for
+from tests.security.two_factor import enrol
+from tests.security.two_factor import sign_in
 
 
 def test_a_password_alone_does_not_open_the_set_up_page(client, manager, otp_required):

@@ -14,9 +14,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import OtpEnrolmentCode
 from accounts.services import otp_enrolment_code_issue
 from audit.models import FailedLogin
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
+from tests.factories import make_user
 from tests.mailserver import body_of
-from tests.security.two_factor import code_for, enrol, sign_in, sign_in_with_code
+from tests.security.two_factor import code_for
+from tests.security.two_factor import enrol
+from tests.security.two_factor import sign_in
+from tests.security.two_factor import sign_in_with_code
 
 LINK = re.compile(r"https?://[^/\s]+(/accounts/security/2fa/enrol/[^/\s]+/)")
 ADMIN_CODE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b")

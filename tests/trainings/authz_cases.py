@@ -10,8 +10,14 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from tests.authz import Case, obj, same, scoped
-from tests.trainings.factories import CourseFactory, EnrolmentFactory, SessionFactory, exam_form
+from tests.authz import Case
+from tests.authz import obj
+from tests.authz import same
+from tests.authz import scoped
+from tests.trainings.factories import CourseFactory
+from tests.trainings.factories import EnrolmentFactory
+from tests.trainings.factories import SessionFactory
+from tests.trainings.factories import exam_form
 from trainings.models import Certificate
 
 READERS = {

@@ -6,7 +6,11 @@ from decimal import Decimal
 import factory
 
 from tests.factories import PersonFactory
-from trainings.models import Course, Enrolment, ExamForm, Question, TrainingSession
+from trainings.models import Course
+from trainings.models import Enrolment
+from trainings.models import ExamForm
+from trainings.models import Question
+from trainings.models import TrainingSession
 
 
 class CourseFactory(factory.django.DjangoModelFactory):

@@ -9,8 +9,11 @@ from rest_framework.test import APIClient
 
 from engagements.models import Person
 from tests.factories import PersonFactory
-from tests.trainings.factories import EnrolmentFactory, SessionFactory
-from trainings.models import Enrolment, ScoreChange, TrainingSession
+from tests.trainings.factories import EnrolmentFactory
+from tests.trainings.factories import SessionFactory
+from trainings.models import Enrolment
+from trainings.models import ScoreChange
+from trainings.models import TrainingSession
 from trainings.selectors import session_outcome
 from trainings.statistics import SUMMARY_KEYS
 

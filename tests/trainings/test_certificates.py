@@ -12,7 +12,9 @@ from django.urls import reverse
 from reports.models import Report
 from reports.services import report_latest
 from tests.factories import PersonFactory
-from tests.trainings.factories import CourseFactory, EnrolmentFactory, SessionFactory
+from tests.trainings.factories import CourseFactory
+from tests.trainings.factories import EnrolmentFactory
+from tests.trainings.factories import SessionFactory
 from trainings import certificates
 from trainings.models import Certificate
 from trainings.services import certificates_issue

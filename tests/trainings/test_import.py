@@ -11,10 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from engagements.models import Person
-from tests.factories import AgencyFactory, PersonFactory
-from tests.trainings.factories import EnrolmentFactory, SessionFactory
+from tests.factories import AgencyFactory
+from tests.factories import PersonFactory
+from tests.trainings.factories import EnrolmentFactory
+from tests.trainings.factories import SessionFactory
 from trainings.files import IMPORT_MAX_BYTES
-from trainings.models import Enrolment, ScoreChange
+from trainings.models import Enrolment
+from trainings.models import ScoreChange
 
 HEADER = ["full_name", "email", "sex", "agency", "pre_score", "post_score"]
 

@@ -10,7 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from engagements.models import Person
 from tests.trainings.factories import SessionFactory
-from tests.trainings.test_import import as_xlsx, post_file, snapshot, upload
+from tests.trainings.test_import import as_xlsx
+from tests.trainings.test_import import post_file
+from tests.trainings.test_import import snapshot
+from tests.trainings.test_import import upload
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

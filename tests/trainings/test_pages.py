@@ -16,8 +16,15 @@ from scipy import stats
 
 from engagements.models import Person
 from tests.factories import PersonFactory
-from tests.trainings.factories import CourseFactory, EnrolmentFactory, SessionFactory, exam_form
-from trainings.models import AttendanceDay, Enrolment, ItemScore, ScoreChange, TrainingSession
+from tests.trainings.factories import CourseFactory
+from tests.trainings.factories import EnrolmentFactory
+from tests.trainings.factories import SessionFactory
+from tests.trainings.factories import exam_form
+from trainings.models import AttendanceDay
+from trainings.models import Enrolment
+from trainings.models import ItemScore
+from trainings.models import ScoreChange
+from trainings.models import TrainingSession
 
 
 @pytest.fixture

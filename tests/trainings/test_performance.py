@@ -14,7 +14,8 @@ from engagements.models import Person
 from tests.factories import AgencyFactory
 from tests.trainings.factories import SessionFactory
 from trainings.files import read_results_file
-from trainings.models import Enrolment, ScoreChange
+from trainings.models import Enrolment
+from trainings.models import ScoreChange
 from trainings.results import results_upsert
 
 

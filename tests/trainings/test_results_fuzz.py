@@ -1,7 +1,9 @@
 """Whatever a client sends as result rows, the upsert either saves them or names the bad rows."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 

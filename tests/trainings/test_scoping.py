@@ -7,9 +7,14 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
-from tests.factories import AgencyFactory, PersonFactory, make_user
-from tests.trainings.factories import CourseFactory, EnrolmentFactory, SessionFactory
-from trainings.models import Enrolment, TrainingSession
+from tests.factories import AgencyFactory
+from tests.factories import PersonFactory
+from tests.factories import make_user
+from tests.trainings.factories import CourseFactory
+from tests.trainings.factories import EnrolmentFactory
+from tests.trainings.factories import SessionFactory
+from trainings.models import Enrolment
+from trainings.models import TrainingSession
 
 
 def test_a_trainer_sees_only_the_sessions_they_are_assigned_to(client, world):

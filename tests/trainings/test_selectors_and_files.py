@@ -10,11 +10,15 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from ta_portal.tabular import neutralise
-from tests.factories import AgencyFactory, PersonFactory, make_user
-from tests.trainings.factories import EnrolmentFactory, SessionFactory
+from tests.factories import AgencyFactory
+from tests.factories import PersonFactory
+from tests.factories import make_user
+from tests.trainings.factories import EnrolmentFactory
+from tests.trainings.factories import SessionFactory
 from trainings.files import outcome_csv
 from trainings.models import TrainingSession
-from trainings.selectors import pooled_outcome_for, session_outcome
+from trainings.selectors import pooled_outcome_for
+from trainings.selectors import session_outcome
 
 
 def test_the_pooled_figures_of_many_sessions_take_as_many_queries_as_of_one(db, django_assert_num_queries):

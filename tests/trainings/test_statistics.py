@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from trainings.statistics import SUMMARY_KEYS, ResultRow, prepost_summary, summarize
+from trainings.statistics import SUMMARY_KEYS
+from trainings.statistics import ResultRow
+from trainings.statistics import prepost_summary
+from trainings.statistics import summarize
 
 
 def expected_figures(pre, post, max_score, pass_mark):

@@ -3,30 +3,47 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST
 
 from ta_portal.bodylimit import body_limit
 from ta_portal.pagination import paginate
-from ta_portal.tabular import write_csv, write_xlsx
+from ta_portal.tabular import write_csv
+from ta_portal.tabular import write_xlsx
 from ta_portal.uploads import MULTIPART_ALLOWANCE
 
-from .. import charts, selectors, services
+from .. import charts
+from .. import selectors
+from .. import services
 from ..access import can_edit_session
-from ..files import IMPORT_MAX_BYTES, ImportFileError, read_results_file, results_sheet
-from ..forms import (
-    ExamFormForm,
-    ImportForm,
-    QuestionFormSet,
-)
-from ..models import Enrolment, ExamForm, ItemScore, Phase, ScoreChange
-from ..results import InvalidResultsError, parse_score, results_upsert
-from ..statistics import ResultRow, prepost_summary
-from ..templatetags.trainings_tags import formatted_figures, score
-from .common import file_download, session_for_editing
+from ..files import IMPORT_MAX_BYTES
+from ..files import ImportFileError
+from ..files import read_results_file
+from ..files import results_sheet
+from ..forms import ExamFormForm
+from ..forms import ImportForm
+from ..forms import QuestionFormSet
+from ..models import Enrolment
+from ..models import ExamForm
+from ..models import ItemScore
+from ..models import Phase
+from ..models import ScoreChange
+from ..results import InvalidResultsError
+from ..results import parse_score
+from ..results import results_upsert
+from ..statistics import ResultRow
+from ..statistics import prepost_summary
+from ..templatetags.trainings_tags import formatted_figures
+from ..templatetags.trainings_tags import score
+from .common import file_download
+from .common import session_for_editing
 
 # Scores -----------------------------------------------------------------------------------------
 

@@ -1,31 +1,44 @@
 """Sessions, participants, attendance, courses and statistics across sessions."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST
 
 from engagements.models import Person
-from engagements.selectors import countries_visible_to, engagement_get_for_user
+from engagements.selectors import countries_visible_to
+from engagements.selectors import engagement_get_for_user
 from ta_portal.ics import calendar_response
-from ta_portal.pages import create_and_edit_views, filter_values, require_creatable, run_action
+from ta_portal.pages import create_and_edit_views
+from ta_portal.pages import filter_values
+from ta_portal.pages import require_creatable
+from ta_portal.pages import run_action
 from ta_portal.pagination import paginate
-from ta_portal.params import int_param, text_param
+from ta_portal.params import int_param
+from ta_portal.params import text_param
 
-from .. import charts, selectors, services
-from ..access import can_edit_course, can_edit_session, can_plan_session
+from .. import charts
+from .. import selectors
+from .. import services
+from ..access import can_edit_course
+from ..access import can_edit_session
+from ..access import can_plan_session
 from ..files import session_ics
-from ..forms import (
-    CourseForm,
-    ParticipantForm,
-    SessionFilterForm,
-    SessionForm,
-)
-from ..models import Course, Enrolment, TrainingSession
+from ..forms import CourseForm
+from ..forms import ParticipantForm
+from ..forms import SessionFilterForm
+from ..forms import SessionForm
+from ..models import Course
+from ..models import Enrolment
+from ..models import TrainingSession
 from .common import session_for_editing
 
 # Sessions ---------------------------------------------------------------------------------------

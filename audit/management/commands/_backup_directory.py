@@ -5,7 +5,8 @@ The leading underscore keeps Django from listing this module as a command.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
 from audit.backup import BackupError
 

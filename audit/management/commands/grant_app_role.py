@@ -1,10 +1,12 @@
 import os
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext as _
 
-from audit.roles import RoleError, grant_app_role
+from audit.roles import RoleError
+from audit.roles import grant_app_role
 
 
 class Command(BaseCommand):

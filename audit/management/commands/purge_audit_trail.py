@@ -1,7 +1,11 @@
-from datetime import date, datetime, time
+from datetime import date
+from datetime import datetime
+from datetime import time
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, transaction
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
+from django.db import DatabaseError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 

@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from engagements.demo import DEMO_PASSWORD, DEMO_USERS
+from engagements.demo import DEMO_PASSWORD
+from engagements.demo import DEMO_USERS
 from ta_portal import datacache
 from ta_portal.discovery import portal_modules
 
