@@ -39,11 +39,15 @@ run: $(STAMP) messages
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Every test, on both cores (pytest-xdist): each module's tests, and the accessibility package's, stay
+# on one worker, so fixtures they share are set up once (tests/conftest.py); each worker has a test
+# database and Celery queues of its own. PYTEST_XDIST=-n0 (or PYTEST_ARGS=-n0) runs in one process.
+PYTEST_XDIST ?= -n 2 --dist loadscope
 test: $(STAMP)
 	./scripts/ensure-system-packages.sh
 	$(MAKE) --no-print-directory messages
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # The tests that build data from today or read the clock, run as if today were each of these days
 # (README, "Testing"): a leap day, a New Year's Day and a day years ahead. CLOCKS=… to choose others.

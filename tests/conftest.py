@@ -5,6 +5,7 @@ import datetime as dt
 import os
 import shutil
 import uuid
+from collections import Counter
 
 import pytest
 import time_machine
@@ -127,6 +128,39 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+# Packages whose tests share package-scoped fixtures (the accessibility demo, its servers and the
+# browser pass over it): under pytest-xdist each runs whole on one worker, as a module does.
+SHARED_PACKAGES = ("tests/a11y/",)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs pytest-xdist's `--dist loadscope` on two workers: a module's tests go to one
+    worker, so module-scoped fixtures are set up once; here the SHARED_PACKAGES go whole, likewise.
+    (pytest-xdist's xdist_group marks would say the same, but pytest 9.2 ignores the group suffix
+    pytest-xdist 3.8 gives the test ids, so they group nothing.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # noqa: PLC0415 (only with pytest-xdist)
+
+    class SharedPackageScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            package = next((package for package in SHARED_PACKAGES if nodeid.startswith(package)), None)
+            return package or super()._split_scope(nodeid)
+
+        def add_node_collection(self, node, collection):
+            # Items that share an id (Schemathesis' API operations, under pytest 9.2) are told apart
+            # by their rank: the scheduler keys its work by id and would run only the first of each.
+            seen = Counter()
+            unique = []
+            for nodeid in collection:
+                seen[nodeid] += 1
+                unique.append(nodeid if seen[nodeid] == 1 else f"{nodeid}#{seen[nodeid]}")
+            super().add_node_collection(node, unique)
+
+    return SharedPackageScheduling(config, log)
+
+
 DATABASE_FIXTURES = ("db", "transactional_db", "live_server", "celery_worker", "django_db_serialized_rollback")
 
 
@@ -168,6 +202,13 @@ def celery_worker(redis_url, transactional_db):
     """
     import celery.contrib.testing.tasks  # noqa: F401, PLC0415 (registers celery.ping, which start_worker waits for)
 
+    # Under pytest-xdist each worker has a database of its own: its tasks go to queues of its own
+    # (every broker key prefixed), so that no worker runs another's task against the wrong database.
+    transport_options = app.conf.broker_transport_options
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker_id:
+        app.conf.broker_transport_options = {**transport_options, "global_keyprefix": f"{worker_id}:"}
+        _new_broker_connections()
     app.conf.task_always_eager = False
     try:
         with start_worker(
@@ -181,6 +222,15 @@ def celery_worker(redis_url, transactional_db):
             yield worker
     finally:
         app.conf.task_always_eager = True
+        if worker_id:
+            app.conf.broker_transport_options = transport_options
+            _new_broker_connections()
+
+
+def _new_broker_connections():
+    """Connections and producers are pooled with the options they were made with: drop the pools."""
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture

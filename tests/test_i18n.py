@@ -2,8 +2,10 @@
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -16,9 +18,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="session")
 def compiled():
-    """Compile the catalogues once, as `make run` and `make test` do."""
+    """Compile the catalogue, as `make run` and `make test` do, unless it is already up to date: under
+    pytest-xdist another worker may be reading it (after `make test`'s own compilation it always is)."""
     need(shutil.which("msgfmt") is not None, "msgfmt (Debian package `gettext`)")
-    call_command("compilemessages", locale=["es"], ignore_patterns=[".venv/*"], verbosity=0)
+    po = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        call_command("compilemessages", locale=["es"], ignore_patterns=[".venv/*"], verbosity=0)
 
 
 @pytest.fixture

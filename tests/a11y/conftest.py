@@ -1,15 +1,25 @@
-"""The demo world, served by a live server for the whole package, and the crawl of it per role.
+"""The demo world, served for the whole package by a live server and by a production-like one, the
+crawl of it per role, and the browser's visit of every page per role and language.
 
 The demo is seeded once (it takes a while) and the database is flushed afterwards, as transactional
-tests do. Tests here do not use the `db` fixtures, so pytest-django runs them after the others.
+tests do. Tests here do not use the `db` fixtures, so pytest-django runs them after the others; under
+pytest-xdist they all run on one worker (SHARED_PACKAGES in tests/conftest.py).
 """
 
 import io
+import os
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 from django.conf import settings
@@ -32,6 +42,8 @@ from trainings.models import Certificate
 
 from .crawl import Crawl
 from .crawl import crawl
+from .visits import Visit
+from .visits import visit_pages
 
 # One demo user per role (engagements/demo.py), and no one signed in.
 ROLES = ["anonymous", "admin", "manager", "trainer", "counterpart", "viewer"]
@@ -41,6 +53,7 @@ ROLES = ["anonymous", "admin", "manager", "trainer", "counterpart", "viewer"]
 class DemoSite:
     url: str
     crawls: dict[str, Crawl] = field(default_factory=dict)
+    sessions: dict[str, str] = field(default_factory=dict)  # role → its signed-in session key
 
     def user(self, role: str) -> User | None:
         return None if role == "anonymous" else User.objects.get(username=role)
@@ -63,15 +76,13 @@ class DemoSite:
         return (certificate.get_verify_url(),) if certificate else ()
 
     def session_cookie(self, role: str) -> dict | None:
-        """A signed-in session for the browser, made without typing a password on every page."""
+        """A signed-in session for the browser, made without typing a password: one per role, which
+        every browser context of that role reuses (both servers share the database and the key)."""
         if role == "anonymous":
             return None
-        client = self.client(role)
-        return {
-            "name": settings.SESSION_COOKIE_NAME,
-            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-            "url": self.url,
-        }
+        if role not in self.sessions:
+            self.sessions[role] = self.client(role).cookies[settings.SESSION_COOKIE_NAME].value
+        return {"name": settings.SESSION_COOKIE_NAME, "value": self.sessions[role], "url": self.url}
 
     def prefer(self, role: str, language: str) -> None:
         """The user's own language preference, as the switcher would store it."""
@@ -134,6 +145,93 @@ def demo_site(django_db_setup, django_db_blocker):
             _check_test_database()
             call_command("flush", interactive=False, verbosity=0)
             media.disable()
+
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="package")
+def production_server(demo_site):
+    """gunicorn with the production settings (DEBUG off, `collectstatic` with WhiteNoise's compressed,
+    content-hashed files) over the demo database: what the browser pass visits."""
+    database = settings.DATABASES["default"]
+    if not database["ENGINE"].endswith("postgresql"):
+        pytest.skip("the production-like server shares the demo database, which needs PostgreSQL")
+    port = _free_port()
+    with tempfile.TemporaryDirectory(prefix="ta-portal-static-") as static_root:
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.a11y.production_settings",
+            "PORTAL_STATIC_ROOT": static_root,
+            # Its cached data and counters apart from any other run's that shares the Redis database.
+            "PORTAL_CACHE_PREFIX": f"a11y-{uuid.uuid4().hex}",
+            "DEBUG": "0",
+            # The same key as the test process: its sessions sign the browser in.
+            "SECRET_KEY": settings.SECRET_KEY,
+            "ALLOWED_HOSTS": "localhost",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "OTP_REQUIRED_ROLES": "",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**database),
+            "REDIS_URL": settings.REDIS_URL,
+            "LOG_LEVEL": "WARNING",
+        }
+        environment.pop("PYTEST_CURRENT_TEST", None)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=ROOT, env=environment, check=True,
+        )
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "ta_portal.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", "2", "--no-control-socket", "--log-level", "warning"],
+            cwd=ROOT, env=environment,
+        )
+        url = f"http://localhost:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urlopen(f"{url}/healthz/", timeout=1)  # noqa: S310 (our own local server)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            yield url
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+class BrowserPass:
+    """Every page the crawl found for a role, opened once in Chromium per language on the production-like
+    server, every per-page check made on that visit (tests/a11y/visits.py); kept for the package."""
+
+    def __init__(self, site: DemoSite, url: str, browser):
+        self.site, self.url, self.browser = site, url, browser
+        self.done: dict[tuple[str, str], dict[str, Visit]] = {}
+
+    def __call__(self, role: str, language: str) -> dict[str, Visit]:
+        """route → its visit, for the role in the language (made on the first call)."""
+        if (role, language) not in self.done:
+            self.site.prefer(role, language)
+            self.done[role, language] = visit_pages(
+                self.browser,
+                self.url,
+                self.site.crawl(role).pages,
+                language=language,
+                cookie=self.site.session_cookie(role),
+            )
+        return self.done[role, language]
+
+
+@pytest.fixture(scope="package")
+def visits(demo_site, production_server, browser) -> BrowserPass:
+    return BrowserPass(demo_site, production_server, browser)
 
 
 @pytest.fixture(autouse=True)

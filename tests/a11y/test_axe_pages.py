@@ -1,5 +1,6 @@
 """Every page of the demo, as each role, in each language, passes axe-core with no serious or
-critical violation, says which language it is in, and offers the language switcher.
+critical violation, says which language it is in, and offers the language switcher (checked on the
+browser pass's one visit of each page, tests/a11y/visits.py, with the rules chosen there).
 
 Which pages: the crawl (crawl.py) follows links from the start pages as each role, so a new page
 is checked as soon as something links to it; `test_every_page_of_the_portal_is_reached` fails for
@@ -9,26 +10,12 @@ a page nothing links to, unless it is listed below as not a page (with the reaso
 from html.parser import HTMLParser
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import ROLES
 from .crawl import portal_routes
+from .visits import LANGUAGES
 
 pytestmark = pytest.mark.e2e
-
-LANGUAGES = ["en", "es", "pt", "fr"]
-# Every axe rule runs in English and Spanish. The pages' structure, colours and scripts are the same
-# in every language, so in Portuguese and French the rules that depend on the words run (names,
-# labels, titles, languages): the same guarantee at a fraction of the time.
-FULL_CHECK = {"en", "es"}
-TEXT_RULES = [
-    "html-has-lang", "html-lang-valid", "html-xml-lang-mismatch", "valid-lang", "document-title", "label",
-    "label-title-only", "button-name", "link-name", "select-name", "input-button-name", "image-alt",
-    "svg-img-alt", "role-img-alt", "aria-input-field-name", "aria-toggle-field-name", "aria-command-name",
-    "aria-progressbar-name", "aria-tooltip-name", "aria-dialog-name", "empty-heading", "empty-table-header",
-    "frame-title", "summary-name", "object-alt", "input-image-alt", "area-alt",
-]
-BLOCKING = {"serious", "critical"}
 
 # Routes that are not pages a visitor lands on, and why. Anything else must be reached by the crawl.
 NOT_PAGES = {
@@ -60,12 +47,6 @@ NOT_PAGES = {
     "network:registration_cancel": "POST only",
     "outcomes:annual_report": "POST only (requests the PDF)",
 }
-
-
-def _summary(violation: dict) -> str:
-    targets = [", ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
-               for node in violation["nodes"][:3]]
-    return f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])}×): {violation['help']} — {'; '.join(targets)}"
 
 
 class _ChartsAndTables(HTMLParser):
@@ -132,35 +113,11 @@ def test_every_page_of_the_portal_is_reached(demo_site):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_passes_axe(demo_site, browser, role, language):
-    # given: the role's pages, and the user's language preference set as the switcher stores it
-    pages = dict(sorted(demo_site.crawl(role).pages.items()))
+def test_every_page_passes_axe(visits, role, language):
+    # given: the role's pages, opened in Chromium in the user's language (the preference the switcher
+    # stores), and checked by axe-core on that visit (tests/a11y/visits.py)
+    pages = visits(role, language)
     assert pages, f"the crawl found no page for {role}"
-    demo_site.prefer(role, language)
-    context = browser.new_context(base_url=demo_site.url, locale=language, bypass_csp=True)
-    cookie = demo_site.session_cookie(role)
-    if cookie:
-        context.add_cookies([cookie])
-    page = context.new_page()
-    axe = Axe()
-    options = {"resultTypes": ["violations"]}
-    if language not in FULL_CHECK:
-        options["runOnly"] = {"type": "rule", "values": TEXT_RULES}
-    problems: list[str] = []
-    try:
-        for route, address in pages.items():
-            # when: the page is opened in Chromium and axe-core checks it
-            response = page.goto(address, wait_until="load")
-            if response is None or response.status != 200:
-                problems.append(f"{address} [{route}]: HTTP {response and response.status}")
-                continue
-            # then: it is in the chosen language, offers the switcher and has no serious violation
-            if page.get_attribute("html", "lang") != language:
-                problems.append(f"{address} [{route}]: <html lang> is {page.get_attribute('html', 'lang')!r}")
-            if page.locator("#language-switcher").count() != 1:
-                problems.append(f"{address} [{route}]: no language switcher")
-            violations = axe.run(page, options=options).response["violations"]
-            problems += [f"{address} [{route}]: {_summary(v)}" for v in violations if v["impact"] in BLOCKING]
-    finally:
-        context.close()
+    # then: each answered, is in the chosen language, offers the switcher and has no serious violation
+    problems = [problem for visit in pages.values() for problem in visit.problems(language)]
     assert not problems, f"{len(problems)} problem(s) as {role} in {language}:\n" + "\n".join(problems)
