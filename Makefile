@@ -52,7 +52,7 @@ test: $(STAMP)
 # The tests that build data from today or read the clock, run as if today were each of these days
 # (README, "Testing"): a leap day, a New Year's Day and a day years ahead. CLOCKS=… to choose others.
 CLOCKS ?= 2028-02-29 2027-01-01 2034-07-15
-test-clocks: $(STAMP)
+test-clocks: $(STAMP) messages
 	set -e; for day in $(CLOCKS); do \
 	  $(PY) -m pytest -m clock_sensitive --clock=$$day $(PYTEST_ARGS); \
 	done
