@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -242,7 +243,8 @@ class StatusChange(models.Model):
     to_status = models.CharField(_("to"), max_length=12, choices=Assessment.Status.choices)
     reason = models.TextField(_("reason"), blank=True)
     changed_by = acting_user_field(_("changed by"), related_name=None)
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    # Now, unless the change is of the past (a history workbook gives its date).
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
 
     class Meta:
         ordering = ["changed_at", "pk"]

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import EVERY_ROLE
@@ -321,7 +322,8 @@ class PhaseChange(models.Model):
     from_phase = models.CharField(_("from"), max_length=20, choices=Engagement.Phase.choices, blank=True)
     to_phase = models.CharField(_("to"), max_length=20, choices=Engagement.Phase.choices)
     changed_by = acting_user_field(related_name=None)
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    # Now, unless the change is of the past (a history workbook gives its date).
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
 
     class Meta:
         ordering = ["changed_at"]

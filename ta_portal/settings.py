@@ -68,7 +68,8 @@ DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 # The portal's own apps, in dependency order: each may import only those before it. Navigation,
 # URLs, the API router and the demo data are gathered from them in this order.
 PORTAL_APPS = [
-    "accounts", "audit", "engagements", "reports", "assessments", "trainings", "network", "followups", "outcomes"
+    "accounts", "audit", "engagements", "reports", "assessments", "trainings", "network", "followups", "outcomes",
+    "history",
 ]
 
 INSTALLED_APPS = [

@@ -150,6 +150,10 @@ class FollowupRound(models.Model):
     # date is late: compliance compares this with due_date).
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # A round of the past (recorded after the fact, by hand or from a history workbook): its dates
+    # are as given, and it never sends reminders or escalations.
+    recorded_by = acting_user_field(_("recorded after the fact by"))
+    recorded_at = models.DateTimeField(_("recorded after the fact at"), null=True, blank=True)
     measures = models.ManyToManyField(
         Measure, through="RoundMeasure", related_name="rounds", verbose_name=_("measures asked about")
     )
@@ -197,6 +201,10 @@ class FollowupRound(models.Model):
     @property
     def is_active(self) -> bool:
         return self.submitted_at is None and self.closed_at is None
+
+    @property
+    def is_recorded_after_the_fact(self) -> bool:
+        return self.recorded_at is not None
 
     @property
     def accepts_updates(self) -> bool:

@@ -76,6 +76,10 @@ class StatusUpdate(models.Model):
     reviewed_by = acting_user_field(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
+    # A report of the past (recorded after the fact, by hand or from a history workbook): its
+    # submission and review dates are as given.
+    recorded_by = acting_user_field(_("recorded after the fact by"))
+    recorded_at = models.DateTimeField(_("recorded after the fact at"), null=True, blank=True)
 
     objects = scoped_manager(StatusUpdateQuerySet)
 
@@ -123,6 +127,10 @@ class StatusUpdate(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state == UpdateState.SUBMITTED
+
+    @property
+    def is_recorded_after_the_fact(self) -> bool:
+        return self.recorded_at is not None
 
 
 def evidence_upload_to(instance, filename: str) -> str:
