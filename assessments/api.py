@@ -1,4 +1,4 @@
-"""REST endpoints of API.md: frameworks, assessments (with scores, findings, recommendations and
+"""REST endpoints of docs/API.md: frameworks, assessments (with scores, findings, recommendations and
 the PDF report), roundtables. Scoped like the pages: 404 out of scope, 403 visible but read-only."""
 
 from django.conf import settings

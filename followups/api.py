@@ -1,4 +1,4 @@
-"""REST API of the follow-up: ``measures/``, ``followup-rounds/``, ``status-updates/`` (API.md).
+"""REST API of the follow-up: ``measures/``, ``followup-rounds/``, ``status-updates/`` (docs/API.md).
 
 A measure's status is read-only here: it changes only by posting a status update. Writes go
 through the services, like the pages.

@@ -37,7 +37,7 @@ from .models import UpdateState
 
 
 def implementation_rate(by_status: dict[str, int]) -> float | None:
-    """(implemented + 0.5 × partially implemented) / (total − cancelled); None when that is 0 (API.md).
+    """(implemented + 0.5 × partially implemented) / (total − cancelled); None when that is 0 (docs/API.md).
 
     The one definition: the SQL counts below and ``outcomes.figures`` (over facts already
     fetched) both hand their counts here.
@@ -50,7 +50,7 @@ def implementation_rate(by_status: dict[str, int]) -> float | None:
 
 
 def compliance_block(rounds_due: int, on_time: int) -> dict:
-    """``{"rounds_due", "rounds_submitted_on_time", "compliance_rate"}`` (API.md): the rate is None
+    """``{"rounds_due", "rounds_submitted_on_time", "compliance_rate"}`` (docs/API.md): the rate is None
     when no round is due."""
     return {
         "rounds_due": rounds_due,
@@ -68,7 +68,7 @@ def coordination_score(points: int | None) -> float | None:
 
 
 def measure_status_counts(measures: QuerySet[Measure], *, field: str = "status") -> dict:
-    """``{"total", "by_status": {status: n}, "implementation_rate"}`` over the measures (API.md).
+    """``{"total", "by_status": {status: n}, "implementation_rate"}`` over the measures (docs/API.md).
 
     implementation_rate = (implemented + 0.5 × partially_implemented) / (total − cancelled), None
     when that denominator is 0. ``field="verified_status"`` counts what managers verified instead
@@ -87,7 +87,7 @@ def measure_status_counts(measures: QuerySet[Measure], *, field: str = "status")
 
 
 def followup_compliance(rounds: QuerySet[FollowupRound], today: date) -> dict:
-    """``{"rounds_due", "rounds_submitted_on_time", "compliance_rate"}`` (API.md).
+    """``{"rounds_due", "rounds_submitted_on_time", "compliance_rate"}`` (docs/API.md).
 
     Over rounds whose due date has passed (before ``today``); on time = submitted on or before
     the due date (the submission day in the portal's time zone). compliance_rate is None when no

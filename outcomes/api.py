@@ -1,4 +1,4 @@
-"""The outcome API of API.md: ``outcomes/engagements/{id}/`` and ``outcomes/countries/?year=``.
+"""The outcome API of docs/API.md: ``outcomes/engagements/{id}/`` and ``outcomes/countries/?year=``.
 
 Both answer JSON or, with ``?format=csv``, a CSV whose columns are the JSON keys flattened with
 dots (``training.by_sex.female.post_mean_pct``), one row per engagement or country.
@@ -130,7 +130,7 @@ BLOCKS = {"training": _TRAINING, "measures": _MEASURES, "followup": _FOLLOWUP, "
 
 
 class EngagementOutcomeView(APIView):
-    """API.md's outcome blocks of one engagement: training (every session, participants pooled),
+    """docs/API.md's outcome blocks of one engagement: training (every session, participants pooled),
     measures, follow-up compliance and maturity baseline against latest. ``?format=csv`` for a CSV."""
 
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
@@ -152,7 +152,7 @@ class EngagementOutcomeView(APIView):
 
 
 class CountryOutcomeView(APIView):
-    """API.md's outcome blocks per country the caller reaches, optionally for one ``year``:
+    """docs/API.md's outcome blocks per country the caller reaches, optionally for one ``year``:
     training in sessions that started that year; measures agreed by its end with the status
     reported by then; follow-up rounds due that year; maturity from the final assessments completed
     by its end. ``?programme=<id>`` keeps one programme's engagements. Paginated; ``?format=csv``

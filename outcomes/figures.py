@@ -1,4 +1,4 @@
-"""The outcome blocks of API.md, computed from facts (see facts.py).
+"""The outcome blocks of docs/API.md, computed from facts (see facts.py).
 
 Training figures come from the trainings app's ``prepost_summary`` (the one function every
 page, API answer and PDF uses); the measure and follow-up figures from ``followups.selectors``

@@ -58,7 +58,7 @@ def engagement_get_for_user(*, user, pk: int) -> Engagement:
 
 
 def engagement_outcome(*, user, engagement: Engagement, today: date) -> dict:
-    """API.md's blocks for one engagement: training over all its sessions (participants pooled),
+    """docs/API.md's blocks for one engagement: training over all its sessions (participants pooled),
     its measures, its follow-up rounds, and its maturity baseline against latest."""
     where = f.Slice(scope=f.outcome_scope(user), engagement_id=engagement.pk)
     found = fetch(where, {"results", "measures", "rounds", "scores"}, today=today)
@@ -73,7 +73,7 @@ def engagement_outcome(*, user, engagement: Engagement, today: date) -> dict:
 
 
 def country_outcomes(*, user, today: date, year: int | None = None, programme: Programme | None = None) -> list[dict]:
-    """API.md's blocks per country the user reaches. With ``year``: training in sessions that
+    """docs/API.md's blocks per country the user reaches. With ``year``: training in sessions that
     started that year; measures agreed by its end, with the status reported by then; rounds due
     that year; maturity from the final assessments completed by its end."""
     scope = f.outcome_scope(user)

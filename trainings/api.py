@@ -1,4 +1,4 @@
-"""REST API of the trainings (API.md): training sessions, their results (bulk upsert) and outcomes."""
+"""REST API of the trainings (docs/API.md): training sessions, their results (bulk upsert) and outcomes."""
 
 from django.http import HttpResponse
 from django.urls import path
@@ -313,7 +313,7 @@ class FiguresByGroupField(serializers.DictField):
 
 
 class SessionOutcomeView(APIView):
-    """API.md's pre/post outcome figures of one session; ``?format=csv`` for a spreadsheet."""
+    """docs/API.md's pre/post outcome figures of one session; ``?format=csv`` for a spreadsheet."""
 
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
 

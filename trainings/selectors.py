@@ -89,7 +89,7 @@ def result_rows(enrolments: QuerySet[Enrolment]) -> list[ResultRow]:
 
 
 def session_outcome(session: TrainingSession) -> dict:
-    """API.md's outcome figures for one session (page, API, exports and PDFs all use this)."""
+    """docs/API.md's outcome figures for one session (page, API, exports and PDFs all use this)."""
     return statistics.prepost_summary(result_rows(Enrolment.objects.filter(session=session)))
 
 

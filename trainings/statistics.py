@@ -1,4 +1,4 @@
-"""Pre/post exam statistics, exactly as API.md defines them; the one function every page, API
+"""Pre/post exam statistics, exactly as docs/API.md defines them; the one function every page, API
 answer, export and PDF uses.
 
 A participant's pct is 100 × score / max_score of their session, so sessions with different
@@ -159,7 +159,7 @@ class _Columns:
 
 
 def summarize(rows: Iterable[ResultRow]) -> dict:
-    """The figures of API.md (without the disaggregations) for one group of participants."""
+    """The figures of docs/API.md (without the disaggregations) for one group of participants."""
     rows = list(rows)
     return _Columns(rows).summary(np.arange(len(rows)))
 
@@ -172,7 +172,7 @@ def _grouped(items, key: Callable[[object], Hashable]) -> dict:
 
 
 def prepost_summary(rows: Iterable[ResultRow]) -> dict:
-    """API.md's outcome figures for the participants in ``rows``, with ``by_sex`` and ``by_agency``.
+    """docs/API.md's outcome figures for the participants in ``rows``, with ``by_sex`` and ``by_agency``.
 
     ``by_sex`` has one entry per sex present among the participants, in the order female, male,
     other, undisclosed; ``by_agency`` one per agency id (participants with no agency are counted

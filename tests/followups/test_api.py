@@ -1,4 +1,4 @@
-"""The follow-up API (measures/, followup-rounds/, status-updates/): the API.md fields, scoping,
+"""The follow-up API (measures/, followup-rounds/, status-updates/): the docs/API.md fields, scoping,
 and a clear 400 that saves nothing for every kind of bad input."""
 
 from datetime import timedelta

@@ -1,5 +1,5 @@
 """Expected outcome figures, computed here from the generated records with plain Python, NumPy
-and SciPy, independently of the portal's code (the definitions are API.md's)."""
+and SciPy, independently of the portal's code (the definitions are docs/API.md's)."""
 
 from __future__ import annotations
 

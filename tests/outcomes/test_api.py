@@ -1,4 +1,4 @@
-"""The outcome API (API.md): every figure against an independent computation on generated data."""
+"""The outcome API (docs/API.md): every figure against an independent computation on generated data."""
 
 import csv
 import io

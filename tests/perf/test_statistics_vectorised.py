@@ -22,7 +22,7 @@ def exact(value) -> Fraction:
 
 
 def plain(rows) -> dict:
-    """API.md's definitions, one participant at a time."""
+    """docs/API.md's definitions, one participant at a time."""
     paired = [r for r in rows if r.pre_score is not None and r.post_score is not None]
     with_post = [r for r in rows if r.post_score is not None]
     out = dict.fromkeys(SUMMARY_KEYS)

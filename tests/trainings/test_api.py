@@ -1,4 +1,4 @@
-"""The trainings API of API.md: sessions, results bulk upsert (all or nothing) and outcomes."""
+"""The trainings API of docs/API.md: sessions, results bulk upsert (all or nothing) and outcomes."""
 
 import csv
 import io

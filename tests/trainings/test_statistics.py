@@ -13,7 +13,7 @@ from trainings.statistics import summarize
 
 
 def expected_figures(pre, post, max_score, pass_mark):
-    """API.md's definitions written out directly on arrays (None = absent score)."""
+    """docs/API.md's definitions written out directly on arrays (None = absent score)."""
     pre = [None if v is None else float(v) for v in pre]
     post = [None if v is None else float(v) for v in post]
     max_score = np.broadcast_to(np.asarray(max_score, dtype=float), (len(pre),))
