@@ -90,6 +90,9 @@ class Measure(models.Model):
     )
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # Given for measures of the past (a history workbook); otherwise the day of the roundtable that
+    # agreed it, or the day it was entered (outcomes.facts derives it in that order).
+    agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
     substances = models.ManyToManyField(
         ControlledSubstance, blank=True, related_name="measures", verbose_name=_("substances concerned")
     )
