@@ -42,6 +42,7 @@ from .updates import StatusUpdate
 from .updates import StatusUpdateQuerySet
 from .updates import UpdateState
 from .updates import evidence_upload_to
+from .updates import report_date_errors
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -76,5 +77,6 @@ __all__ = [
     "UpdateState",
     "add_months",
     "evidence_upload_to",
+    "report_date_errors",
     "unanswered_questions",
 ]

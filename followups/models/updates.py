@@ -1,6 +1,7 @@
 """Status updates on measures, their review, and the evidence files attached to them."""
 
 import uuid
+from datetime import date
 
 from django.core.validators import MaxValueValidator
 from django.core.validators import MinValueValidator
@@ -35,6 +36,28 @@ class UpdateState(models.TextChoices):
 
 # States that count as "reported" for a round (a draft does not; a returned report does).
 REPORTED_STATES = (UpdateState.SUBMITTED, UpdateState.ACCEPTED, UpdateState.RETURNED)
+
+
+def report_date_errors(*, round_: FollowupRound | None, submitted_on: date | None, reviewed_on: date | None = None):
+    """The order a report's dates must keep, for reports of the past (recorded by hand or imported):
+    not submitted before its round opened, nor reviewed before it was submitted, nor either in the
+    future. ``{field: [message]}``, empty when the dates are in order.
+    """
+    errors: dict[str, list] = {}
+    today = timezone.localdate()
+    if submitted_on is not None:
+        if submitted_on > today:
+            errors["submitted_on"] = [_("A report of the past cannot be dated in the future.")]
+        elif round_ is not None and submitted_on < round_.opens_on:
+            errors["submitted_on"] = [
+                _("The report cannot be submitted before its round opened (%(day)s).") % {"day": round_.opens_on}
+            ]
+    if reviewed_on is not None:
+        if reviewed_on > today:
+            errors["reviewed_on"] = [_("A review of the past cannot be dated in the future.")]
+        elif submitted_on is not None and reviewed_on < submitted_on:
+            errors["reviewed_on"] = [_("The report cannot be verified before it was submitted.")]
+    return errors
 
 
 class StatusUpdateQuerySet(ScopedQuerySet):
