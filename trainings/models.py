@@ -86,6 +86,12 @@ class Course(models.Model):
     )
     duration_hours = models.PositiveSmallIntegerField(_("duration (hours)"), null=True, blank=True)
     is_active = models.BooleanField(_("offered"), default=True)
+    application_survey_months = models.PositiveSmallIntegerField(
+        _("application survey after (months)"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("How long after a session its participants are asked whether they applied what they learned."),
+    )
     created_at = created_at_field()
     # Title and description in the other languages (ta_portal/multilingual.py).
     translations = translations_field()
@@ -157,6 +163,13 @@ class TrainingSessionQuerySet(ScopedQuerySet):
         return self._filter(self.write_roles, user, with_trainers=False)
 
 
+class AttemptPolicy(models.TextChoices):
+    """Which attempt of an online quiz (several allowed) is the participant's score."""
+
+    BEST = "best", _("The best attempt")
+    LAST = "last", _("The last attempt")
+
+
 class TrainingSession(models.Model):
     class Kind(models.TextChoices):
         TRAINING = "training", _("Training")
@@ -201,6 +214,13 @@ class TrainingSession(models.Model):
         _("attendance needed for a certificate (%)"),
         default=80,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    attempt_policy = models.CharField(
+        _("attempt that counts"),
+        max_length=4,
+        choices=AttemptPolicy.choices,
+        default=AttemptPolicy.BEST,
+        help_text=_("When an online quiz allows several attempts: the best one or the last one."),
     )
     notes = models.TextField(_("notes"), blank=True)
     created_at = created_at_field()
@@ -467,6 +487,11 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(12))
 
 
+class CertificateKind(models.TextChoices):
+    ACHIEVEMENT = "achievement", _("Certificate of achievement")
+    ATTENDANCE = "attendance", _("Certificate of attendance")
+
+
 class CertificateQuerySet(TrainingSessionQuerySet):
     country_path = "enrolment__session__countries"
     session_path = "enrolment__session"
@@ -482,6 +507,13 @@ class Certificate(models.Model):
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     issued_by = acting_user_field(_("issued by"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = acting_user_field(_("revoked by"))
+    revoked_reason = models.TextField(_("reason for revoking"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=CertificateKind.choices, default=CertificateKind.ACHIEVEMENT
+    )
+    # Set once, when the PDF was e-mailed to the participant (never sent twice).
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     objects = scoped_manager(CertificateQuerySet)
 
