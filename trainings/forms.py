@@ -53,6 +53,8 @@ class SessionForm(DateBoundsMixin, forms.ModelForm):
         self.fields["course"].queryset = Course.objects.filter(is_active=True) | Course.objects.filter(
             pk=getattr(self.instance, "course_id", None)
         )
+        # Left out of a submission, the session keeps its policy (a new one: the best attempt).
+        self.fields["attempt_policy"].required = False
         if not can_plan:
             for name in TrainingSession.PLANNING_FIELDS:
                 del self.fields[name]

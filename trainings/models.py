@@ -244,6 +244,7 @@ class TrainingSession(models.Model):
         "max_score",
         "pass_mark",
         "attendance_threshold_pct",
+        "attempt_policy",
     )
     # Where and by whom the session is given: only managers of the session's countries change these.
     PLANNING_FIELDS = ("engagement", "countries", "trainers")
