@@ -13,6 +13,8 @@ from rest_framework import status
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,17 +24,23 @@ from engagements.models import Engagement
 from engagements.selectors import countries_editable_by
 from ta_portal.api import PortalModelSerializer
 from ta_portal.api import ScopedViewSetMixin
+from ta_portal.bodylimit import body_limit
 from ta_portal.params import text_param
+from ta_portal.uploads import MULTIPART_ALLOWANCE
 
 from . import selectors
 from . import services
 from .access import can_edit_session
 from .access import can_plan_session
+from .files import IMPORT_MAX_BYTES
 from .files import outcome_csv
 from .models import Course
 from .models import Enrolment
+from .models import Phase
 from .models import ScoreChange
 from .models import TrainingSession
+from .quiz import SOURCES
+from .quiz_import import quiz_results_import
 from .results import MAX_ROWS
 from .results import MISSING
 from .results import InvalidResultsError
@@ -201,6 +209,49 @@ def _result_input(index: int, item) -> ResultInput | dict:
     return row
 
 
+class QuizImportSerializer(serializers.Serializer):
+    """An online quiz's results file for a session's pre or post exam (multipart)."""
+
+    file = serializers.FileField(help_text="Moodle's quiz Grades report, or a sheet of marks per question (CSV/XLSX).")
+    exam = serializers.ChoiceField(choices=Phase.values, help_text="Which exam of the session the quiz is.")
+    source = serializers.ChoiceField(choices=SOURCES, help_text="moodle: the Grades report; generic: Q1, Q2… columns.")
+    dry_run = serializers.BooleanField(help_text="true: check and answer what would be done, saving nothing.")
+    enrol_new = serializers.BooleanField(
+        required=False, default=False, help_text="Confirms enrolling the participants the dry run listed as new."
+    )
+
+
+QUIZ_IMPORT_ERROR = inline_serializer(
+    "QuizImportError",
+    {
+        "sheet": serializers.CharField(),
+        "row": serializers.IntegerField(allow_null=True),
+        "column": serializers.CharField(allow_blank=True),
+        "message": serializers.CharField(),
+    },
+)
+QUIZ_IMPORT_OUTCOME = inline_serializer(
+    "QuizImportOutcome",
+    {
+        "status": serializers.ChoiceField(choices=["done", "failed"]),
+        "dry_run": serializers.BooleanField(),
+        "exam": serializers.CharField(),
+        "source": serializers.CharField(),
+        "attempt_policy": serializers.CharField(),
+        "summary": serializers.DictField(
+            child=serializers.DictField(child=serializers.IntegerField()),
+            help_text='{sheet: {"created", "updated", "unchanged"}} for results, people and exam_forms.',
+        ),
+        "errors": serializers.ListField(child=QUIZ_IMPORT_ERROR),
+        "participants": serializers.ListField(child=serializers.DictField()),
+        "new_participants": serializers.ListField(child=serializers.DictField()),
+        "ignored_attempts": serializers.ListField(child=serializers.DictField()),
+        "ignored_columns": serializers.ListField(child=serializers.CharField()),
+        "exam_form": serializers.DictField(allow_null=True),
+    },
+)
+
+
 class TrainingSessionViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     """Training sessions. Managers plan them; assigned trainers run them (results, attendance)."""
 
@@ -283,6 +334,38 @@ class TrainingSessionViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
                 "score_changes": summary.score_changes,
             }
         )
+
+    @extend_schema(
+        request={"multipart/form-data": QuizImportSerializer},
+        responses={
+            200: QUIZ_IMPORT_OUTCOME,
+            400: OpenApiResponse(
+                description="The same shape with status failed and every error of the file (nothing saved), "
+                'or {"field": ["message"]} for a missing or invalid parameter.'
+            ),
+        },
+        description="Import an online quiz's results (Moodle's Grades report or a generic sheet) as the session's "
+        "pre or post exam: a dry run first, then the import, all or nothing.",
+    )
+    @body_limit(IMPORT_MAX_BYTES + MULTIPART_ALLOWANCE)
+    @action(detail=True, methods=["post"], url_path="results/import", parser_classes=[MultiPartParser, FormParser])
+    def results_import(self, request, pk=None):
+        session = self.get_object()  # 404 out of scope, 403 for those who do not run it
+        if not can_edit_session(request.user, session):
+            raise PermissionDenied
+        serializer = QuizImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        outcome = quiz_results_import(
+            session=session,
+            upload=data["file"],
+            exam=data["exam"],
+            source=data["source"],
+            dry_run=data["dry_run"],
+            enrol_new=data["enrol_new"],
+            by=request.user,
+        )
+        return Response(outcome.as_json(), status=status.HTTP_400_BAD_REQUEST if outcome.errors else status.HTTP_200_OK)
 
 
 # Outcomes ---------------------------------------------------------------------------------------

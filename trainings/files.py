@@ -109,6 +109,13 @@ def _xlsx_rows(data: bytes):
 
 def read_results_file(upload) -> list[ResultInput]:
     """Parse an uploaded CSV or XLSX file into rows keyed by their line number in the file."""
+    return rows_from_lines(table_lines(upload))
+
+
+def table_lines(upload):
+    """The lines (lists of cells) of an uploaded CSV or XLSX file of at most ``IMPORT_MAX_BYTES``:
+    what every results import reads. Raises ``ImportFileError`` for a file too large, empty, of
+    another type or unreadable (an XLSX is checked for archive bombs before it is opened)."""
     if upload.size > IMPORT_MAX_BYTES:
         raise ImportFileError(
             _("The file is %(size).1f MB; files of at most %(limit)s MB are accepted.")
@@ -119,12 +126,10 @@ def read_results_file(upload) -> list[ResultInput]:
         raise ImportFileError(_("The file is empty."))
     name = (upload.name or "").lower()
     if data[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
-        lines = _xlsx_rows(data)
-    elif name.endswith((".csv", ".txt")) or not name:
-        lines = _csv_rows(data)
-    else:
-        raise ImportFileError(_("Upload a .csv or .xlsx file."))
-    return rows_from_lines(lines)
+        return _xlsx_rows(data)
+    if name.endswith((".csv", ".txt")) or not name:
+        return _csv_rows(data)
+    raise ImportFileError(_("Upload a .csv or .xlsx file."))
 
 
 def rows_from_lines(lines) -> list[ResultInput]:

@@ -462,6 +462,7 @@ class ScoreChange(models.Model):
         IMPORT = "import", _("File import")
         API = "api", _("API")
         ITEMS = "items", _("Question scores")
+        QUIZ = "quiz", _("Online quiz import")
 
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="score_changes", verbose_name=_("enrolment")
