@@ -15,8 +15,11 @@ from engagements.selectors import countries_editable_by
 from .files import IMPORT_MAX_BYTES
 from .models import Course
 from .models import ExamForm
+from .models import Phase
 from .models import Question
 from .models import TrainingSession
+from .quiz import GENERIC
+from .quiz import MOODLE
 from .selectors import trainer_choices
 
 
@@ -106,6 +109,36 @@ class ImportForm(forms.Form):
         % {"mb": IMPORT_MAX_BYTES // 1024 // 1024},
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
+
+
+class QuizImportForm(forms.Form):
+    """An online quiz's results, checked first (a dry run) and imported once confirmed."""
+
+    exam = forms.ChoiceField(
+        label=_("The quiz is the session's"), choices=Phase.choices, initial=Phase.POST, widget=forms.RadioSelect
+    )
+    source = forms.ChoiceField(
+        label=_("File"),
+        choices=[
+            (MOODLE, _("Moodle: the quiz's Grades report (one row per attempt)")),
+            (GENERIC, _("Marks per question: one row per participant, columns Q1, Q2… (KoboToolbox, forms)")),
+        ],
+        initial=MOODLE,
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label=_("Results file (CSV or XLSX)"),
+        help_text=_("At most %(mb)s MB. Nothing is saved until you confirm what the check shows.")
+        % {"mb": IMPORT_MAX_BYTES // 1024 // 1024},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+
+class QuizConfirmForm(forms.Form):
+    """The confirmation of a checked file, kept on the server under ``token`` meanwhile."""
+
+    token = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    enrol_new = forms.BooleanField(label=_("Enrol the new participants listed above"), required=False)
 
 
 class ExamFormForm(forms.ModelForm):

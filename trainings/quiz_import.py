@@ -331,7 +331,9 @@ class _Plan:
             if self.quiz.source != MOODLE and code not in self.maxima:
                 continue  # no form to read the marks against: said once for the file, or for the row
             marks = self._marks(attempt, self.maxima.get(code, {}))
-            score = self._score(attempt, marks) if len(self.outcome.errors) == errors_before else None
+            # A generic sheet's total is only meaningful once its marks are; Moodle's grade stands alone.
+            checked = self.quiz.source == MOODLE or len(self.outcome.errors) == errors_before
+            score = self._score(attempt, marks) if checked else None
             if len(self.outcome.errors) == errors_before and score is not None:
                 graded.append((attempt, score, marks, code))
         return graded

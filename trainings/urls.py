@@ -20,6 +20,7 @@ session_urlpatterns = [
     path("scores/preview/", views.score_preview, name="score_preview"),
     path("scores/history/", views.score_history, name="score_history"),
     path("import/", views.score_import, name="import"),
+    path("import/quiz/", views.quiz_import, name="quiz_import"),
     path("results.<str:fmt>", views.results_download, name="results_download"),
     path("exam/", views.exam_forms, name="exam_forms"),
     path("exam/<int:form_pk>/", views.exam_form_edit, name="exam_form_edit"),

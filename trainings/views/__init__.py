@@ -3,6 +3,7 @@
 from .certificates import certificate_action
 from .certificates import session_certificates
 from .certificates import verify_certificate
+from .quiz import quiz_import
 from .scores import exam_form_edit
 from .scores import exam_forms
 from .scores import item_scores
@@ -40,6 +41,7 @@ __all__ = [
     "participant_create",
     "participant_remove",
     "participants",
+    "quiz_import",
     "results_download",
     "score_grid",
     "score_history",
