@@ -34,7 +34,7 @@ class Case:
     api: bool = False
     anonymous: int | None = None  # expected status without credentials (default: 302 page, 401 API)
     setup: Callable[[World], None] | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # e.g. {"format": "multipart"} for an API upload
 
     def anonymous_status(self) -> int:
         if self.anonymous is not None:

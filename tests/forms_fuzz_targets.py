@@ -141,6 +141,8 @@ TARGETS = [
     Target(trainings_forms.SessionFilterForm, _u("trainings:session_list"), method="GET"),
     Target(trainings_forms.ParticipantForm, _u("trainings:participant_create", "session"), user="trainer"),
     Target(trainings_forms.ImportForm, _u("trainings:import", "session"), user="trainer"),
+    Target(trainings_forms.QuizImportForm, _u("trainings:quiz_import", "session"), user="trainer"),
+    Target(trainings_forms.QuizConfirmForm, _u("trainings:quiz_import", "session"), user="trainer"),
     Target(trainings_forms.ExamFormForm, _u("trainings:exam_forms", "session"), user="trainer"),
     Target(trainings_forms.QuestionForm, _u("trainings:exam_form_edit", "session", "exam_form"), user="trainer"),
     # network

@@ -47,7 +47,7 @@ def _request(client, case, world, side):
     data = case.data(world, side) if case.data else None
     method = getattr(client, case.method.lower())
     if case.api:
-        return method(url, data, format="json") if data is not None else method(url)
+        return method(url, data, format=case.extra.get("format", "json")) if data is not None else method(url)
     return method(url, data) if data is not None else method(url)
 
 

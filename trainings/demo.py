@@ -34,44 +34,74 @@ CO_ENGAGEMENT = "Colombia: inter-agency precursor control"
 # The course titles and descriptions in the other languages (edited per language in the admin).
 COURSE_TRANSLATIONS = {
     "risk-profiling": {
-        "es": {"title": "Perfiles de riesgo e inspección de envíos de precursores",
-               "description": "Indicadores de riesgo de los envíos de sustancias químicas, selección para la inspección, pruebas de campo y seguimiento de los envíos sospechosos en puertos, aeropuertos y zonas francas."},
-        "pt": {"title": "Perfis de risco e inspeção de remessas de precursores",
-               "description": "Indicadores de risco das remessas de substâncias químicas, seleção para inspeção, testes de campo e acompanhamento das remessas suspeitas em portos, aeroportos e zonas francas."},
-        "fr": {"title": "Profilage des risques et inspection des envois de précurseurs",
-               "description": "Indicateurs de risque des envois de substances chimiques, ciblage pour l'inspection, tests sur le terrain et suivi des envois suspects dans les ports, les aéroports et les zones franches."},
+        "es": {
+            "title": "Perfiles de riesgo e inspección de envíos de precursores",
+            "description": "Indicadores de riesgo de los envíos de sustancias químicas, selección para la inspección, pruebas de campo y seguimiento de los envíos sospechosos en puertos, aeropuertos y zonas francas.",
+        },
+        "pt": {
+            "title": "Perfis de risco e inspeção de remessas de precursores",
+            "description": "Indicadores de risco das remessas de substâncias químicas, seleção para inspeção, testes de campo e acompanhamento das remessas suspeitas em portos, aeroportos e zonas francas.",
+        },
+        "fr": {
+            "title": "Profilage des risques et inspection des envois de précurseurs",
+            "description": "Indicateurs de risque des envois de substances chimiques, ciblage pour l'inspection, tests sur le terrain et suivi des envois suspects dans les ports, les aéroports et les zones franches.",
+        },
     },
     "licensing-operators": {
-        "es": {"title": "Licencias y registro de operadores químicos",
-               "description": "Diligencia debida antes de registrar a un operador, visitas a las instalaciones, obligaciones de registro y suspensión o revocación de licencias."},
-        "pt": {"title": "Licenciamento e registro de operadores químicos",
-               "description": "Diligência devida antes de registrar um operador, visitas às instalações, obrigações de registro e suspensão ou revogação de licenças."},
-        "fr": {"title": "Agrément et enregistrement des opérateurs chimiques",
-               "description": "Vérifications préalables à l'enregistrement d'un opérateur, visites des locaux, obligations de tenue des registres et suspension ou retrait des agréments."},
+        "es": {
+            "title": "Licencias y registro de operadores químicos",
+            "description": "Diligencia debida antes de registrar a un operador, visitas a las instalaciones, obligaciones de registro y suspensión o revocación de licencias.",
+        },
+        "pt": {
+            "title": "Licenciamento e registro de operadores químicos",
+            "description": "Diligência devida antes de registrar um operador, visitas às instalações, obrigações de registro e suspensão ou revogação de licenças.",
+        },
+        "fr": {
+            "title": "Agrément et enregistrement des opérateurs chimiques",
+            "description": "Vérifications préalables à l'enregistrement d'un opérateur, visites des locaux, obligations de tenue des registres et suspension ou retrait des agréments.",
+        },
     },
     "diversion-investigations": {
-        "es": {"title": "Investigar el desvío: rastreo retroactivo y enjuiciamiento",
-               "description": "De una incautación hasta el origen: rastreo retroactivo, entregas vigiladas, solicitudes internacionales y construcción del caso para el enjuiciamiento."},
-        "pt": {"title": "Investigar o desvio: rastreamento retroativo e persecução penal",
-               "description": "Da apreensão até a origem: rastreamento retroativo, entregas vigiadas, solicitações internacionais e construção do caso para a persecução penal."},
-        "fr": {"title": "Enquêter sur le détournement : traçage et poursuites",
-               "description": "De la saisie jusqu'à la source : traçage, livraisons surveillées, demandes internationales et constitution du dossier pour les poursuites."},
+        "es": {
+            "title": "Investigar el desvío: rastreo retroactivo y enjuiciamiento",
+            "description": "De una incautación hasta el origen: rastreo retroactivo, entregas vigiladas, solicitudes internacionales y construcción del caso para el enjuiciamiento.",
+        },
+        "pt": {
+            "title": "Investigar o desvio: rastreamento retroativo e persecução penal",
+            "description": "Da apreensão até a origem: rastreamento retroativo, entregas vigiadas, solicitações internacionais e construção do caso para a persecução penal.",
+        },
+        "fr": {
+            "title": "Enquêter sur le détournement : traçage et poursuites",
+            "description": "De la saisie jusqu'à la source : traçage, livraisons surveillées, demandes internationales et constitution du dossier pour les poursuites.",
+        },
     },
     "pre-export-notifications": {
-        "es": {"title": "Notificaciones previas a la exportación y PEN Online",
-               "description": "Envío, respuesta y objeción de notificaciones previas a la exportación; previsiones de necesidades legítimas."},
-        "pt": {"title": "Notificações prévias à exportação e PEN Online",
-               "description": "Envio, resposta e objeção a notificações prévias à exportação; estimativas de necessidades legítimas."},
-        "fr": {"title": "Notifications préalables à l'exportation et PEN Online",
-               "description": "Envoi, réponse et objection aux notifications préalables à l'exportation ; évaluations des besoins légitimes."},
+        "es": {
+            "title": "Notificaciones previas a la exportación y PEN Online",
+            "description": "Envío, respuesta y objeción de notificaciones previas a la exportación; previsiones de necesidades legítimas.",
+        },
+        "pt": {
+            "title": "Notificações prévias à exportação e PEN Online",
+            "description": "Envio, resposta e objeção a notificações prévias à exportação; estimativas de necessidades legítimas.",
+        },
+        "fr": {
+            "title": "Notifications préalables à l'exportation et PEN Online",
+            "description": "Envoi, réponse et objection aux notifications préalables à l'exportation ; évaluations des besoins légitimes.",
+        },
     },
     "seized-chemicals": {
-        "es": {"title": "Almacenamiento seguro y eliminación de sustancias químicas incautadas",
-               "description": "Muestreo, almacenamiento seguro, transporte y eliminación ambientalmente racional de las sustancias químicas incautadas."},
-        "pt": {"title": "Armazenamento seguro e destinação de substâncias químicas apreendidas",
-               "description": "Amostragem, armazenamento seguro, transporte e destinação ambientalmente adequada das substâncias químicas apreendidas."},
-        "fr": {"title": "Stockage sûr et élimination des substances chimiques saisies",
-               "description": "Échantillonnage, stockage sûr, transport et élimination écologiquement rationnelle des substances chimiques saisies."},
+        "es": {
+            "title": "Almacenamiento seguro y eliminación de sustancias químicas incautadas",
+            "description": "Muestreo, almacenamiento seguro, transporte y eliminación ambientalmente racional de las sustancias químicas incautadas.",
+        },
+        "pt": {
+            "title": "Armazenamento seguro e destinação de substâncias químicas apreendidas",
+            "description": "Amostragem, armazenamento seguro, transporte e destinação ambientalmente adequada das substâncias químicas apreendidas.",
+        },
+        "fr": {
+            "title": "Stockage sûr et élimination des substances chimiques saisies",
+            "description": "Échantillonnage, stockage sûr, transport et élimination écologiquement rationnelle des substances chimiques saisies.",
+        },
     },
 }
 

@@ -137,7 +137,7 @@ class QuizImportForm(forms.Form):
 class QuizConfirmForm(forms.Form):
     """The confirmation of a checked file, kept on the server under ``token`` meanwhile."""
 
-    token = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    token = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,64}$", widget=forms.HiddenInput)
     enrol_new = forms.BooleanField(label=_("Enrol the new participants listed above"), required=False)
 
 

@@ -130,7 +130,7 @@ class ImportOutcome:
     def new_participants(self) -> list[Participant]:
         return [p for p in self.participants if p.match != Match.ENROLLED]
 
-    def error(self, row, column: str, message: str) -> None:
+    def fail(self, row, column: str, message: str) -> None:
         self.errors.append({"sheet": SHEET, "row": row, "column": column, "message": str(message)})
 
     def as_json(self) -> dict:
@@ -174,12 +174,12 @@ def quiz_results_import(
     try:
         quiz = read_quiz_file(table_lines(upload), source)
     except ImportFileError as exc:
-        outcome.error(None, "", str(exc))
+        outcome.fail(None, "", str(exc))
         _summarise(outcome, form_created=False)
         return outcome
     outcome.ignored_columns = quiz.ignored_columns
     for problem in quiz.problems:
-        outcome.error(problem.row, problem.column, problem.message)
+        outcome.fail(problem.row, problem.column, problem.message)
     if quiz.problems and not quiz.attempts:
         _summarise(outcome, form_created=False)
         return outcome
@@ -292,7 +292,7 @@ class _Plan:
             self.maxima[code] = self.form_questions[code]
         if not any(a.form for a in self.quiz.attempts):
             if not matching:
-                self.outcome.error(
+                self.outcome.fail(
                     None,
                     self.quiz.questions[0].column,
                     _(
@@ -302,7 +302,7 @@ class _Plan:
                     % {"numbers": ", ".join(str(n) for n in sorted(numbers))},
                 )
             elif len(matching) > 1:
-                self.outcome.error(
+                self.outcome.fail(
                     None,
                     "form",
                     _("Forms %(codes)s have these questions: add a form column saying which one each person took.")
@@ -342,11 +342,9 @@ class _Plan:
         if self.quiz.source == MOODLE or not attempt.form:
             return self.form_code
         if attempt.form not in self.forms:
-            self.outcome.error(
-                attempt.row, "form", _("No exam form %(code)s in this session.") % {"code": attempt.form}
-            )
+            self.outcome.fail(attempt.row, "form", _("No exam form %(code)s in this session.") % {"code": attempt.form})
         elif attempt.form not in self.maxima:
-            self.outcome.error(
+            self.outcome.fail(
                 attempt.row,
                 "form",
                 _("Form %(code)s does not have the file's questions.") % {"code": attempt.form},
@@ -372,20 +370,20 @@ class _Plan:
                     )
                 marks[question.number] = parse_score(value, maximum)
             except ValueError as exc:
-                self.outcome.error(attempt.row, question.column, str(exc))
+                self.outcome.fail(attempt.row, question.column, str(exc))
         return marks
 
     def _score(self, attempt: Attempt, marks: dict[int, Decimal | None]) -> Decimal | None:
         session = self.session
         if self.quiz.source != MOODLE:
             if all(mark is None for mark in marks.values()):
-                self.outcome.error(attempt.row, self.quiz.questions[0].column, _("The row has no marks."))
+                self.outcome.fail(attempt.row, self.quiz.questions[0].column, _("The row has no marks."))
                 return None
             total = sum((m for m in marks.values() if m is not None), Decimal(0))
             try:
                 return parse_score(total, session.max_score)
             except ValueError as exc:
-                self.outcome.error(
+                self.outcome.fail(
                     attempt.row,
                     "",
                     _("The marks add up to %(total)s: %(problem)s") % {"total": _plain(total), "problem": exc},
@@ -394,7 +392,7 @@ class _Plan:
         column = self.quiz.grade_column
         grade = moodle_number(attempt.grade)
         if grade is None:
-            self.outcome.error(
+            self.outcome.fail(
                 attempt.row,
                 column,
                 _("A finished attempt needs a grade; %(value)s is not one (grade it in Moodle first).")
@@ -405,7 +403,7 @@ class _Plan:
         try:
             return parse_score(grade, maximum)
         except ValueError as exc:
-            self.outcome.error(attempt.row, column, str(exc))
+            self.outcome.fail(attempt.row, column, str(exc))
             return None
 
     def _choose(self, graded) -> list[tuple[Attempt, Decimal, dict, str, int]]:
@@ -416,7 +414,7 @@ class _Plan:
             key = attempt.email.lower()
             first = first_row.setdefault(key, attempt)
             if first is not attempt and _person_differs(first, attempt, generic=self.quiz.source != MOODLE):
-                self.outcome.error(
+                self.outcome.fail(
                     attempt.row,
                     self.quiz.email_column,
                     _("This e-mail is in row %(row)s too, for %(other)s: one address, one person.")
@@ -434,7 +432,7 @@ class _Plan:
                 undated = [a.row for a, *_rest in entries if (a.finished or a.started) is None]
                 if undated:
                     for row in undated:
-                        self.outcome.error(
+                        self.outcome.fail(
                             row,
                             self.quiz.started_column,
                             _("The date of this attempt cannot be read, so the last attempt cannot be told."),
@@ -475,7 +473,7 @@ class _Plan:
                 form_code=code,
             )
             if len(enrolled.get(key, [])) > 1 or len(registered.get(key, [])) > 1:
-                self.outcome.error(
+                self.outcome.fail(
                     attempt.row,
                     self.quiz.email_column,
                     _("Several people have this e-mail; enrol the right one by hand."),
@@ -493,7 +491,7 @@ class _Plan:
                 participant.match = Match.NEW
                 self._check_new(participant)
             if participant.match != Match.ENROLLED and not self.outcome.dry_run and not self.enrol_new:
-                self.outcome.error(
+                self.outcome.fail(
                     attempt.row,
                     self.quiz.email_column,
                     _("%(email)s is not a participant of this session: confirm enrolling the new participants.")
@@ -506,18 +504,18 @@ class _Plan:
         try:
             validate_email(participant.email)
         except ValidationError:
-            self.outcome.error(attempt.row, column, _("Enter a valid e-mail address."))
+            self.outcome.fail(attempt.row, column, _("Enter a valid e-mail address."))
         if not participant.full_name:
-            self.outcome.error(attempt.row, "full_name", _("A new participant needs a full name."))
+            self.outcome.fail(attempt.row, "full_name", _("A new participant needs a full name."))
         elif len(participant.full_name) > FULL_NAME_MAX:
-            self.outcome.error(attempt.row, "full_name", _("At most %(n)s characters.") % {"n": FULL_NAME_MAX})
+            self.outcome.fail(attempt.row, "full_name", _("At most %(n)s characters.") % {"n": FULL_NAME_MAX})
         country = attempt.country or (next(iter(self.countries)) if len(self.countries) == 1 else "")
         if attempt.country and attempt.country not in self.countries:
-            self.outcome.error(
+            self.outcome.fail(
                 attempt.row, "country", _("%(code)s is not a country of this session.") % {"code": attempt.country}
             )
         elif not country:
-            self.outcome.error(
+            self.outcome.fail(
                 attempt.row,
                 column,
                 _("The session spans several countries: enrol this participant first, or give a country column."),
@@ -550,7 +548,7 @@ class _Plan:
             for key, fields in exc.errors.items():
                 for name, messages in fields.items():
                     for message in messages:
-                        self.outcome.error(int(key) if key.isdigit() else None, name, message)
+                        self.outcome.fail(int(key) if key.isdigit() else None, name, message)
             transaction.set_rollback(True)
             return
         enrolments = dict(

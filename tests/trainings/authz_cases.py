@@ -8,6 +8,7 @@ countries and its trainers; counterparts and viewers see figures only (403 on th
 
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.authz import Case
@@ -77,6 +78,21 @@ def _result_rows(world, side):
     return [{"person": {"id": person.pk}, "pre_score": 25, "post_score": 45}]
 
 
+def _quiz_upload(world, side):
+    """A Moodle quiz Grades report (the sessions are graded out of 50) with the side's participant."""
+    person = obj(world, side, "person")
+    text = (
+        "Surname,First name,Email address,State,Started on,Completed,Time taken,Grade/50.00\n"
+        f"Doe,Jane,{person.email},Finished,3 March 2025  10:15 AM,3 March 2025  10:40 AM,25 mins,41.00\n"
+    )
+    return {
+        "file": SimpleUploadedFile("grades.csv", text.encode(), content_type="text/csv"),
+        "exam": "post",
+        "source": "moodle",
+        "dry_run": "true",
+    }
+
+
 def _case(name, route, url, expected, **kwargs):
     return Case(name, route, kwargs.pop("method", "GET"), url, expected, setup=setup, **kwargs)
 
@@ -124,6 +140,15 @@ CASES = [
     ),
     _case("score history page", "trainings:score_history", session_url("score_history"), RUNNERS),
     _case("import page", "trainings:import", session_url("import"), RUNNERS),
+    _case("online quiz import page", "trainings:quiz_import", session_url("quiz_import"), RUNNERS),
+    _case(
+        "online quiz import check",
+        "trainings:quiz_import",
+        session_url("quiz_import"),
+        RUNNERS,
+        method="POST",
+        data=_quiz_upload,
+    ),
     _case("results template (XLSX)", "trainings:results_download", session_url("results_download", "xlsx"), RUNNERS),
     _case("results export (CSV)", "trainings:results_download", session_url("results_download", "csv"), RUNNERS),
     _case("exam forms page", "trainings:exam_forms", session_url("exam_forms"), RUNNERS),
@@ -233,6 +258,16 @@ CASES = [
         api=True,
         method="POST",
         data=_result_rows,
+    ),
+    _case(
+        "API online quiz results import (dry run)",
+        "trainingsession-results-import",
+        lambda w, s: f"/api/v1/training-sessions/{obj(w, s, 'session').pk}/results/import/",
+        RUNNERS,
+        api=True,
+        method="POST",
+        data=_quiz_upload,
+        extra={"format": "multipart"},
     ),
     _case(
         "API session outcome",

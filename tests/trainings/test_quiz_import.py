@@ -572,7 +572,7 @@ def test_the_page_lists_every_error_and_offers_no_confirmation(client, world, se
     assert response.status_code == 200
     assert response.context["confirm"] is None
     assert len(response.context["outcome"].errors) == 2
-    assert "The file has 2 errors" in response.content.decode()
+    assert "Errors in the file: 2." in response.content.decode()
 
 
 def test_a_token_of_another_user_or_session_confirms_nothing(client, world, session, ana):
