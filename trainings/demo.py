@@ -1,14 +1,21 @@
 """Demo data: a course catalogue and training sessions in Peru and Colombia (and one regional
 webinar), with 15–40 participants each from the people register, attendance and believable
-pre/post scores; one session with parallel exam forms and question scores. The demo ``trainer``
-runs every session but one. Idempotent: a course or session with the same title is skipped.
+pre/post scores; one session with parallel exam forms and question scores; the webinar's post exam
+an online quiz, imported from a Moodle Grades report (several attempts for some participants). The
+demo ``trainer`` runs every session but one. Idempotent: a course or session with the same title is
+skipped.
 """
 
+import csv
+import io
 import math
 import random
 from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from accounts.models import User
@@ -24,6 +31,9 @@ from .models import ExamForm
 from .models import Question
 from .models import ScoreChange
 from .models import TrainingSession
+from .quiz import MOODLE
+from .quiz_import import quiz_results_import
+from .results import MISSING
 from .results import ResultInput
 from .results import results_upsert
 
@@ -182,6 +192,51 @@ ITEM_TOPICS = [
 ITEM_DIFFICULTY = [-0.8, -0.5, 0.2, 0.0, 0.3, 0.6, 1.8, 0.4]
 
 
+# The session whose post exam was a Moodle quiz: 10 questions of 2 points, up to three attempts.
+QUIZ_SESSION = "Webinar: pre-export notifications for the Andean region"
+QUIZ_QUESTIONS = 10
+QUIZ_DIFFICULTY = [-1.2, -0.6, -0.3, 0.0, 0.2, 0.4, 0.6, 0.9, 1.3, 1.7]
+
+
+def _moodle_grades_report(rng: random.Random, session: TrainingSession, enrolments) -> bytes:
+    """The quiz's Grades report as Moodle (English) downloads it as CSV: one row per attempt, with
+    unfinished attempts and the "Overall average" row at the end."""
+    header = ["Surname", "First name", "Institution", "Department", "Email address", "State", "Started on",
+              "Completed", "Time taken", f"Grade/{session.max_score:.2f}"]  # fmt: skip
+    header += [f"Q. {n} /2.00" for n in range(1, QUIZ_QUESTIONS + 1)]
+    rows = [header]
+    opened = datetime.combine(session.end_date, datetime.min.time()) + timedelta(hours=15)
+    for enrolment in enrolments:
+        person = enrolment.person
+        first, _space, surname = person.full_name.partition(" ")
+        ability = rng.gauss(0.6, 0.9)
+        start = opened + timedelta(minutes=rng.randint(0, 60 * 24))
+        attempts = rng.choices([1, 2, 3], weights=[60, 28, 12])[0]
+        for number in range(attempts):
+            start += timedelta(hours=rng.randint(2, 30))
+            marks = [2 * _logistic(ability - d + rng.gauss(0, 0.7)) for d in QUIZ_DIFFICULTY]
+            marks = [round(m * 2) / 2 for m in marks]  # Moodle's partial credit in halves
+            # A few questions left unanswered ("-"), counted as 0 in the grade.
+            cells = ["-" if rng.random() < 0.03 else f"{m:.2f}" for m in marks]
+            grade = sum(m for m, c in zip(marks, cells, strict=True) if c != "-")
+            minutes = rng.randint(9, 40)
+            rows.append([surname or first, first, "", "", person.email, "Finished", _moodle_date(start),
+                         _moodle_date(start + timedelta(minutes=minutes)), f"{minutes} mins", f"{grade:.2f}", *cells])  # fmt: skip
+            ability += rng.uniform(0.1, 0.6) if number == 0 else rng.uniform(-0.3, 0.4)
+        if rng.random() < 0.08:  # one more attempt opened and never submitted
+            start += timedelta(days=1)
+            rows.append([surname or first, first, "", "", person.email, "Never submitted", _moodle_date(start), "-",
+                         "-", "-", *["-"] * QUIZ_QUESTIONS])  # fmt: skip
+    rows.append(["Overall average", "", "", "", "", "", "", "", "", "", *[""] * QUIZ_QUESTIONS])
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _moodle_date(moment: datetime) -> str:
+    return moment.strftime("%d %B %Y  %I:%M %p").lstrip("0")
+
+
 def _logistic(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
@@ -315,7 +370,23 @@ def seed(out) -> None:
                     zip(enrolments, _scores(rng, len(enrolments), max_score, shift), strict=True)
                 )
             ]
+            if title == QUIZ_SESSION:
+                for row in rows:
+                    row.post_score = MISSING  # the post exam comes from the quiz
             results_upsert(session=session, rows=rows, by=trainer, source=ScoreChange.Source.IMPORT)
+        if title == QUIZ_SESSION and trainer is not None:
+            took_quiz = [e for e in session.enrolments.select_related("person").order_by("pk") if rng.random() < 0.92]
+            report = _moodle_grades_report(rng, session, took_quiz)
+            outcome = quiz_results_import(
+                session=session,
+                upload=SimpleUploadedFile("quiz-grades.csv", report, content_type="text/csv"),
+                exam="post",
+                source=MOODLE,
+                dry_run=False,
+                by=trainer,
+            )
+            if outcome.errors:
+                raise RuntimeError(f"The demo quiz did not import: {outcome.errors[:3]}")
         made += 1
     first = TrainingSession.objects.filter(title=SESSIONS[0][0]).first()
     if first is not None and not first.enrolments.filter(certificate__isnull=False).exists():
