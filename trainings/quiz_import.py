@@ -253,7 +253,7 @@ class _Plan:
     def _moodle_form(self) -> None:
         quiz, session, outcome = self.quiz, self.session, self.outcome
         if quiz.max_grade is not None and quiz.max_grade != session.max_score:
-            outcome.error(
+            outcome.fail(
                 None,
                 quiz.grade_column,
                 _("The quiz is graded out of %(file)s but the session's maximum score is %(session)s: make them equal.")
@@ -270,7 +270,7 @@ class _Plan:
         else:
             total = sum(wanted.values())
             if total != session.max_score:
-                outcome.error(
+                outcome.fail(
                     None,
                     quiz.questions[-1].column,
                     _(
