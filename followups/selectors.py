@@ -15,6 +15,7 @@ from django.db.models import OuterRef
 from django.db.models import Prefetch
 from django.db.models import Q
 from django.db.models import QuerySet
+from django.db.models import Subquery
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -65,6 +66,36 @@ def coordination_score(points: int | None) -> float | None:
     if points is None:
         return None
     return 100 * points / (MAX_ANSWER * len(COORDINATION_QUESTIONS))
+
+
+# The reports that make a measure's status (``services.measure_recompute``): drafts and returned
+# reports never do.
+COUNTING_STATES = (UpdateState.SUBMITTED, UpdateState.ACCEPTED)
+
+
+def status_reported_by(day: date) -> Subquery:
+    """An expression over measures: the status last reported by the end of ``day`` (in the portal's
+    time zone), what ``Measure.status`` was then; None when nothing was reported by then."""
+    return Subquery(
+        StatusUpdate.objects.filter(measure=OuterRef("pk"), state__in=COUNTING_STATES)
+        .annotate(day=TruncDate("submitted_at"))
+        .filter(day__lte=day)
+        .order_by("-submitted_at", "-pk")
+        .values("status")[:1]
+    )
+
+
+def measures_open_on(engagement, day: date) -> QuerySet[Measure]:
+    """The engagement's measures open on ``day``: agreed by then, and not implemented or cancelled
+    by what was reported by then (what a round opening that day asks about)."""
+    return (
+        Measure.objects.filter(engagement=engagement)
+        .with_agreed_day()
+        .annotate(status_then=status_reported_by(day))
+        .filter(agreed_day__lte=day)
+        .filter(Q(status_then__isnull=True) | ~Q(status_then__in=CLOSED_STATUSES))
+        .order_by("pk")
+    )
 
 
 def measure_status_counts(measures: QuerySet[Measure], *, field: str = "status") -> dict:
@@ -146,14 +177,16 @@ def measure_get_for_user(*, user, pk: int) -> Measure:
 
 
 def round_get_for_user(*, user, pk: int) -> FollowupRound:
-    rounds = FollowupRound.objects.with_status(timezone.localdate()).select_related("engagement__country")
+    rounds = FollowupRound.objects.with_status(timezone.localdate()).select_related(
+        "engagement__country", "recorded_by"
+    )
     return get_visible_or_404(rounds, user, pk=pk)
 
 
 def update_get_for_user(*, user, pk: int) -> StatusUpdate:
     return get_visible_or_404(
         StatusUpdate.objects.select_related(
-            "measure__engagement__country", "round", "submitted_by", "reviewed_by", "created_by"
+            "measure__engagement__country", "round", "submitted_by", "reviewed_by", "created_by", "recorded_by"
         ),
         user,
         pk=pk,
@@ -204,10 +237,25 @@ def current_round(engagement) -> FollowupRound | None:
     )
 
 
+def rounds_for_report_of_the_past(measure: Measure) -> QuerySet[FollowupRound]:
+    """The rounds a report on ``measure`` recorded after the fact may go into: the engagement's
+    rounds that ask about it and take reports of the past, latest first."""
+    return (
+        FollowupRound.objects.filter(engagement_id=measure.engagement_id, round_measures__measure=measure)
+        .taking_reports_of_the_past()
+        .order_by("-opens_on", "-pk")
+    )
+
+
 def round_measures_with_updates(round_: FollowupRound, *, user) -> list[Measure]:
     """The measures a round asks about, plus any other open measure of the engagement, each with
-    ``round_updates`` (this round's updates the user may see, newest first)."""
-    updates = StatusUpdate.objects.visible_to(user).filter(round=round_).select_related("submitted_by", "reviewed_by")
+    ``round_updates`` (this round's updates the user may see: the draft first, then the reports,
+    latest submitted first, whenever each was entered)."""
+    updates = (
+        StatusUpdate.objects.visible_to(user)
+        .filter(round=round_)
+        .select_related("submitted_by", "reviewed_by", "recorded_by")
+    )
     asked = Exists(round_.round_measures.filter(measure=OuterRef("pk")))
     return list(
         Measure.objects.filter(engagement_id=round_.engagement_id)
@@ -220,7 +268,9 @@ def round_measures_with_updates(round_: FollowupRound, *, user) -> list[Measure]
         .prefetch_related(
             Prefetch(
                 "updates",
-                queryset=updates.order_by("-created_at", "-pk").prefetch_related("evidence"),
+                queryset=updates.order_by(
+                    F("submitted_at").desc(nulls_first=True), "-created_at", "-pk"
+                ).prefetch_related("evidence"),
                 to_attr="round_updates",
             )
         )

@@ -26,7 +26,6 @@ from django.db.models import OuterRef
 from django.db.models import Q
 from django.db.models import Subquery
 from django.db.models import Window
-from django.db.models.functions import Coalesce
 from django.db.models.functions import ExtractYear
 from django.db.models.functions import RowNumber
 from django.db.models.functions import TruncDate
@@ -45,7 +44,9 @@ from followups.models import Indicator
 from followups.models import Measure
 from followups.models import MeasureStatus
 from followups.models import StatusUpdate
-from followups.models import UpdateState
+from followups.models import agreed_day
+from followups.selectors import COUNTING_STATES
+from followups.selectors import status_reported_by
 from ta_portal.multilingual import translated
 from trainings.models import Enrolment
 from trainings.models import TrainingSession
@@ -305,7 +306,7 @@ class MeasureFact(NamedTuple):
     id: int
     engagement_id: int
     country: str
-    agreed_on: date
+    agreed_on: date  # as given, else the day of its roundtable, else the day it was entered
     status: str
     verified_status: str
     due_date: date | None
@@ -324,11 +325,9 @@ def measure_facts(where: Slice, *, as_of: tuple[date, ...] = ()) -> list[Measure
     Year ends, the usual as-of days, come from one pass over the reports (the last report of each
     measure in each year); any other day from a subquery per measure."""
     measures = Measure.objects.filter(where.of_engagements())
-    counting = StatusUpdate.objects.filter(
-        measure=OuterRef("pk"), state__in=[UpdateState.SUBMITTED, UpdateState.ACCEPTED]
-    ).order_by()
+    counting = StatusUpdate.objects.filter(measure=OuterRef("pk"), state__in=COUNTING_STATES).order_by()
     annotations = {
-        "agreed_on": Coalesce("roundtable__date", _local_day("created_at")),
+        "agreed_day": agreed_day(),
         "implemented_day": Subquery(
             counting.filter(status=MeasureStatus.IMPLEMENTED)
             .annotate(day=_local_day("submitted_at"))
@@ -339,12 +338,7 @@ def measure_facts(where: Slice, *, as_of: tuple[date, ...] = ()) -> list[Measure
     }
     other_days = [day for day in as_of if (day.month, day.day) != (12, 31)]
     for i, day in enumerate(other_days):
-        annotations[f"status_{i}"] = Subquery(
-            counting.annotate(day=_local_day("submitted_at"))
-            .filter(day__lte=day)
-            .order_by("-submitted_at", "-pk")
-            .values("status")[:1]
-        )
+        annotations[f"status_{i}"] = status_reported_by(day)
     rows = (
         measures.annotate(**annotations)
         .order_by("pk")
@@ -352,7 +346,7 @@ def measure_facts(where: Slice, *, as_of: tuple[date, ...] = ()) -> list[Measure
             "id",
             "engagement_id",
             "engagement__country_id",
-            "agreed_on",
+            "agreed_day",
             "status",
             "verified_status",
             "due_date",
@@ -380,9 +374,7 @@ def _statuses_by_year(measures) -> dict[int, list[tuple[int, str]]]:
     """{measure id: [(year, the status of its last submitted or verified report that year)]}."""
     year = ExtractYear(_local_day("submitted_at"))
     last_of_year = (
-        StatusUpdate.objects.filter(
-            measure__in=measures.order_by().values("pk"), state__in=[UpdateState.SUBMITTED, UpdateState.ACCEPTED]
-        )
+        StatusUpdate.objects.filter(measure__in=measures.order_by().values("pk"), state__in=COUNTING_STATES)
         .annotate(
             year=year,
             rank=Window(

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from engagements.models import Engagement
@@ -92,7 +93,7 @@ def engagements_reaching(facts: Facts, phase: str, window: Window, *, country: s
     first_reached: dict[int, date] = {}
     for change in facts.phase_changes:
         if change.to_phase in PHASE_ORDER and PHASE_ORDER.index(change.to_phase) >= threshold:
-            day = change.changed_at.date()
+            day = timezone.localdate(change.changed_at)  # the day in the portal's time zone, not UTC's
             if change.engagement_id not in first_reached or day < first_reached[change.engagement_id]:
                 first_reached[change.engagement_id] = day
     return {

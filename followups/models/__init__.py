@@ -26,6 +26,7 @@ from .measures import Measure
 from .measures import MeasureQuerySet
 from .measures import MeasureStatus
 from .measures import Priority
+from .measures import agreed_day
 from .reminders import ReminderKind
 from .reminders import ReminderLog
 from .reminders import ReminderLogQuerySet
@@ -76,6 +77,7 @@ __all__ = [
     "StatusUpdateQuerySet",
     "UpdateState",
     "add_months",
+    "agreed_day",
     "evidence_upload_to",
     "report_date_errors",
     "unanswered_questions",

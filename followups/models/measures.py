@@ -4,6 +4,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,7 @@ from ta_portal.models import acting_user_field
 from ta_portal.models import created_at_field
 from ta_portal.models import optional_link
 from ta_portal.models import updated_at_field
+from ta_portal.validation import past_day_errors
 
 # Who may report on measures (post status updates, indicator values, the questionnaire).
 REPORTING_ROLES = (Role.ADMIN, Role.MANAGER, Role.COUNTERPART)
@@ -43,6 +46,13 @@ class Priority(models.TextChoices):
     LOW = "low", _("Low")
 
 
+def agreed_day():
+    """The day a measure was agreed, as an expression: the day given (measures of the past), else
+    the day of the roundtable that agreed it, else the day it was entered (in the portal's time
+    zone). Every figure that dates a measure reads it through this."""
+    return Coalesce("agreed_on", "roundtable__date", TruncDate("created_at"))
+
+
 class EngagementPartQuerySet(ScopedQuerySet):
     """Rows of one engagement: read by every role of its country, changed by its managers."""
 
@@ -56,6 +66,10 @@ class MeasureQuerySet(EngagementPartQuerySet):
     def overdue(self, today: date):
         """Open measures past their due date: ``Measure.is_overdue`` for a whole queryset."""
         return self.open().filter(due_date__lt=today)
+
+    def with_agreed_day(self):
+        """Annotate ``agreed_day`` (see ``agreed_day``)."""
+        return self.annotate(agreed_day=agreed_day())
 
 
 def _source_field(model: str, verbose_name, **options) -> models.ForeignKey:
@@ -146,6 +160,7 @@ class Measure(models.Model):
                 errors["recommendation"] = _("The recommendation belongs to another engagement.")
             if self.external_recommendation_id and self.external_recommendation.country_id != engagement.country_id:
                 errors["external_recommendation"] = _("The recommendation was made to another country.")
+        errors.update(past_day_errors(self.agreed_on, field="agreed_on"))
         if errors:
             raise ValidationError(errors)
 

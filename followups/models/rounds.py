@@ -116,6 +116,10 @@ class FollowupRoundQuerySet(EngagementPartQuerySet):
         """Rounds still waiting for the counterparts: neither submitted nor closed."""
         return self.filter(submitted_at__isnull=True, closed_at__isnull=True)
 
+    def taking_reports_of_the_past(self):
+        """Rounds a report recorded after the fact may go into (``FollowupRound.takes_reports_of_the_past``)."""
+        return self.filter(Q(closed_at__isnull=True) | Q(recorded_at__isnull=False))
+
     def with_status(self, today: date):
         """Annotate ``round_status`` as of ``today`` (overdue is a matter of the calendar, not stored).
 
@@ -205,6 +209,12 @@ class FollowupRound(models.Model):
     @property
     def is_recorded_after_the_fact(self) -> bool:
         return self.recorded_at is not None
+
+    @property
+    def takes_reports_of_the_past(self) -> bool:
+        """A report recorded after the fact goes into a round still open, or into a round of the past
+        (closed as it was recorded); never into a round the portal ran and closed."""
+        return self.closed_at is None or self.is_recorded_after_the_fact
 
     @property
     def accepts_updates(self) -> bool:
