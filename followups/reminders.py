@@ -86,9 +86,10 @@ def send_followup_reminders(*, today: date, round_ids: Iterable[int] | None = No
     The beat job, the management command and the opening of a round all run this. It is safe to
     run any number of times, also concurrently.
     """
+    # A round of the past (recorded after the fact) never reminds nor escalates, whatever its state.
     rounds = (
         FollowupRound.objects.active()
-        .filter(opens_on__lte=today)
+        .filter(opens_on__lte=today, recorded_at__isnull=True)
         .exclude(engagement__phase=Engagement.Phase.CLOSED)
         .order_by()
     )
@@ -334,8 +335,9 @@ def _still_needed(log: ReminderLog) -> bool:
     if log.status_update_id:
         return True
     round_ = log.round
-    # A reminder or escalation is pointless once the round is submitted or closed.
-    return round_.submitted_at is None and round_.closed_at is None
+    # A reminder or escalation is pointless once the round is submitted or closed, and never
+    # concerns a round of the past.
+    return round_.submitted_at is None and round_.closed_at is None and round_.recorded_at is None
 
 
 def build_message(log: ReminderLog, *, connection=None) -> EmailMessage:
