@@ -34,6 +34,7 @@ from engagements.models import Agency
 from engagements.models import ControlledSubstance
 from engagements.models import Engagement
 from network.models import ExternalRecommendation
+from ta_portal.api import BoundedDateField
 from ta_portal.api import PortalModelSerializer
 from ta_portal.api import ScopedViewSetMixin
 from ta_portal.api import check_country_writable
@@ -93,6 +94,7 @@ class MeasureSerializer(PortalModelSerializer):
             "responsible_agency",
             "priority",
             "due_date",
+            "agreed_on",
             "substances",
             "status",
             "progress_pct",
@@ -152,11 +154,37 @@ class MeasureViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 # ---- Rounds ---------------------------------------------------------------------------------
 
 
+OPENS_TODAY = _('A round opened now opens today; a round of the past is sent with "recorded_after_the_fact": true.')
+ASKS_ABOUT_OPEN_MEASURES = _(
+    "A round opened now asks about every open measure; the measures are chosen only for a round of the past "
+    '("recorded_after_the_fact": true).'
+)
+
+
 class FollowupRoundSerializer(PortalModelSerializer):
     engagement = ScopedPrimaryKeyField(queryset=Engagement.objects.all())
     status = serializers.CharField(read_only=True)
-    measures = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    opens_on = BoundedDateField(
+        required=False, help_text=_("Given only for a round of the past (a round opened now opens today).")
+    )
+    measures = ScopedPrimaryKeyField(
+        many=True,
+        queryset=Measure.objects.all(),
+        required=False,
+        help_text=_(
+            "Given only for a round of the past: the measures it asked about (by default those open on its "
+            "opening day). A round opened now asks about every open measure."
+        ),
+    )
     submitted_on_time = serializers.BooleanField(read_only=True, allow_null=True)
+    recorded_after_the_fact = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=_(
+            "Record a round of the past: its days as given, stored closed, nothing sent, the current round left open."
+        ),
+    )
 
     class Meta:
         model = FollowupRound
@@ -170,13 +198,25 @@ class FollowupRoundSerializer(PortalModelSerializer):
             "submitted_on_time",
             "closed_at",
             "measures",
+            "recorded_after_the_fact",
+            "recorded_by",
+            "recorded_at",
         ]
-        read_only_fields = ["opens_on", "submitted_at", "closed_at"]
+        read_only_fields = ["submitted_at", "closed_at", "recorded_by", "recorded_at"]
 
     def validate(self, attrs):
         check_country_writable(
             self.context["request"].user, FollowupRound, attrs["engagement"].country_id, field="engagement"
         )
+        if attrs.get("recorded_after_the_fact"):
+            if attrs.get("opens_on") is None:
+                raise serializers.ValidationError({"opens_on": [_("Give the day a round of the past opened.")]})
+        # A round opened now opens today and asks about every open measure: other values are refused,
+        # never ignored.
+        elif "opens_on" in attrs and attrs["opens_on"] != timezone.localdate():
+            raise serializers.ValidationError({"opens_on": [OPENS_TODAY]})
+        elif "measures" in attrs:
+            raise serializers.ValidationError({"measures": [ASKS_ABOUT_OPEN_MEASURES]})
         return super().validate(attrs)
 
 
@@ -204,11 +244,18 @@ class FollowupRoundViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         )
 
     def perform_create(self, serializer):
-        serializer.instance = services.round_open(
-            engagement=serializer.validated_data["engagement"],
-            due_date=serializer.validated_data["due_date"],
-            by=self.request.user,
-        )
+        data = serializer.validated_data
+        if data.get("recorded_after_the_fact"):
+            round_ = services.round_record(
+                engagement=data["engagement"],
+                opens_on=data["opens_on"],
+                due_date=data["due_date"],
+                measures=data.get("measures"),
+                by=self.request.user,
+            )
+        else:
+            round_ = services.round_open(engagement=data["engagement"], due_date=data["due_date"], by=self.request.user)
+        serializer.instance = self.base_queryset().get(pk=round_.pk)
 
     @extend_schema(request=None, responses=FollowupRoundSerializer)
     @action(detail=True, methods=["post"])
@@ -242,6 +289,22 @@ class StatusUpdateSerializer(PortalModelSerializer):
     draft = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text=_("Save as the shared draft instead of reporting.")
     )
+    submitted_on = BoundedDateField(
+        write_only=True,
+        required=False,
+        help_text=_(
+            "Record a report of the past (managers and admins only): the day it was submitted. "
+            "Counterparts are refused (403)."
+        ),
+    )
+    verified_on = BoundedDateField(
+        write_only=True,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "With submitted_on: the day it was verified, by the manager recording it. Omitted, it awaits verification."
+        ),
+    )
     state = serializers.CharField(read_only=True)
     evidence = serializers.SerializerMethodField()
 
@@ -256,15 +319,38 @@ class StatusUpdateSerializer(PortalModelSerializer):
             "progress_pct",
             "narrative",
             "draft",
+            "submitted_on",
+            "verified_on",
             "submitted_by",
             "submitted_at",
             "reviewed_by",
             "reviewed_at",
             "review_comment",
+            "recorded_by",
+            "recorded_at",
             "evidence",
             "created_at",
         ]
-        read_only_fields = ["submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "review_comment"]
+        read_only_fields = [
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comment",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+    def validate(self, attrs):
+        if attrs.get("verified_on") is not None and attrs.get("submitted_on") is None:
+            raise serializers.ValidationError(
+                {"submitted_on": [_("Give the day the report was submitted, to record a report of the past.")]}
+            )
+        if attrs.get("submitted_on") is not None and attrs.get("draft"):
+            raise serializers.ValidationError(
+                {"draft": [_("A report of the past is recorded as submitted, never as a draft.")]}
+            )
+        return super().validate(attrs)
 
     def get_evidence(self, obj) -> list[dict]:
         user = self.context["request"].user
@@ -300,8 +386,30 @@ class StatusUpdateViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = StatusUpdateSerializer
     filterset_class = StatusUpdateFilter
 
+    # The fields that make a post the record of a report of the past, a manager's task.
+    RECORDING_FIELDS = ("submitted_on", "verified_on")
+
+    def create(self, request, *args, **kwargs):
+        # A counterpart's report is dated now: sending the day of a past one is refused, never ignored.
+        recording = hasattr(request.data, "keys") and any(name in request.data for name in self.RECORDING_FIELDS)
+        if recording and not can_review_updates(request.user):
+            raise PermissionDenied(_("Only programme managers record reports of the past."))
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         data = serializer.validated_data
+        if data.get("submitted_on") is not None:
+            serializer.instance = services.status_update_record(
+                measure=data["measure"],
+                round_=data.get("round"),
+                by=self.request.user,
+                status=data["status"],
+                progress_pct=data["progress_pct"],
+                narrative=data.get("narrative", ""),
+                submitted_on=data["submitted_on"],
+                verified_on=data.get("verified_on"),
+            )
+            return
         serializer.instance = services.status_update_save(
             measure=data["measure"],
             round_=data.get("round"),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ from ta_portal.uploads import EVIDENCE
 
 from .models import COORDINATION_QUESTIONS
 from .models import UNANSWERED_MESSAGE
+from .models import FollowupRound
 from .models import FollowupSchedule
 from .models import Frequency
 from .models import Indicator
@@ -32,8 +34,19 @@ class MeasureForm(DateBoundsMixin, forms.ModelForm):
             "substances",
             "roundtable",
             "recommendation",
+            "agreed_on",
         ]
-        widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "due_date": DateInput(),
+            "agreed_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "agreed_on": _(
+                "For a measure of the past. Left empty, it counts as agreed on the day of its roundtable, "
+                "or else on the day it was entered."
+            )
+        }
 
     def __init__(self, *args, engagement, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,6 +102,32 @@ class RoundOpenForm(DateBoundsMixin, forms.Form):
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
 
 
+class RoundRecordForm(DateBoundsMixin, forms.Form):
+    """A round of the past: its days and the measures it asked about; ``services.round_record`` judges them."""
+
+    opens_on = forms.DateField(label=_("Opened on"), widget=DateInput())
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    measures = forms.ModelMultipleChoiceField(
+        label=_("Measures it asked about"),
+        queryset=Measure.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked to ask about the measures that were open on the day it opened."),
+    )
+
+    def __init__(self, *args, engagement, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["measures"]
+        field.queryset = Measure.objects.filter(engagement=engagement).with_agreed_day().order_by("agreed_day", "pk")
+        field.label_from_instance = lambda measure: (
+            gettext("%(title)s (agreed on %(day)s)")
+            % {
+                "title": measure.title,
+                "day": date_format(measure.agreed_day, "SHORT_DATE_FORMAT"),
+            }
+        )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -127,6 +166,41 @@ class StatusUpdateForm(forms.Form):
         self.fields["files"].help_text = gettext("PDF, images or office documents, up to %(n)d files.") % {
             "n": EVIDENCE.max_files
         }
+
+
+class StatusUpdateRecordForm(DateBoundsMixin, StatusUpdateForm):
+    """A report of the past, recorded by a manager with its days; ``services.status_update_record`` judges it."""
+
+    round = forms.ModelChoiceField(
+        label=_("Round"),
+        queryset=FollowupRound.objects.none(),
+        required=False,
+        empty_label=_("Outside rounds"),
+        help_text=_("A round of the past recorded after the fact, or the round still open."),
+    )
+    submitted_on = forms.DateField(label=_("Submitted on"), widget=DateInput())
+    verified_on = forms.DateField(
+        label=_("Verified on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "If it was verified then: it counts as verified by you on that day. Otherwise it awaits verification."
+        ),
+    )
+    field_order = ["round", "submitted_on", "status", "progress_pct", "narrative", "verified_on", "files"]
+
+    def __init__(self, *args, rounds, **kwargs):
+        super().__init__(*args, manager=True, **kwargs)
+        self.fields["round"].queryset = rounds
+        self.fields["round"].label_from_instance = lambda round_: (
+            gettext("Opened %(opens)s, due %(due)s")
+            % {
+                "opens": date_format(round_.opens_on, "SHORT_DATE_FORMAT"),
+                "due": date_format(round_.due_date, "SHORT_DATE_FORMAT"),
+            }
+        )
+        self.fields["narrative"].label = _("What was reported")
+        self.fields["narrative"].help_text = ""
 
 
 class ReviewForm(forms.Form):

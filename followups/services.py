@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Exists
 from django.db.models import Max
 from django.db.models import OuterRef
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,8 @@ from ta_portal import datacache
 from ta_portal.uploads import EVIDENCE
 from ta_portal.uploads import CheckedFile
 from ta_portal.uploads import check_uploads
+from ta_portal.validation import moment_on
+from ta_portal.validation import past_day_errors
 
 from .access import can_manage_followup
 from .access import can_report_progress
@@ -42,8 +45,11 @@ from .models import ReminderKind
 from .models import RoundMeasure
 from .models import StatusUpdate
 from .models import UpdateState
+from .models import agreed_day
+from .models import report_date_errors
 from .models import unanswered_questions
 from .reminders import claim_notices
+from .selectors import measures_open_on
 
 # ---- Measures -------------------------------------------------------------------------------
 
@@ -143,6 +149,90 @@ def round_open(
 
 
 @transaction.atomic
+def round_record(
+    *, engagement: Engagement, opens_on: date, due_date: date, by, measures: list[Measure] | None = None
+) -> FollowupRound:
+    """Record a round of the past, after the fact: opened and due on the days given (not in the
+    future, not before the engagement started), asking about ``measures`` (by default the
+    engagement's measures open on its opening day).
+
+    It is stored closed, with who recorded it and when: counterparts never report in it and it never
+    sends a reminder or an escalation; managers record its reports with their own dates
+    (``status_update_record``). The engagement's current round stays open.
+    """
+    if not can_manage_followup(by, engagement):
+        raise PermissionDenied
+    errors: dict[str, list] = {}
+    _merge(
+        errors,
+        past_day_errors(
+            opens_on,
+            field="opens_on",
+            not_before=engagement.start_date,
+            not_before_message=_("The round cannot open before the engagement started (%(day)s)."),
+        ),
+    )
+    _merge(errors, past_day_errors(due_date, field="due_date"))
+    round_ = FollowupRound(engagement=engagement, opens_on=opens_on, due_date=due_date, opened_by=by, recorded_by=by)
+    try:
+        round_.clean()
+    except ValidationError as exc:
+        _merge(errors, exc.message_dict)
+    if "opens_on" not in errors and FollowupRound.objects.filter(engagement=engagement, opens_on=opens_on).exists():
+        errors["opens_on"] = [_("The engagement already has a round opening on this day.")]
+    if measures is None:
+        chosen = list(measures_open_on(engagement, opens_on)) if "opens_on" not in errors else []
+        if not chosen and "opens_on" not in errors:
+            errors["measures"] = [
+                _("No measure of the engagement was open on %(day)s: choose the measures the round asked about.")
+                % {"day": opens_on}
+            ]
+    else:
+        chosen = _measures_asked_then(engagement, measures, opens_on, errors)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    round_.opened_at = moment_on(opens_on)
+    round_.recorded_at = round_.closed_at = now
+    round_.save()
+    RoundMeasure.objects.bulk_create([RoundMeasure(round=round_, measure=measure) for measure in chosen])
+    datacache.changed(FollowupRound, RoundMeasure)
+    return round_
+
+
+def _measures_asked_then(engagement, measures, opens_on: date, errors: dict) -> list[Measure]:
+    """The measures chosen for a round of the past, checked: the engagement's, agreed by its opening."""
+    chosen = list(dict.fromkeys(measures))
+    if not chosen:
+        errors["measures"] = [_("Choose the measures the round asked about.")]
+        return []
+    strangers = [m.title for m in chosen if m.engagement_id != engagement.pk]
+    if strangers:
+        errors["measures"] = [_("Not measures of this engagement: %(titles)s.") % {"titles": ", ".join(strangers)}]
+        return []
+    if opens_on is not None and "opens_on" not in errors:
+        agreed = dict(
+            Measure.objects.filter(pk__in=[m.pk for m in chosen]).annotate(day=agreed_day()).values_list("pk", "day")
+        )
+        later = [m.title for m in chosen if agreed[m.pk] > opens_on]
+        if later:
+            errors["measures"] = [
+                _(
+                    "Agreed after the round opened: %(titles)s. A measure of the past needs the day it was agreed "
+                    "(edit the measure)."
+                )
+                % {"titles": ", ".join(later)}
+            ]
+    return chosen
+
+
+def _merge(errors: dict, more: dict) -> None:
+    """Add field errors (``{field: message or [messages]}``) to ``errors``."""
+    for field, messages in more.items():
+        errors.setdefault(field, []).extend(messages if isinstance(messages, list | tuple) else [messages])
+
+
+@transaction.atomic
 def round_close(*, round_: FollowupRound, by) -> FollowupRound:
     if not can_manage_followup(by, round_.engagement):
         raise PermissionDenied
@@ -189,24 +279,31 @@ def open_scheduled_rounds(*, today: date) -> list[FollowupRound]:
 
 
 def round_refresh_submission(round_: FollowupRound) -> bool:
-    """Mark the round submitted once every measure it asks about has a report in it."""
-    if round_.submitted_at is not None:
+    """Mark the round submitted once every measure it asks about has a report in it.
+
+    It was submitted when the last of its measures got its first report: the reports' own dates,
+    so a report recorded after the fact dates the submission as it happened. A round of the past
+    is judged again whenever one of its reports is recorded (they may come in any order).
+    """
+    if round_.submitted_at is not None and not round_.is_recorded_after_the_fact:
         return True
     reported = StatusUpdate.objects.filter(round=round_, measure=OuterRef("measure"), state__in=REPORTED_STATES)
-    missing = RoundMeasure.objects.filter(round=round_).filter(~Exists(reported))
-    if missing.exists():
+    asked = RoundMeasure.objects.filter(round=round_)
+    if asked.filter(~Exists(reported)).exists():
         return False
-    now = timezone.now()
-    FollowupRound.objects.filter(pk=round_.pk, submitted_at__isnull=True).update(submitted_at=now)
+    first_reports = Subquery(reported.order_by("submitted_at").values("submitted_at")[:1])
+    submitted = asked.annotate(first=first_reports).aggregate(last=Max("first"))["last"]
+    FollowupRound.objects.filter(pk=round_.pk).update(submitted_at=submitted)
     datacache.changed(FollowupRound)
-    round_.submitted_at = now
+    round_.submitted_at = submitted
     return True
 
 
 # ---- Status updates -------------------------------------------------------------------------
 
 
-def _validate_report(*, measure, round_, by, status, progress_pct, narrative, submit, manager) -> None:
+def _validate_report(*, measure, round_, by, status, progress_pct, narrative, submit, manager, recorded=False) -> None:
+    """The rules of a report; ``recorded``: a report of the past, recorded after the fact."""
     errors: dict[str, list[str]] = {}
     if round_ is None:
         if not manager:
@@ -215,7 +312,11 @@ def _validate_report(*, measure, round_, by, status, progress_pct, narrative, su
             errors["round"] = [_("A draft belongs to a round.")]
     elif round_.engagement_id != measure.engagement_id:
         errors["round"] = [_("This round belongs to another engagement.")]
-    elif round_.closed_at is not None:
+    elif recorded and not round_.takes_reports_of_the_past:
+        errors["round"] = [
+            _("This round is closed: a report of the past goes into a round recorded after the fact, or into none.")
+        ]
+    elif round_.closed_at is not None and not recorded:
         errors["round"] = [_("This round is closed; report in the current round.")]
     elif not round_.round_measures.filter(measure=measure).exists():
         # A round asks about the measures open when it opened; a report on any other would change
@@ -307,6 +408,93 @@ def status_update_save(
     return update
 
 
+@transaction.atomic
+def status_update_record(
+    *,
+    measure: Measure,
+    round_: FollowupRound | None,
+    by,
+    status: str,
+    progress_pct: int,
+    narrative: str,
+    submitted_on: date | None,
+    verified_on: date | None = None,
+    files=(),
+) -> StatusUpdate:
+    """Record a report of the past, after the fact (a manager's task): submitted on ``submitted_on``
+    and, with ``verified_on``, verified that day by the manager recording it; otherwise it awaits
+    verification like any report. It keeps every rule of a report (``_validate_report``) and the
+    order of a past report's dates (``report_date_errors``); it may go into a round of the past
+    (closed as recorded) or none. It names nobody as its reporter (who reported then is not known
+    to the portal) and sends no e-mail.
+    """
+    if not can_manage_followup(by, measure.engagement):
+        raise PermissionDenied
+    errors: dict[str, list] = {}
+    if submitted_on is None:
+        errors["submitted_on"] = [_("Give the day the report was submitted.")]
+    dates = report_date_errors(round_=round_, submitted_on=submitted_on, reviewed_on=verified_on)
+    if "reviewed_on" in dates:
+        dates["verified_on"] = dates.pop("reviewed_on")
+    _merge(errors, dates)
+    try:
+        _validate_report(
+            measure=measure,
+            round_=round_,
+            by=by,
+            status=status,
+            progress_pct=progress_pct,
+            narrative=narrative,
+            submit=True,
+            manager=True,
+            recorded=True,
+        )
+    except ValidationError as exc:
+        _merge(errors, exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    if round_ is not None:
+        round_ = FollowupRound.objects.select_for_update().get(pk=round_.pk)
+    measure = Measure.objects.select_for_update().select_related("engagement").get(pk=measure.pk)
+    if verified_on is None and measure.updates.filter(state=UpdateState.SUBMITTED).exists():
+        raise ValidationError(
+            {
+                "verified_on": [
+                    _(
+                        "Another report on this measure awaits verification: verify it first, or give the day "
+                        "this one was verified."
+                    )
+                ]
+            }
+        )
+    update = StatusUpdate(
+        measure=measure,
+        round=round_,
+        created_by=by,
+        status=status,
+        progress_pct=progress_pct,
+        narrative=narrative or "",
+        state=UpdateState.ACCEPTED if verified_on else UpdateState.SUBMITTED,
+        submitted_at=moment_on(submitted_on),
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
+    if verified_on is not None:
+        update.reviewed_by, update.reviewed_at = by, moment_on(verified_on)
+    checked = _check_files(update, files)
+    try:
+        with transaction.atomic():
+            update.save()
+    except IntegrityError:
+        raise ValidationError(_("Someone else reported on this measure at the same moment; reload the page."))
+    for item in checked:
+        evidence_store(update=update, checked=item, by=by)
+    measure_recompute(measure)
+    if round_ is not None:
+        round_refresh_submission(round_)
+    return update
+
+
 def _check_files(update: StatusUpdate, files) -> list[CheckedFile]:
     files = list(files or [])
     if not files:
@@ -353,7 +541,7 @@ def status_update_review(*, update: StatusUpdate, by, accept: bool, comment: str
     update.reviewed_by, update.reviewed_at, update.review_comment = by, timezone.now(), comment
     update.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
     measure_recompute(measure)
-    if not accept and update.submitted_by_id:
+    if not accept and update.submitted_by_id and not update.is_recorded_after_the_fact:
         claim_notices(update=update, recipients=[update.submitted_by], kind=ReminderKind.RETURNED)
     return update
 

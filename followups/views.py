@@ -25,6 +25,7 @@ from reports.charts import bar_chart
 from ta_portal.bodylimit import body_limit
 from ta_portal.pages import run_action
 from ta_portal.pagination import paginate
+from ta_portal.params import int_param
 from ta_portal.uploads import EVIDENCE
 
 from . import selectors
@@ -38,9 +39,11 @@ from .forms import MeasureForm
 from .forms import ReviewForm
 from .forms import RoundIndicatorsForm
 from .forms import RoundOpenForm
+from .forms import RoundRecordForm
 from .forms import RoundtableMeasureForm
 from .forms import ScheduleForm
 from .forms import StatusUpdateForm
+from .forms import StatusUpdateRecordForm
 from .models import CLOSED_STATUSES
 from .models import COORDINATION_QUESTIONS
 from .models import FollowupRound
@@ -283,7 +286,7 @@ def measure_detail(request, pk: int):
     updates = (
         StatusUpdate.objects.visible_to(request.user)
         .filter(measure=measure)
-        .select_related("round", "submitted_by", "reviewed_by", "created_by")
+        .select_related("round", "submitted_by", "reviewed_by", "created_by", "recorded_by")
         .prefetch_related("evidence")
         .order_by("-submitted_at", "-created_at", "-pk")
     )
@@ -321,6 +324,42 @@ def _save_report(request, form, *, measure, round_, submit: bool) -> bool:
         submit=submit,
     )
     return not form.errors
+
+
+@login_required
+@body_limit(EVIDENCE.request_max_bytes)
+def update_record(request, pk: int):
+    """Record a report of the past on a measure, after the fact, with the days it was submitted and verified."""
+    measure = selectors.measure_get_for_user(user=request.user, pk=pk)
+    engagement = measure.engagement
+    _require_manager(request.user, engagement)
+    rounds = selectors.rounds_for_report_of_the_past(measure)
+    asked = int_param(request.GET.get("round"))
+    form = StatusUpdateRecordForm(
+        _posted(request),
+        request.FILES if request.method == "POST" else None,
+        rounds=rounds,
+        initial={"round": asked, "status": measure.status, "progress_pct": measure.progress_pct},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        update = _write(
+            form,
+            services.status_update_record,
+            measure=measure,
+            round_=data["round"],
+            by=request.user,
+            status=data["status"],
+            progress_pct=data["progress_pct"],
+            narrative=data["narrative"],
+            submitted_on=data["submitted_on"],
+            verified_on=data["verified_on"],
+            files=data["files"],
+        )
+        if not form.errors:
+            messages.success(request, _("The report of the past was recorded; nobody was e-mailed."))
+            return redirect(update)
+    return render(request, "followups/update_record.html", {"form": form, "measure": measure, "engagement": engagement})
 
 
 def _visible_sources(user, measure) -> list[tuple[str, object, bool]]:
@@ -373,6 +412,28 @@ def round_create(request, pk: int):
             "n_open": Measure.objects.filter(engagement=engagement).open().count(),
         },
     )
+
+
+@login_required
+def round_record(request, pk: int):
+    """Record a round of the past, after the fact: nothing is sent and the current round stays open."""
+    engagement = engagement_get_for_user(user=request.user, pk=pk)
+    _require_manager(request.user, engagement)
+    form = RoundRecordForm(_posted(request), engagement=engagement)
+    if request.method == "POST" and form.is_valid():
+        round_ = _write(
+            form,
+            services.round_record,
+            engagement=engagement,
+            opens_on=form.cleaned_data["opens_on"],
+            due_date=form.cleaned_data["due_date"],
+            measures=list(form.cleaned_data["measures"]) or None,
+            by=request.user,
+        )
+        if not form.errors:
+            messages.success(request, _("The round of the past was recorded; nobody was e-mailed."))
+            return redirect(round_)
+    return render(request, "followups/round_record.html", {"form": form, "engagement": engagement})
 
 
 @login_required
@@ -431,6 +492,7 @@ def round_detail(request, pk: int):
             "n_done": n_done,
             "can_report": can_report,
             "can_manage": can_manage,
+            "can_record": can_manage and round_.is_recorded_after_the_fact,
             "can_see_evidence": can_see_evidence(request.user, engagement),
             "reminders": reminders,
             "indicator_values": round_.indicator_values.select_related("indicator"),
