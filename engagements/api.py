@@ -7,6 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 from accounts import tokencache
 from accounts.scoping import scope_for
 from ta_portal import datacache
+from ta_portal.api import BoundedDateField
 from ta_portal.api import PortalModelSerializer
 from ta_portal.api import ScopedViewSetMixin
 from ta_portal.api import check_country_writable
@@ -141,17 +142,39 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
 
 class EngagementSerializer(PortalModelSerializer):
     country = CountryCodeField()
+    phase_changed_on = BoundedDateField(
+        write_only=True,
+        required=False,
+        allow_null=True,
+        help_text=_("With a new phase: the day of a change of the past (not in the future, not before the start)."),
+    )
 
     class Meta:
         model = Engagement
-        fields = ["id", "country", "title", "programme", "start_date", "end_date", "phase", "description"]
+        fields = [
+            "id",
+            "country",
+            "title",
+            "programme",
+            "start_date",
+            "end_date",
+            "phase",
+            "description",
+            "phase_changed_on",
+        ]
 
     def validate(self, attrs):
         country = attrs.get("country")
         check_country_writable(self.context["request"].user, Engagement, country)
         if self.instance is not None and country is not None:
             self.instance.check_focal_points(country=country)  # the API leaves focal points as they are
-        return super().validate(attrs)
+        attrs = super().validate(attrs)
+        day = attrs.get("phase_changed_on")
+        if day is not None:
+            previous_phase = self.instance.phase if self.instance is not None else ""
+            if errors := self.instance_as_saved(attrs).phase_change_day_errors(day, previous_phase=previous_phase):
+                raise serializers.ValidationError(errors)
+        return attrs
 
 
 class EngagementFilter(CountryFilterSet):
@@ -161,7 +184,14 @@ class EngagementFilter(CountryFilterSet):
 
 
 ENGAGEMENT_LIST_COLUMNS = (
-    "id", "country_id", "title", "programme_id", "start_date", "end_date", "phase", "description"
+    "id",
+    "country_id",
+    "title",
+    "programme_id",
+    "start_date",
+    "end_date",
+    "phase",
+    "description",
 )
 
 
@@ -226,16 +256,21 @@ class EngagementViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         return self.get_paginated_response(engagement_rows(page)).data
 
     def perform_create(self, serializer):
-        serializer.instance = self._save(Engagement(**serializer.validated_data))
+        data = dict(serializer.validated_data)
+        day = data.pop("phase_changed_on", None)
+        serializer.instance = self._save(Engagement(**data), phase_changed_on=day)
 
     def perform_update(self, serializer):
         engagement = serializer.instance
-        for field, value in serializer.validated_data.items():
+        data = dict(serializer.validated_data)
+        day = data.pop("phase_changed_on", None)
+        for field, value in data.items():
             setattr(engagement, field, value)
-        self._save(engagement)
+        self._save(engagement, phase_changed_on=day)
 
-    def _save(self, engagement: Engagement) -> Engagement:
-        return engagement_save(engagement=engagement, by=self.request.user)
+    def _save(self, engagement: Engagement, *, phase_changed_on=None) -> Engagement:
+        dated = {"phase_changed_on": phase_changed_on} if phase_changed_on is not None else {}
+        return engagement_save(engagement=engagement, by=self.request.user, **dated)
 
 
 def register(router) -> None:

@@ -54,8 +54,18 @@ class EngagementForm(DateBoundsMixin, forms.ModelForm):
         ]
         widgets = {"start_date": DateInput(), "end_date": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
 
+    phase_changed_on = forms.DateField(
+        label=_("Phase changed on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Only for a change of phase of the past; left empty, the change is dated today."),
+    )
+    field_order = [*Meta.fields[:4], "phase_changed_on"]
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # The phase as stored, before this form changes it: a day dates a change from it.
+        self.previous_phase = self.instance.phase if self.instance.pk else ""
         limit_country_choices(self.fields["country"], countries_editable_by(user))
         self.fields["managers"].queryset = managing_users()
         self.fields["managers"].required = False
@@ -66,6 +76,12 @@ class EngagementForm(DateBoundsMixin, forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("country") is not None:
             self.instance.check_focal_points(country=cleaned["country"], focal_points=cleaned.get("focal_points") or [])
+        if cleaned.get("phase_changed_on") is not None and "phase" in cleaned and "start_date" in cleaned:
+            about_to_be = Engagement(phase=cleaned["phase"], start_date=cleaned["start_date"])
+            for field, errors in about_to_be.phase_change_day_errors(
+                cleaned["phase_changed_on"], previous_phase=self.previous_phase
+            ).items():
+                self.add_error(field, errors)
         return cleaned
 
 

@@ -19,6 +19,7 @@ from ta_portal.multilingual import localized
 from ta_portal.multilingual import translations_field
 from ta_portal.validation import date_order_constraint
 from ta_portal.validation import date_order_errors
+from ta_portal.validation import past_day_errors
 
 DUPLICATE_EMAIL = _("A person with this e-mail already exists.")
 AGENCY_WITH_PEOPLE_CANNOT_MOVE = _("This agency has people recorded; it cannot move to another country.")
@@ -295,6 +296,25 @@ class Engagement(models.Model):
     def clean(self) -> None:
         if errors := date_order_errors(self.start_date, self.end_date):
             raise ValidationError(errors)
+
+    def phase_change_day_errors(self, day, *, previous_phase: str) -> dict:
+        """``{"phase_changed_on": [message]}`` when ``day`` cannot date the move from ``previous_phase``
+        to the engagement's phase: the phase does not change, or the day is in the future or before
+        the engagement started. ``{}`` when no day is given (the change is dated now).
+
+        The engagement's values are those about to be saved, so the form and the API call this
+        with them; the service checks it again as it records the change.
+        """
+        if day is None:
+            return {}
+        if previous_phase == self.phase:
+            return {"phase_changed_on": [_("The phase does not change: leave the day of the change empty.")]}
+        return past_day_errors(
+            day,
+            field="phase_changed_on",
+            not_before=self.start_date,
+            not_before_message=_("The phase cannot change before the engagement started (%(day)s)."),
+        )
 
     def check_focal_points(self, *, country, focal_points=None) -> None:
         """Focal points are people of the engagement's country: raise ValidationError unless the

@@ -3,6 +3,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -76,9 +77,18 @@ def engagement_detail(request, pk: int):
 def _engagement_form(request, engagement: Engagement | None):
     form = EngagementForm(request.POST or None, instance=engagement, user=request.user)
     if request.method == "POST" and form.is_valid():
-        saved = services.engagement_save(engagement=form.save(commit=False), by=request.user, m2m_save=form.save_m2m)
-        messages.success(request, _("The engagement was saved."))
-        return redirect(saved)
+        try:
+            saved = services.engagement_save(
+                engagement=form.save(commit=False),
+                by=request.user,
+                m2m_save=form.save_m2m,
+                phase_changed_on=form.cleaned_data["phase_changed_on"],
+            )
+        except ValidationError as exc:  # the phase changed meanwhile: the form said otherwise a moment ago
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("The engagement was saved."))
+            return redirect(saved)
     return render(request, "engagements/engagement_form.html", {"form": form, "engagement": engagement})
 
 
