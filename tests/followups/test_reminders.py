@@ -21,8 +21,10 @@ from django.utils import timezone
 from accounts.roles import Role
 from followups import reminders
 from followups import services
+from followups import tasks
 from followups.models import FollowupRound
 from followups.models import ReminderLog
+from followups.models import RoundMeasure
 from tests.factories import make_user
 from tests.followups.factories import make_measure
 from tests.followups.factories import open_round
@@ -425,3 +427,61 @@ def test_subjects_and_bodies_carry_a_title_as_typed_not_html_escaped(
     assert 'Plan "Andes" & <Costa>' in english.subject
     assert 'Plan "Andes" & <Costa>' in english.body
     assert "&quot;" not in english.subject + english.body and "&amp;" not in english.subject + english.body
+
+
+# ---- Rounds of the past ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def past_rounds(people):
+    """A Peruvian engagement whose two rounds of the past are long overdue and were never submitted:
+    one recorded by hand (stored closed), one left open as an import may leave it."""
+    engagement = other_engagement("PE", title="Peru follow-up", start_date=date(2011, 1, 10))
+    engagement.managers.add(people["boss"])
+    measure = make_measure(engagement, title="Adopt the inspection plan", agreed_on=date(2013, 2, 1))
+    recorded = services.round_record(
+        engagement=engagement, opens_on=date(2013, 6, 1), due_date=date(2013, 6, 30), by=people["boss"]
+    )
+    imported = FollowupRound.objects.create(
+        engagement=engagement,
+        opens_on=date(2014, 6, 1),
+        due_date=date(2014, 6, 30),
+        recorded_by=people["boss"],
+        recorded_at=timezone.now(),
+    )
+    RoundMeasure.objects.create(round=imported, measure=measure)
+    return recorded, imported
+
+
+def test_a_round_of_the_past_never_reminds_nor_escalates(
+    people, past_rounds, smtp, calendar_settings, django_capture_on_commit_callbacks
+):
+    # given: besides the rounds of the past, a live Colombian round, overdue as well
+    co = other_engagement("CO", title="Colombia follow-up")
+    make_measure(co, title="Colombian measure")
+    open_round(co, opens_on=DAY0, due_date=DUE)
+    day = DUE + timedelta(days=40)
+    # when: every path that reminds or escalates runs, long after the due dates: the daily job, its
+    # Celery task, and the announcement of each round
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.send_followup_reminders(today=day)
+        tasks.send_followup_reminders(day.isoformat())
+        for round_ in past_rounds:
+            tasks.send_round_reminders(round_.pk, day.isoformat())
+    # then: over SMTP only the live round's counterpart heard, once; nothing was even claimed for the past
+    assert [message["To"] for message in smtp.messages] == ["carla@example.org"]
+    assert not ReminderLog.objects.filter(round__in=past_rounds).exists()
+
+
+def test_a_claim_for_a_round_that_is_then_recorded_as_of_the_past_is_not_sent(pe_round, smtp, calendar_settings):
+    # given: reminders claimed for a round, which is then marked as a round of the past before a worker sends them
+    with transaction.atomic():
+        reminders.send_followup_reminders(today=DUE + timedelta(days=12))
+        FollowupRound.objects.filter(pk=pe_round.pk).update(recorded_at=timezone.now())
+    ids = list(ReminderLog.objects.filter(round=pe_round).values_list("pk", flat=True))
+    assert ids  # the counterparts' overdue reminders and the escalation
+    # when
+    failed = reminders.deliver(ids)
+    # then
+    assert failed == [] and smtp.messages == []
+    assert set(ReminderLog.objects.filter(round=pe_round).values_list("status", flat=True)) == {"skipped"}
