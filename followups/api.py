@@ -215,7 +215,7 @@ class FollowupRoundSerializer(PortalModelSerializer):
         # never ignored.
         elif "opens_on" in attrs and attrs["opens_on"] != timezone.localdate():
             raise serializers.ValidationError({"opens_on": [OPENS_TODAY]})
-        elif "measures" in attrs:
+        elif "measures" in self.initial_data:  # (a form-encoded post without it still gets an empty list)
             raise serializers.ValidationError({"measures": [ASKS_ABOUT_OPEN_MEASURES]})
         return super().validate(attrs)
 
