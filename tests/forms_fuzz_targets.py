@@ -193,6 +193,8 @@ TARGETS = [
         user="counterpart",
     ),
     Target(followups_forms.StatusUpdateForm, _u("followups:measure_detail", "measure"), user="manager"),
+    Target(followups_forms.RoundRecordForm, _u("followups:round_record", "engagement"), user="manager"),
+    Target(followups_forms.StatusUpdateRecordForm, _u("followups:update_record", "second_measure"), user="manager"),
     Target(followups_forms.ReviewForm, _u("followups:update_detail", "update"), user="manager"),
     Target(followups_forms.IndicatorForm, _u("followups:indicator_create", "engagement"), user="manager"),
     Target(followups_forms.IndicatorForm, _u("followups:indicator_edit", "indicator"), user="manager"),

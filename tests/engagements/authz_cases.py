@@ -55,6 +55,17 @@ def _engagement_post(world, side):
     return {"country": _country(world, side), "title": "Posted", "phase": "planning", "start_date": "2026-01-05"}
 
 
+def _phase_change_post(world, side):
+    engagement = obj(world, side, "engagement")
+    return {
+        "country": _country(world, side),
+        "title": engagement.title,
+        "phase": "roundtable",
+        "start_date": engagement.start_date.isoformat(),
+        "phase_changed_on": "2025-06-02",
+    }
+
+
 def _agency_post(world, side):
     return {"country": _country(world, side), "name": "Posted agency", "kind": "customs"}
 
@@ -105,6 +116,14 @@ CASES = [
         lambda w, s: reverse("engagements:edit", args=[obj(w, s, "engagement").pk]),
         {**EDIT_PAGE, "admin": same(302), "manager": scoped(302)},
         data=_engagement_post,
+    ),
+    Case(
+        "engagement change of phase of the past posted",
+        "engagements:edit",
+        "POST",
+        lambda w, s: reverse("engagements:edit", args=[obj(w, s, "engagement").pk]),
+        {**EDIT_PAGE, "admin": same(302), "manager": scoped(302)},
+        data=_phase_change_post,
     ),
     Case("agency list page", "engagements:agency_list", "GET", lambda w, s: reverse("engagements:agency_list"), LIST),
     Case(
@@ -192,6 +211,15 @@ CASES = [
         EDIT_PAGE,
         api=True,
         data=_engagement_patch,
+    ),
+    Case(
+        "API engagement change of phase of the past",
+        "engagement-detail",
+        "PATCH",
+        lambda w, s: f"/api/v1/engagements/{obj(w, s, 'engagement').pk}/",
+        EDIT_PAGE,
+        api=True,
+        data=lambda w, s: {"phase": "roundtable", "phase_changed_on": "2025-06-02"},
     ),
     Case(
         "API engagement create",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Roundtable
+from followups.models import Measure
 from tests.authz import Case
 from tests.authz import obj
 from tests.authz import same
@@ -81,6 +82,26 @@ def setup(world) -> None:
             f"{side}roundtable",
             Roundtable.objects.create(engagement=engagement, title="Roundtable", date=date(2026, 3, 1)),
         )
+
+
+def past_setup(world) -> None:
+    """The standard follow-up data, its measures agreed in the past (so a round of the past may ask about them)."""
+    setup(world)
+    Measure.objects.filter(engagement__in=[world.engagement, world.other_engagement]).update(agreed_on=date(2025, 3, 1))
+
+
+def _past_round_form(world, side):
+    return {"opens_on": "2025-06-02", "due_date": "2025-06-30"}
+
+
+def _past_report_form(world, side):
+    return {
+        "submitted_on": "2025-07-01",
+        "status": "in_progress",
+        "progress_pct": "10",
+        "narrative": "Reported then.",
+        "verified_on": "2025-07-02",
+    }
 
 
 def page(route: str, name: str, *extra: str):
@@ -191,6 +212,23 @@ CASES = [
         setup=setup,
     ),
     Case(
+        "followups record a round of the past page",
+        "followups:round_record",
+        "GET",
+        page("round_record", "engagement"),
+        managing(200),
+        setup=setup,
+    ),
+    Case(
+        "followups round of the past recorded",
+        "followups:round_record",
+        "POST",
+        page("round_record", "engagement"),
+        managing(302),
+        data=_past_round_form,
+        setup=past_setup,
+    ),
+    Case(
         "followups indicators page", "followups:indicators", "GET", page("indicators", "engagement"), READ, setup=setup
     ),
     Case(
@@ -248,6 +286,23 @@ CASES = [
         page("measure_edit", "measure"),
         managing(302),
         data=lambda w, s: {"title": "Renamed measure", "priority": "high"},
+        setup=setup,
+    ),
+    Case(
+        "followups record a report of the past page",
+        "followups:update_record",
+        "GET",
+        page("update_record", "measure"),
+        managing(200),
+        setup=setup,
+    ),
+    Case(
+        "followups report of the past recorded",
+        "followups:update_record",
+        "POST",
+        page("update_record", "second_measure"),
+        managing(302),
+        data=_past_report_form,
         setup=setup,
     ),
     Case("followups round page", "followups:round_detail", "GET", page("round_detail", "round"), READ, setup=setup),
@@ -413,6 +468,21 @@ CASES = [
         api=True,
     ),
     Case(
+        "followups API round of the past recorded",
+        "followup-round-list",
+        "POST",
+        lambda w, s: "/api/v1/followup-rounds/",
+        creating(201),
+        data=lambda w, s: {
+            "engagement": obj(w, s, "engagement").pk,
+            "recorded_after_the_fact": True,
+            "opens_on": "2025-06-02",
+            "due_date": "2025-06-30",
+        },
+        api=True,
+        setup=past_setup,
+    ),
+    Case(
         "followups API round detail",
         "followup-round-detail",
         "GET",
@@ -452,6 +522,24 @@ CASES = [
             "viewer": same(403),
         },
         data=_status_update_post,
+        api=True,
+        setup=setup,
+    ),
+    Case(
+        # Recording a report of the past is a manager's task: a counterpart is refused before validation.
+        "followups API report of the past recorded",
+        "status-update-list",
+        "POST",
+        lambda w, s: "/api/v1/status-updates/",
+        creating(201),
+        data=lambda w, s: {
+            "measure": obj(w, s, "second_measure").pk,
+            "status": "in_progress",
+            "progress_pct": 10,
+            "narrative": "Reported then.",
+            "submitted_on": "2025-07-01",
+            "verified_on": "2025-07-02",
+        },
         api=True,
         setup=setup,
     ),
