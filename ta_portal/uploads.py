@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from PIL import Image
 from PIL import UnidentifiedImageError
 
@@ -298,7 +298,7 @@ LIBRARY = UploadPolicy(
 LOGO = UploadPolicy(
     types=("png", "jpeg"),
     max_bytes=lambda: _setting("CERTIFICATE_LOGO_MAX_BYTES", 1024 * 1024),
-    bad_type_message=_lazy("“%(name)s” is not a PNG or JPEG image (its content was checked, not its name)."),
+    bad_type_message=gettext_lazy("“%(name)s” is not a PNG or JPEG image (its content was checked, not its name)."),
 )
 
 
