@@ -104,9 +104,9 @@ def issuer_for(programme: Programme | None) -> Issuer:
 
 
 def signatory_errors(signatories: list[dict]) -> dict:
-    """Why a list of signatories cannot be saved: a title needs a name; at most three."""
+    """Why a list of signatories cannot be saved: a title needs a name; at most three filled in."""
     errors = {}
-    if len(signatories) > MAX_SIGNATORIES:
+    if sum(1 for s in signatories if s.get("name") or s.get("title")) > MAX_SIGNATORIES:
         errors["certificate_signatories"] = _("A certificate has at most three signatories.")
     for number, signatory in enumerate(signatories, start=1):
         if signatory.get("title") and not signatory.get("name"):
@@ -120,12 +120,9 @@ def programme_certificate_save(
 ) -> Programme:
     """Save what a programme's certificates print. ``signatories``: ``[{"name", "title"}]`` in order
     (blank rows dropped); ``logo`` an uploaded file, checked by its content before anything is saved."""
-    signatories = [
-        {"name": s.get("name", "").strip(), "title": s.get("title", "").strip()}
-        for s in signatories
-        if s.get("name", "").strip() or s.get("title", "").strip()
-    ]
-    errors = signatory_errors(signatories)
+    rows = [{"name": s.get("name", "").strip(), "title": s.get("title", "").strip()} for s in signatories]
+    errors = signatory_errors(rows)  # numbered as the form shows them, blank rows included
+    signatories = [row for row in rows if row["name"] or row["title"]]
     checked = None
     if logo is not None:
         try:

@@ -36,10 +36,11 @@ def certificate_request_pdf(*, certificate: EventCertificate, by, language: str 
 
 
 @transaction.atomic
-def event_certificates_issue(*, event: NetworkEvent, by) -> list[EventCertificate]:
+def event_certificates_issue(*, event: NetworkEvent, by, deliver: bool = True) -> list[EventCertificate]:
     """A certificate of attendance for each attended participant without a valid one; their PDFs are
-    asked for and, once committed, each is e-mailed to its holder. The event row is locked, so two
-    organisers pressing the button at once issue each certificate once."""
+    asked for and, once committed, each is e-mailed to its holder (unless ``deliver`` is False: the
+    demo records them only). The event row is locked, so two organisers pressing the button at once
+    issue each certificate once."""
     if by is not None and not access.can_edit_event(by, event):
         raise PermissionDenied
     NetworkEvent.objects.select_for_update().filter(pk=event.pk).first()
@@ -53,9 +54,10 @@ def event_certificates_issue(*, event: NetworkEvent, by) -> list[EventCertificat
     # One by one: saving registers each code among every certificate's (reports.models.CertificateCode).
     issued = [EventCertificate.objects.create(registration=r, issued_by=by) for r in registrations]
     datacache.changed(EventCertificate)
-    for certificate in issued:
-        certificate_request_pdf(certificate=certificate, by=by)
-    shared.email_on_commit(issued)
+    if deliver:
+        for certificate in issued:
+            certificate_request_pdf(certificate=certificate, by=by)
+        shared.email_on_commit(issued)
     return issued
 
 
