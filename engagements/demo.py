@@ -4,17 +4,22 @@ Each portal app may have a ``demo.py`` with ``seed(out)``; ``manage.py seed_demo
 app order, so later apps build on what earlier ones made. Every name here is fictitious.
 """
 
+import io
 import random
 import unicodedata
 from datetime import date
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image
+from PIL import ImageDraw
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_set_role
 from ta_portal.demo import row_fields
 
+from .certificates import programme_certificate_save
 from .models import Agency
 from .models import Engagement
 from .models import Person
@@ -225,7 +230,31 @@ def seed(out) -> None:
         focal = Person.objects.filter(country_id=code).order_by("pk")[:2]
         engagement.focal_points.add(*focal)
     _link_counterparts(users)
+    _certificate_issuer(programme)
     out.write(f"engagements: {Engagement.objects.count()} engagements, {Person.objects.count()} people")
+
+
+def _certificate_issuer(programme: Programme) -> None:
+    """What the programme's certificates print: its issuer, two signatories and a logo (drawn here)."""
+    if programme.certificate_issuer:
+        return
+    logo = io.BytesIO()
+    image = Image.new("RGB", (360, 120), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((8, 8, 112, 112), fill=(11, 61, 99))
+    draw.ellipse((30, 30, 90, 90), outline="white", width=8)
+    draw.rectangle((130, 40, 350, 56), fill=(11, 61, 99))
+    draw.rectangle((130, 68, 300, 80), fill=(120, 140, 160))
+    image.save(logo, format="PNG")
+    programme_certificate_save(
+        programme=programme,
+        issuer="Organization of American States · Inter-American Drug Abuse Control Commission (CICAD)",
+        signatories=[
+            {"name": "María Fernanda Ortiz", "title": "Executive Secretary, CICAD"},
+            {"name": "Jorge Luis Salinas", "title": "Coordinator, chemical precursor control programme"},
+        ],
+        logo=SimpleUploadedFile("cicad-logo.png", logo.getvalue(), content_type="image/png"),
+    )
 
 
 def _unique_emails(people: list[Person]) -> list[Person]:

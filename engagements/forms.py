@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ta_portal.params import EARLIEST_DATE
 from ta_portal.params import LATEST_DATE
+from ta_portal.uploads import LOGO
 
+from .certificates import MAX_SIGNATORIES
 from .models import Agency
 from .models import Engagement
 from .models import Person
@@ -125,3 +127,42 @@ class EngagementFilterForm(ListFilterForm):
 
 class AgencyFilterForm(ListFilterForm):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Agency.Kind.choices])
+
+
+class ProgrammeCertificateForm(forms.Form):
+    """What a programme's certificates print: issuer, logo, up to three signatories."""
+
+    certificate_issuer = forms.CharField(
+        label=_("Issuing organisation"),
+        max_length=200,
+        required=False,
+        help_text=_("Printed at the top of the certificates; empty for the portal's default."),
+    )
+    certificate_logo = forms.FileField(
+        label=_("Logo"), required=False, help_text=_("A PNG or JPEG image of at most 1 MB.")
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+
+    def __init__(self, *args, programme, **kwargs):
+        initial = {"certificate_issuer": programme.certificate_issuer}
+        for number, signatory in enumerate(programme.certificate_signatories or [], start=1):
+            initial[f"signatory_{number}_name"] = signatory.get("name", "")
+            initial[f"signatory_{number}_title"] = signatory.get("title", "")
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["certificate_logo"].widget.attrs["accept"] = LOGO.accept_attribute
+        if not programme.certificate_logo:
+            del self.fields["remove_logo"]
+        for number in range(1, MAX_SIGNATORIES + 1):
+            self.fields[f"signatory_{number}_name"] = forms.CharField(
+                label=_("Signatory %(n)d: name") % {"n": number}, max_length=120, required=False
+            )
+            self.fields[f"signatory_{number}_title"] = forms.CharField(
+                label=_("Signatory %(n)d: title") % {"n": number}, max_length=120, required=False
+            )
+
+    def signatories(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {"name": data.get(f"signatory_{n}_name", ""), "title": data.get(f"signatory_{n}_title", "")}
+            for n in range(1, MAX_SIGNATORIES + 1)
+        ]

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -224,6 +226,13 @@ class ControlledSubstance(models.Model):
         return self.local_name
 
 
+def logo_upload_to(instance, filename: str) -> str:
+    # Never the uploader's name in the path: a random name with the extension of the type found in
+    # the content (ta_portal.uploads).
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"programmes/logos/{uuid.uuid4().hex}.{extension}"
+
+
 class Programme(models.Model):
     """A funded programme (e.g. a CICAD precursor TA programme) under which engagements run."""
 
@@ -233,6 +242,17 @@ class Programme(models.Model):
     description = models.TextField(_("description"), blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # What its certificates print (engagements/certificates.py); empty: the portal-wide default.
+    certificate_issuer = models.CharField(
+        _("issuing organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed at the top of the certificates; empty for the portal's default."),
+    )
+    # Private like every upload (MEDIA_ROOT is never served): the PDF embeds it as a data: URI.
+    certificate_logo = models.FileField(_("logo"), upload_to=logo_upload_to, blank=True, max_length=200)
+    # Up to three {"name": …, "title": …}, in the order they sign.
+    certificate_signatories = models.JSONField(_("signatories"), default=list, blank=True)
 
     class Meta:
         ordering = ["name"]

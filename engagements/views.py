@@ -4,17 +4,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ta_portal.bodylimit import body_limit
 from ta_portal.navigation import engagement_links
 from ta_portal.pages import create_and_edit_views
 from ta_portal.pages import criteria
 from ta_portal.pages import list_page
+from ta_portal.uploads import LOGO
 
 from . import access
+from . import certificates
 from . import selectors
 from . import services
 from .forms import AgencyFilterForm
@@ -23,6 +27,7 @@ from .forms import EngagementFilterForm
 from .forms import EngagementForm
 from .forms import ListFilterForm
 from .forms import PersonForm
+from .forms import ProgrammeCertificateForm
 from .models import Agency
 from .models import Engagement
 from .models import Person
@@ -158,3 +163,35 @@ def person_list(request):
 
 
 person_create, person_edit = create_and_edit_views(Person, partial(_register_form, model=Person))
+
+
+@login_required
+@body_limit(LOGO.request_max_bytes)
+def programme_certificates(request, code: str):
+    """What a programme's certificates print (managers and admins of its countries)."""
+    if not access.can_configure_certificates(request.user):
+        raise PermissionDenied
+    programme = get_object_or_404(access.programmes_editable_by(request.user), code=code)
+    form = ProgrammeCertificateForm(request.POST or None, request.FILES or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificates.programme_certificate_save(
+                programme=programme,
+                issuer=form.cleaned_data["certificate_issuer"],
+                signatories=form.signatories(),
+                logo=form.cleaned_data.get("certificate_logo"),
+                remove_logo=form.cleaned_data.get("remove_logo", False),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The certificate settings of %(name)s were saved.") % {"name": programme.name})
+            return redirect("engagements:programme_certificates", code=programme.code)
+    if form.errors:
+        programme.refresh_from_db()
+    return render(
+        request,
+        "engagements/programme_certificates.html",
+        {"form": form, "programme": programme, "issuer": certificates.issuer_for(programme)},
+    )

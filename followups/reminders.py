@@ -6,14 +6,14 @@ no-op, so two runs of the job at the same moment (or twice in a day) e-mail nobo
 then hands to workers the rows it claimed, and the still-unsent claims of its rounds (an earlier
 copy of the run may have died between committing its claims and dispatching them).
 
-Each e-mail is sent inside its own transaction that holds the row locked (``FOR UPDATE SKIP
-LOCKED``) from before the SMTP conversation until the row is marked sent just after the server's
-answer. A second worker given the same row (a redelivered or duplicate task) skips it while the
-first is alive and finds it sent afterwards; a worker killed mid-send rolls back, the lock goes
-with its connection, and the redelivered task sends the e-mail. The only window for a duplicate
-is between the server's "250 OK" and the commit, a few milliseconds. Rows left ``sending`` by the
-earlier batch design are marked ``interrupted`` by the next run. Failed sends are retried with
-backoff by the Celery task and stay recorded with their error.
+Each e-mail is sent as ``ta_portal.outbox`` sends every recorded e-mail: inside its own transaction
+that holds the row locked (``FOR UPDATE SKIP LOCKED``) from before the SMTP conversation until the
+row is marked sent just after the server's answer. A second worker given the same row (a redelivered
+or duplicate task) skips it while the first is alive and finds it sent afterwards; a worker killed
+mid-send rolls back, the lock goes with its connection, and the redelivered task sends the e-mail.
+The only window for a duplicate is between the server's "250 OK" and the commit, a few milliseconds.
+Rows left ``sending`` by the earlier batch design are marked ``interrupted`` by the next run. Failed
+sends are retried with backoff by the Celery task and stay recorded with their error.
 
 Planning and claiming use a fixed number of queries whatever the number of rounds: the rounds,
 their recipients and the claims are each read or written in one statement.
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -32,7 +31,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -43,6 +41,7 @@ from accounts.models import Membership
 from accounts.roles import Role
 from engagements.models import Engagement
 from ta_portal import datacache
+from ta_portal import outbox
 from ta_portal.mail import render_subject
 from ta_portal.mail import render_text
 from ta_portal.mail import site_url
@@ -238,62 +237,24 @@ def dispatch(log_ids: list[int]) -> None:
 # ---- Sending ---------------------------------------------------------------------------------
 
 
-RETRY_BASE_SECONDS = 60
-
-
-def retry_countdown(retries: int) -> float:
-    """Seconds before the next attempt: 1, 4, 16 minutes, then hourly."""
-    return min(RETRY_BASE_SECONDS * 4**retries, 60 * RETRY_BASE_SECONDS)
-
-
 UNSENT = [ReminderLog.Status.PENDING, ReminderLog.Status.FAILED]
-
-
-# A worker killed a moment ago may hold its row locks for a few milliseconds more, until the server
-# notices: locked rows are tried again for about a second before they are left to the lock's holder.
-LOCKED_ATTEMPTS = 6
-LOCKED_RETRY_SECONDS = 0.2
 
 
 def deliver(log_ids: Iterable[int]) -> list[int]:
     """Send the claimed e-mails that are still to be sent; return the ids whose sending failed."""
-    failed: list[int] = []
-    todo = sorted(set(log_ids))
-    connection = get_connection()
-    try:
-        for attempt in range(LOCKED_ATTEMPTS):
-            if attempt:
-                time.sleep(LOCKED_RETRY_SECONDS)
-            locked = []
-            for log_id in todo:
-                outcome = _try_deliver(log_id, connection)
-                if outcome is None:
-                    locked.append(log_id)
-                elif outcome is False:
-                    failed.append(log_id)
-            if not locked:
-                break
-            todo = locked
-    finally:
-        _reset(connection)
-    return failed
+    return outbox.deliver_each(log_ids, _try_deliver)
 
 
 def _try_deliver(log_id: int, connection) -> bool | None:
     """Send one e-mail if it is still to be sent: False if the send failed, None if another
     transaction holds the row. The row stays locked until the outcome is recorded."""
     with transaction.atomic():
-        log = (
-            ReminderLog.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=log_id, status__in=UNSENT)
-            .select_related(
-                "recipient", "round__engagement__country", "status_update__measure", "status_update__reviewed_by"
-            )
-            .first()
+        unsent = ReminderLog.objects.filter(status__in=UNSENT).select_related(
+            "recipient", "round__engagement__country", "status_update__measure", "status_update__reviewed_by"
         )
+        log, outcome = outbox.lock_unsent(unsent, log_id)
         if log is None:  # sent or skipped already, or locked
-            locked = ReminderLog.objects.filter(pk=log_id, status__in=UNSENT).exists()
-            return None if locked else True
+            return outcome
         if not _still_needed(log):
             _mark(log, ReminderLog.Status.SKIPPED)
             return True
@@ -302,17 +263,10 @@ def _try_deliver(log_id: int, connection) -> bool | None:
         except (smtplib.SMTPException, OSError) as exc:
             logger.warning("Follow-up e-mail %s to %s failed: %s", log.pk, log.email, exc)
             _mark(log, ReminderLog.Status.FAILED, attempted=True, error=f"{type(exc).__name__}: {exc}"[:2000])
-            _reset(connection)
+            outbox.close_quietly(connection)
             return False
         _mark(log, ReminderLog.Status.SENT, attempted=True)
     return True
-
-
-def _reset(connection) -> None:
-    try:
-        connection.close()
-    except Exception:  # a broken connection may fail to close; the next send opens a new one
-        logger.debug("closing the mail connection failed", exc_info=True)
 
 
 def _mark(log: ReminderLog, status: str, *, attempted: bool = False, error: str = "") -> None:

@@ -6,6 +6,8 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
+from ta_portal import outbox
+
 from . import reminders
 from . import services
 
@@ -44,5 +46,5 @@ def deliver_followup_emails(self, log_ids: list[int]) -> dict:
             if not failed:
                 break
     elif failed and self.request.retries < self.max_retries:
-        raise self.retry(args=[failed], countdown=reminders.retry_countdown(self.request.retries))
+        raise self.retry(args=[failed], countdown=outbox.retry_countdown(self.request.retries))
     return {"sent_or_skipped": len(log_ids) - len(failed), "failed": failed}

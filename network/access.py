@@ -157,3 +157,17 @@ def can_create_external_recommendation(user) -> bool:
 
 def can_edit_external_recommendation(user, recommendation: ExternalRecommendation) -> bool:
     return ExternalRecommendation.objects.editable_by(user).filter(pk=recommendation.pk).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Certificates of attendance
+
+
+def can_issue_event_certificates(user, event: NetworkEvent) -> bool:
+    """Those who run the event issue its certificates of attendance and download them."""
+    return can_edit_event(user, event)
+
+
+def can_revoke_event_certificate(user, event: NetworkEvent) -> bool:
+    """Revoking is for managers (and admins) among those who run the event, not for organisers alone."""
+    return _is_manager(user) and can_edit_event(user, event)

@@ -22,3 +22,8 @@ class NetworkConfig(AppConfig):
             "network.Registration", country_path="person__country", ignore=("invitation_sent_at", "invitation_sequence")
         )
         register("network.ExpertProfile", country_path="person__country", ignore=("updated_at",))
+        register("network.EventCertificate", country_path="registration__person__country", ignore=("emailed_at",))
+
+        from .certificates import register as register_certificates  # noqa: PLC0415 (needs the app registry)
+
+        register_certificates()  # the certificate PDF kind, known to web processes and workers alike

@@ -19,11 +19,14 @@ from assessments.models import Dimension
 from assessments.models import Framework
 from engagements.models import Engagement
 from engagements.models import Person
+from engagements.models import Programme
 from ta_portal.demo import row_fields
 
 from . import services
+from .certificates import event_certificates_issue
 from .models import AgendaItem
 from .models import Document
+from .models import EventCertificate
 from .models import EventOutcome
 from .models import ExpertProfile
 from .models import ExternalRecommendation
@@ -33,6 +36,8 @@ from .models import NetworkMembership
 from .models import Registration
 
 NETWORK_NAME = "Precursor Control Network of the Americas"
+# The programme under which the annual meeting ran (engagements/demo.py): its certificates' issuer.
+DEMO_PROGRAMME = "cicad-precursors"
 MEETING_TITLE = "XII Annual Meeting of the Precursor Control Network of the Americas"
 WEBINAR_TITLE = "Webinar: non-scheduled substances and designer precursors"
 COUNTRIES = ["PE", "CO", "BO", "EC", "PY", "DO"]
@@ -221,12 +226,25 @@ def seed(out) -> None:
     _documents(network, meeting, users)
     _experts(users, rng)
     _recommendations(meeting, users)
+    certified = _certificates(meeting)
     out.write(
         f"network: 1 network, {NetworkEvent.objects.count()} events "
         f"({meeting.registrations.count()} registered at the annual meeting, {webinar.registrations.count()} at the webinar), "
         f"{Document.objects.count()} documents, {ExpertProfile.objects.filter(opted_in=True).count()} experts, "
-        f"{ExternalRecommendation.objects.count()} external recommendations"
+        f"{ExternalRecommendation.objects.count()} external recommendations, "
+        f"{certified} certificates of attendance of the annual meeting"
     )
+
+
+def _certificates(meeting) -> int:
+    """The annual meeting ran under the demo's programme: its attended participants hold certificates
+    of attendance (recorded only: nobody is e-mailed, no PDF is rendered while seeding)."""
+    if meeting.programme_id is None:
+        meeting.programme = Programme.objects.filter(code=DEMO_PROGRAMME).first()
+        meeting.save(update_fields=["programme"])
+    if not EventCertificate.objects.filter(registration__event=meeting).exists():
+        event_certificates_issue(event=meeting, by=None, deliver=False)
+    return EventCertificate.objects.filter(registration__event=meeting, revoked_at__isnull=True).count()
 
 
 def _network(users) -> Network:

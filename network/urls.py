@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import certificates
 from .views import directory
 from .views import events
 from .views import home
@@ -46,6 +47,17 @@ urlpatterns = [
         name="registration_cancel",
     ),
     path("events/<int:pk>/attendance/", events.event_attendance, name="event_attendance"),
+    path("events/<int:pk>/certificates/", certificates.event_certificates, name="event_certificates"),
+    path(
+        "events/<int:pk>/certificates/<int:certificate_pk>/pdf/",
+        certificates.event_certificate_pdf,
+        name="event_certificate_pdf",
+    ),
+    path(
+        "events/<int:pk>/certificates/<int:certificate_pk>/revoke/",
+        certificates.event_certificate_revoke,
+        name="event_certificate_revoke",
+    ),
     path("events/<int:pk>/invitations/", events.event_send_invitations, name="event_send_invitations"),
     path("events/<int:pk>/invitation.ics", events.event_ics, name="event_ics"),
     path("experts/", directory.expert_list, name="expert_list"),

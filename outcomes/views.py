@@ -17,6 +17,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from engagements.access import can_edit_programme_certificates
 from engagements.models import Country
 from engagements.models import Engagement
 from ta_portal import tabular
@@ -85,6 +86,7 @@ def programme_dashboard(request, code: str):
         programme=programme,
         form=form,
         report=report,
+        can_configure_certificates=can_edit_programme_certificates(request.user, programme),
     )
 
 

@@ -3,9 +3,14 @@ from django.http import FileResponse
 from django.http import Http404
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from ta_portal.params import text_param
+
 from . import registry
+from .certificates import certificate_find
 from .models import Report
 
 
@@ -52,3 +57,23 @@ def report_status(request, pk: int):
             "download_url": request.build_absolute_uri(report.get_download_url()) if report.is_ready else None,
         }
     )
+
+
+def verify_certificate(request, code: str = ""):
+    """Public: confirms a certificate is genuine, whatever it certifies, showing only what is printed
+    on it (name, course or event, dates, issuer), or that it was revoked, when and why."""
+    code = text_param(code or request.GET.get("code")).strip().upper().replace("-", "").replace(" ", "")
+    if not code:
+        return render(request, "reports/verify.html", {"searched": False})
+    if request.GET.get("code"):
+        return redirect("reports:verify", code=code)
+    certificate = certificate_find(code)
+    content = certificate.content() if certificate is not None and certificate.is_valid else None
+    response = render(
+        request,
+        "reports/verify.html",
+        {"searched": True, "code": code, "certificate": certificate, "data": content},
+        status=200 if certificate else 404,
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response

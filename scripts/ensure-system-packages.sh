@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need (Chromium for browser tests, poppler for reading PDFs
-# back, gettext for the translation catalogues) when they are missing and we can: as root with apt.
+# back, gettext for the translation catalogues, zbar for reading the certificates' QR codes back)
+# when they are missing and we can: as root with apt.
 # Otherwise name what is missing and, under REQUIRE_SERVICES=1, fail; without it the tests that need
 # them skip, saying why.
 set -euo pipefail
 
-declare -A wanted=([chromium]=chromium [pdftotext]=poppler-utils [msgfmt]=gettext)
+declare -A wanted=([chromium]=chromium [pdftotext]=poppler-utils [msgfmt]=gettext [zbarimg]=zbar-tools)
 missing=()
 for command in "${!wanted[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${wanted[$command]}")

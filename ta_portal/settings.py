@@ -265,6 +265,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.redispatch_pending_reports",
         "schedule": timedelta(minutes=1),
     },
+    # Certificates whose e-mail was lost (the broker was down when they were issued) are sent by this.
+    "email-pending-certificates": {
+        "task": "reports.tasks.email_pending_certificates",
+        "schedule": timedelta(minutes=10),
+    },
 }
 
 # Follow-up reminders: e-mails this many days before a round is due, once it is overdue, and to
@@ -274,6 +279,18 @@ FOLLOWUP_REMINDER_DAYS_BEFORE = sorted(
 )
 FOLLOWUP_ESCALATION_DAYS = env.int("FOLLOWUP_ESCALATION_DAYS", default=30)
 FOLLOWUP_EVIDENCE_MAX_BYTES = env.int("FOLLOWUP_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Certificates of sessions and events without a programme (or whose programme names no issuer): the
+# issuing organisation (empty: the portal's name, in the certificate's language), the signatories as
+# "Name|Title;Name|Title" (at most three) and a PNG or JPEG logo file.
+CERTIFICATE_ISSUER = env.str("CERTIFICATE_ISSUER", default="")
+CERTIFICATE_SIGNATORIES = [
+    tuple((part.split("|", 1) + [""])[:2])
+    for part in env.str("CERTIFICATE_SIGNATORIES", default="").split(";")
+    if part.strip()
+][:3]
+CERTIFICATE_LOGO = env.str("CERTIFICATE_LOGO", default="")
+CERTIFICATE_LOGO_MAX_BYTES = env.int("CERTIFICATE_LOGO_MAX_BYTES", default=1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

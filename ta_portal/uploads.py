@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image
 from PIL import UnidentifiedImageError
 
@@ -264,6 +265,9 @@ class UploadPolicy:
     # files are shown under a cleaned name instead.
     strict_names: bool = False
     max_files: int = 1
+    # What a file of another type is told (with its name as %(name)s); by default: not a PDF, an image
+    # or an office document.
+    bad_type_message: str | None = None
 
     @property
     def extensions(self) -> tuple[str, ...]:
@@ -288,6 +292,13 @@ LIBRARY = UploadPolicy(
     types=("pdf", "png", "jpeg", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv"),
     max_bytes=lambda: _setting("NETWORK_UPLOAD_MAX_BYTES", 25 * 1024 * 1024),
     strict_names=True,
+)
+
+# A certificate's logo: an image WeasyPrint embeds in every certificate of a programme.
+LOGO = UploadPolicy(
+    types=("png", "jpeg"),
+    max_bytes=lambda: _setting("CERTIFICATE_LOGO_MAX_BYTES", 1024 * 1024),
+    bad_type_message=gettext_lazy("“%(name)s” is not a PNG or JPEG image (its content was checked, not its name)."),
 )
 
 
@@ -323,11 +334,10 @@ def check_upload(upload, *, policy: UploadPolicy) -> CheckedFile:
     extension = _extension(name)
     kind = detect_type(upload, extension=extension)
     if kind is None or kind.key not in policy.types:
-        raise ValidationError(
-            _("“%(name)s” is not a PDF, an image or an office document (its content was checked, not its name).")
-            % {"name": name},
-            code="bad_type",
+        message = policy.bad_type_message or _(
+            "“%(name)s” is not a PDF, an image or an office document (its content was checked, not its name)."
         )
+        raise ValidationError(message % {"name": name}, code="bad_type")
     if extension not in kind.extensions:
         raise ValidationError(
             _("“%(name)s” is a %(kind)s file but its name ends in “.%(ext)s”; rename it to .%(expected)s.")

@@ -256,5 +256,19 @@ def pdftotext():
 
 
 @pytest.fixture
+def zbarimg():
+    path = shutil.which("zbarimg")
+    need(path is not None, "zbarimg (Debian package `zbar-tools`)")
+    return path
+
+
+@pytest.fixture
+def pdftoppm():
+    path = shutil.which("pdftoppm")
+    need(path is not None, "pdftoppm (Debian package `poppler-utils`)")
+    return path
+
+
+@pytest.fixture
 def world(db):
     return build_world()

@@ -30,6 +30,7 @@ from engagements import forms as engagements_forms
 from followups import forms as followups_forms
 from network import forms as network_forms
 from outcomes import forms as outcomes_forms
+from reports import forms as reports_forms
 from trainings import forms as trainings_forms
 
 # Classes that only serve as bases of other forms (each subclass has its own target).
@@ -106,6 +107,7 @@ TARGETS = [
     Target(engagements_forms.ListFilterForm, _u("engagements:person_list"), method="GET"),
     Target(engagements_forms.EngagementFilterForm, _u("engagements:list"), method="GET"),
     Target(engagements_forms.AgencyFilterForm, _u("engagements:agency_list"), method="GET"),
+    Target(engagements_forms.ProgrammeCertificateForm, _u("engagements:programme_certificates", "programme")),
     # assessments
     Target(assessments_forms.AssessmentForm, _u("assessments:create"), user="manager"),
     Target(assessments_forms.AssessmentForm, _u("assessments:edit", "assessment"), user="manager"),
@@ -134,6 +136,9 @@ TARGETS = [
     ),
     Target(assessments_forms.AssessmentFilterForm, _u("assessments:list"), method="GET"),
     # trainings
+    Target(
+        reports_forms.CertificateRevokeForm, _u("trainings:certificate_revoke", "session", "certificate"), user="manager"
+    ),
     Target(trainings_forms.CourseForm, _u("trainings:course_create")),
     Target(trainings_forms.CourseForm, _u("trainings:course_edit", "course")),
     Target(trainings_forms.SessionForm, _u("trainings:session_create"), user="manager"),

@@ -9,6 +9,7 @@ Creating a session or a course is ``TrainingSession.objects.creatable_by(user)``
 from accounts.roles import EVERY_ROLE
 from accounts.scoping import scope_for
 
+from .models import Certificate
 from .models import Course
 from .models import TrainingSession
 
@@ -30,3 +31,8 @@ def can_plan_session(user, session: TrainingSession) -> bool:
 
 def can_edit_course(user, course: Course) -> bool:
     return Course.objects.editable_by(user).filter(pk=course.pk).exists()
+
+
+def can_revoke_certificate(user, certificate: Certificate) -> bool:
+    """The managers of the session's countries and admins revoke a certificate; its trainers do not."""
+    return Certificate.objects.revocable_by(user).filter(pk=certificate.pk).exists()

@@ -1,24 +1,21 @@
-"""Certificates: issued by a service, rendered to PDF by the shared reports pipeline (Celery, WeasyPrint).
+"""Certificates of training sessions: issued by a service, rendered, found and e-mailed through the
+path every certificate of the portal shares (``reports.certificates``).
 
 The PDF is a ``reports.Report`` of kind ``certificate`` owned by the certificate; its download is
 access-checked by the reports app against ``Certificate.objects.editable_by(user)``: those who
-run the session (the PDF names the participant).
+run the session (the PDF names the participant), and never once the certificate is revoked.
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
-from django.utils import translation
 
-from reports import registry
+from reports import certificates as shared
 from reports.models import Report
-from reports.services import fingerprint
-from reports.services import report_request
-from ta_portal import datacache
-from ta_portal.mail import site_url
 
 from . import services
+from .access import can_revoke_certificate
 from .models import Certificate
 from .models import Enrolment
 from .models import TrainingSession
@@ -26,60 +23,25 @@ from .models import TrainingSession
 KIND = "certificate"
 
 
-def _certificate_data(certificate: Certificate) -> dict:
-    enrolment = certificate.enrolment
-    session = enrolment.session
-    return {
-        "code": certificate.code,
-        "name": enrolment.person.full_name,
-        "title": session.course.local_title if session.course else session.title,
-        "session": session.title,
-        "kind": session.kind,
-        "start": session.start_date,
-        "end": session.end_date,
-        "venue": session.venue,
-        "hours": session.course.duration_hours if session.course else None,
-        "issued": certificate.issued_at.date(),
-        "revoked": certificate.revoked_at is not None,
-    }
-
-
-def build_certificate(certificate: Certificate, language: str) -> registry.RenderSpec:
-    data = _certificate_data(certificate)
-    return registry.RenderSpec(
-        template="trainings/certificate_pdf.html",
-        context={
-            "data": data,
-            "session": certificate.enrolment.session,
-            "verify_url": site_url(certificate.get_verify_url()),
-        },
-        filename=f"certificate-{certificate.code}.pdf",
-        stylesheets=["trainings/certificate.css"],
-    )
-
-
 def register() -> None:
-    registry.register(
-        registry.ReportKind(kind=KIND, build=build_certificate, visible_owners=Certificate.objects.editable_by)
-    )
+    shared.register(Certificate, report_kind=KIND, visible_owners=Certificate.objects.editable_by)
 
 
-def certificate_request_pdf(*, certificate: Certificate, by, language: str | None = None):
-    """The certificate's PDF (reused while its data is unchanged), rendered in a worker."""
-    certificate = Certificate.objects.select_related("enrolment__person", "enrolment__session__course").get(
-        pk=certificate.pk
-    )
-    language = language or certificate.enrolment.session.language or translation.get_language()
-    with translation.override(language):  # the data as the PDF will show it (the course title)
-        data = _certificate_data(certificate)
-    return report_request(owner=certificate, kind=KIND, language=language, fingerprint=fingerprint(data), by=by)
+def certificate_request_pdf(*, certificate: Certificate, by, language: str | None = None) -> Report:
+    """The certificate's PDF in its holder's language (reused while its data is unchanged), rendered in a worker."""
+    certificate = Certificate.objects.select_related(
+        "enrolment__person__user", "enrolment__session__course", "enrolment__session__engagement__programme"
+    ).get(pk=certificate.pk)
+    return shared.certificate_request_pdf(certificate=certificate, by=by, language=language)
 
 
 @transaction.atomic
 def certificates_issue_and_render(*, session: TrainingSession, by) -> list[Certificate]:
+    """Issue the certificates due, ask for their PDFs and, once committed, e-mail each to its holder."""
     issued = services.certificates_issue(session=session, by=by)
     for certificate in issued:
         certificate_request_pdf(certificate=certificate, by=by)
+    shared.email_on_commit(issued)
     return issued
 
 
@@ -91,24 +53,30 @@ def certificates_request_missing_pdfs(*, session: TrainingSession, by) -> int:
     return len(valid)
 
 
-def certificate_revoke(*, certificate: Certificate) -> None:
-    Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    datacache.changed(Certificate)
+def certificate_revoke(*, certificate: Certificate, by, reason: str) -> bool:
+    """Revoke with a reason (required); its PDF is no longer offered, its code then says it was revoked."""
+    if by is not None and not can_revoke_certificate(by, certificate):
+        raise PermissionDenied
+    return shared.certificate_revoke(certificate=certificate, by=by, reason=reason)
 
 
 def certificate_rows(session: TrainingSession) -> list[dict]:
-    """Each participant: eligible or not (and why), their certificate and its latest PDF."""
-    enrolments = list(
-        Enrolment.objects.filter(session=session).select_related("person", "certificate").order_by("person__full_name")
-    )
-    certificate_ids = [e.certificate.pk for e in enrolments if hasattr(e, "certificate")]
+    """Each participant: eligible or not (and why), their valid certificate and its latest PDF, and
+    the certificates revoked before."""
+    enrolments = list(Enrolment.objects.filter(session=session).select_related("person").order_by("person__full_name"))
+    certificates: dict[int, list[Certificate]] = {}
+    for certificate in Certificate.objects.filter(enrolment__session=session).order_by("issued_at", "pk"):
+        certificates.setdefault(certificate.enrolment_id, []).append(certificate)
+    valid = {e.pk: next((c for c in certificates.get(e.pk, []) if c.is_valid), None) for e in enrolments}
     latest = {}
     reports = Report.objects.filter(owner_type__model="certificate", owner_type__app_label="trainings", kind=KIND)
-    for report in reports.filter(owner_id__in=certificate_ids).order_by("created_at", "pk"):
+    ids = [c.pk for c in valid.values() if c]
+    for report in reports.filter(owner_id__in=ids).order_by("created_at", "pk"):
         latest[report.owner_id] = report
+    has_exam = services.session_has_exam(session)
     rows = []
     for enrolment in enrolments:
-        certificate = getattr(enrolment, "certificate", None)
+        certificate = valid[enrolment.pk]
         attendance = enrolment.attendance_pct(session.days)
         rows.append(
             {
@@ -116,8 +84,9 @@ def certificate_rows(session: TrainingSession) -> list[dict]:
                 "attendance": attendance,
                 "attended": (attendance or 0) >= session.attendance_threshold_pct,
                 "passed": enrolment.post_score is not None and enrolment.post_score >= session.pass_mark,
-                "eligible": services.certificate_eligible(enrolment, session),
+                "eligible": services.certificate_eligible(enrolment, session, has_exam=has_exam),
                 "certificate": certificate,
+                "revoked": [c for c in certificates.get(enrolment.pk, []) if not c.is_valid],
                 "report": latest.get(certificate.pk) if certificate else None,
             }
         )

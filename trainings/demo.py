@@ -26,6 +26,7 @@ from engagements.models import Person
 
 from . import services
 from .certificates import certificate_request_pdf
+from .certificates import certificate_revoke
 from .models import Course
 from .models import ExamForm
 from .models import Question
@@ -389,9 +390,14 @@ def seed(out) -> None:
                 raise RuntimeError(f"The demo quiz did not import: {outcome.errors[:3]}")
         made += 1
     first = TrainingSession.objects.filter(title=SESSIONS[0][0]).first()
-    if first is not None and not first.enrolments.filter(certificate__isnull=False).exists():
+    if first is not None and not first.enrolments.filter(certificates__isnull=False).exists():
         issued = services.certificates_issue(session=first, by=trainer)
         if issued:
             # One PDF rendered now, to show; the others are prepared from the certificates page.
             certificate_request_pdf(certificate=issued[0], by=trainer)
+        if len(issued) > 1:
+            # One revoked: the public check of its code says when and why.
+            certificate_revoke(
+                certificate=issued[-1], by=None, reason="Issued before the corrected post-exam score was recorded."
+            )
     out.write(f"trainings: {Course.objects.count()} courses, {made} new sessions")

@@ -17,7 +17,6 @@ Who sees what (the scoping rules of this app):
   edit it.
 """
 
-import secrets
 from datetime import date
 from datetime import timedelta
 
@@ -28,6 +27,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import EVERY_ROLE
@@ -35,12 +35,17 @@ from accounts.roles import MANAGING_ROLES
 from accounts.roles import Role
 from accounts.scoping import has_role
 from accounts.scoping import scope_for
+from engagements.certificates import issuer_for
 from engagements.models import Agency
 from engagements.models import Country
 from engagements.models import Engagement
 from engagements.models import Person
 from engagements.models import ScopedQuerySet
 from engagements.models import scoped_manager
+from reports.certificates import CertificateContent
+from reports.models import CertificateKind  # noqa: F401 (the kinds of certificate, named here too)
+from reports.models import IssuedCertificate
+from reports.models import new_verification_code  # noqa: F401 (migration 0001 names it here)
 from ta_portal.models import MeetingModality
 from ta_portal.models import acting_user_field
 from ta_portal.models import created_at_field
@@ -483,53 +488,63 @@ class ScoreChange(models.Model):
         return f"{self.enrolment_id} {self.phase}: {self.old_score} → {self.new_score}"
 
 
-def new_verification_code() -> str:
-    """12 characters from an alphabet without look-alikes (0/O, 1/I): about 60 bits, unguessable."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(12))
-
-
-class CertificateKind(models.TextChoices):
-    ACHIEVEMENT = "achievement", _("Certificate of achievement")
-    ATTENDANCE = "attendance", _("Certificate of attendance")
-
-
 class CertificateQuerySet(TrainingSessionQuerySet):
     country_path = "enrolment__session__countries"
     session_path = "enrolment__session"
 
+    def revocable_by(self, user):
+        """Revoking is for the managers of the session's countries (and admins), not its trainers."""
+        return self._filter(self.write_roles, user, with_trainers=False)
 
-class Certificate(models.Model):
-    """Issued to a participant who met the attendance threshold and passed the post exam."""
 
-    enrolment = models.OneToOneField(
-        Enrolment, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("enrolment")
+class Certificate(IssuedCertificate):
+    """Issued to a participant who met the attendance threshold and passed the post exam; in a
+    session without an exam, on attendance alone (a certificate of attendance). A revoked certificate
+    stays (its code then says so); issuing again makes another with a new code."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("enrolment")
     )
-    code = models.CharField(_("verification code"), max_length=16, unique=True, default=new_verification_code)
-    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
-    issued_by = acting_user_field(_("issued by"))
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = acting_user_field(_("revoked by"))
-    revoked_reason = models.TextField(_("reason for revoking"), blank=True)
-    kind = models.CharField(
-        _("kind"), max_length=12, choices=CertificateKind.choices, default=CertificateKind.ACHIEVEMENT
-    )
-    # Set once, when the PDF was e-mailed to the participant (never sent twice).
-    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     objects = scoped_manager(CertificateQuerySet)
+
+    PERSON_PATH = "enrolment__person"
 
     class Meta:
         ordering = ["-issued_at"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
-
-    def __str__(self) -> str:
-        return self.code
-
-    def get_verify_url(self) -> str:
-        return reverse("trainings:verify", args=[self.code])
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment"], condition=Q(revoked_at__isnull=True), name="certificate_one_valid_per_enrolment"
+            )
+        ]
 
     @property
-    def is_valid(self) -> bool:
-        return self.revoked_at is None
+    def person(self) -> Person:
+        return self.enrolment.person
+
+    def default_language(self) -> str:
+        return self.enrolment.session.language
+
+    def content(self) -> CertificateContent:
+        """What the certificate prints, in the active language."""
+        session = self.enrolment.session
+        course = session.course
+        title = course.local_title if course else session.title
+        details = [session.title] if session.title != title else []
+        details += [str(session.get_kind_display()), str(session.get_modality_display())]
+        programme = session.engagement.programme if session.engagement_id else None
+        return CertificateContent(
+            code=self.code,
+            kind=self.kind,
+            name=self.enrolment.person.full_name,
+            title=title,
+            start=session.start_date,
+            end=session.end_date,
+            issued=timezone.localdate(self.issued_at),
+            issuer=issuer_for(programme),
+            details=" · ".join(details),
+            venue=session.venue,
+            hours=course.duration_hours if course else None,
+        )

@@ -22,6 +22,7 @@ from ta_portal.filtering import filter_given
 from ta_portal.filtering import text_search
 
 from . import statistics
+from .models import Certificate
 from .models import Course
 from .models import Enrolment
 from .models import ExamForm
@@ -72,6 +73,12 @@ def session_list_for_user(
     return filter_given(sessions, course_id=course, kind=kind, engagement_id=engagement).order_by(
         "-start_date", "title", "pk"
     )
+
+
+def valid_certificate_codes(session: TrainingSession) -> dict[int, str]:
+    """The code of each participant's valid certificate, by enrolment id."""
+    valid = Certificate.objects.filter(enrolment__session=session, revoked_at__isnull=True)
+    return dict(valid.values_list("enrolment_id", "code"))
 
 
 def enrolments_of(session: TrainingSession) -> QuerySet[Enrolment]:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from engagements.models import Person
@@ -15,6 +16,7 @@ from ta_portal import datacache
 
 from .models import AttendanceDay
 from .models import Certificate
+from .models import CertificateKind
 from .models import Enrolment
 from .models import ExamForm
 from .models import ItemScore
@@ -168,28 +170,50 @@ def item_scores_save(*, session: TrainingSession, phase: str, form: ExamForm, en
             scores_save(session=session, entries=totals, by=by, source=ScoreChange.Source.ITEMS)
 
 
-def certificate_eligible(enrolment: Enrolment, session: TrainingSession) -> bool:
-    """Met the attendance threshold and passed the post exam."""
+def session_has_exam(session: TrainingSession) -> bool:
+    """Whether anyone of the session has an exam score: without one, certificates are of attendance."""
+    scored = Q(pre_score__isnull=False) | Q(post_score__isnull=False)
+    return Enrolment.objects.filter(session=session).filter(scored).exists()
+
+
+def certificate_kind(has_exam: bool) -> str:
+    return CertificateKind.ACHIEVEMENT if has_exam else CertificateKind.ATTENDANCE
+
+
+def certificate_eligible(enrolment: Enrolment, session: TrainingSession, *, has_exam: bool = True) -> bool:
+    """Met the attendance threshold and, in a session with an exam, passed the post exam."""
     attendance = enrolment.attendance_pct(session.days) or 0.0
-    return (
-        attendance >= session.attendance_threshold_pct
-        and enrolment.post_score is not None
-        and enrolment.post_score >= session.pass_mark
-    )
+    if attendance < session.attendance_threshold_pct:
+        return False
+    if not has_exam:
+        return enrolment.days_attended is not None
+    return enrolment.post_score is not None and enrolment.post_score >= session.pass_mark
 
 
 @transaction.atomic
 def certificates_issue(*, session: TrainingSession, by) -> list[Certificate]:
-    """Issue a certificate to every eligible participant who has none yet.
+    """Issue a certificate to every eligible participant who holds no valid one.
 
     The session row is locked, so two trainers pressing the button at once issue each certificate
-    once; running it again issues only to participants who became eligible since.
+    once; running it again issues only to participants who became eligible since, or whose
+    certificate was revoked (the new one has a new code). A session where nobody has an exam score
+    issues certificates of attendance.
     """
     TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
-    enrolments = Enrolment.objects.filter(session=session).exclude(
-        pk__in=Certificate.objects.filter(enrolment__session=session).values("enrolment_id")
+    has_exam = session_has_exam(session)
+    valid = Certificate.objects.filter(enrolment__session=session, revoked_at__isnull=True)
+    enrolments = (
+        Enrolment.objects.filter(session=session)
+        .exclude(pk__in=valid.values("enrolment_id"))
+        .select_related("person__user")
+        .order_by("person__full_name", "pk")
     )
-    issued = [Certificate(enrolment=e, issued_by=by) for e in enrolments if certificate_eligible(e, session)]
-    Certificate.objects.bulk_create(issued)
+    kind = certificate_kind(has_exam)
+    issued = [
+        # One by one: saving registers each code among every certificate's (reports.models.CertificateCode).
+        Certificate.objects.create(enrolment=e, issued_by=by, kind=kind)
+        for e in enrolments
+        if certificate_eligible(e, session, has_exam=has_exam)
+    ]
     datacache.changed(Certificate)
     return issued

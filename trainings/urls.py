@@ -4,7 +4,7 @@ from django.urls import path
 from . import views
 
 app_name = "trainings"
-# Mounted at the root: the pages live under trainings/, the public certificate check at verify/.
+# Mounted at the root: the pages live under trainings/.
 prefix = ""
 
 # The pages of one session, under trainings/sessions/<pk>/.
@@ -27,6 +27,7 @@ session_urlpatterns = [
     path("exam/<int:form_pk>/<str:phase>/", views.item_scores, name="item_scores"),
     path("results/", views.session_results, name="session_results"),
     path("certificates/", views.session_certificates, name="certificates"),
+    path("certificates/<int:certificate_pk>/revoke/", views.certificate_revoke, name="certificate_revoke"),
     path("certificates/<int:certificate_pk>/<str:action>/", views.certificate_action, name="certificate_action"),
 ]
 
@@ -43,6 +44,4 @@ urlpatterns = [
     path("trainings/sessions/new/", views.session_create, name="session_create"),
     path("trainings/sessions/<int:pk>/", include(session_urlpatterns)),
     path("trainings/courses/", include(course_urlpatterns)),
-    path("verify/", views.verify_certificate, name="verify_form"),
-    path("verify/<str:code>/", views.verify_certificate, name="verify"),
 ]

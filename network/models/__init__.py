@@ -8,6 +8,7 @@ expert directory spans countries because each expert opted in. ``visible_to(user
 queryset is the one place where those rules live.
 """
 
+from .certificates import EventCertificate
 from .directory import ExpertProfile
 from .directory import directory_readers_allowed
 from .events import AgendaItem
@@ -30,6 +31,7 @@ __all__ = [
     "AgendaItem",
     "Document",
     "DocumentVersion",
+    "EventCertificate",
     "EventOutcome",
     "ExpertProfile",
     "ExternalRecommendation",

@@ -13,6 +13,7 @@ from accounts.scoping import is_admin
 from accounts.scoping import scope_for
 from engagements.models import Country
 from engagements.models import Person
+from engagements.models import Programme
 from ta_portal.models import MeetingModality
 from ta_portal.models import acting_user_field
 from ta_portal.models import created_at_field
@@ -77,6 +78,10 @@ class NetworkEvent(models.Model):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.ANNUAL_MEETING)
     network = optional_link(Network, on_delete=models.PROTECT, related_name="events", verbose_name=_("network"))
+    # Whose certificates of attendance these are (issuer, logo, signatories); empty: the portal's default.
+    programme = optional_link(
+        Programme, on_delete=models.PROTECT, related_name="network_events", verbose_name=_("programme")
+    )
     modality = models.CharField(_("modality"), max_length=12, choices=Modality.choices, default=Modality.IN_PERSON)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -111,6 +116,7 @@ class NetworkEvent(models.Model):
         "title",
         "kind",
         "network",
+        "programme",
         "modality",
         "start_date",
         "end_date",

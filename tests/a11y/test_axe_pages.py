@@ -34,6 +34,7 @@ NOT_PAGES = {
     "reports:status": "JSON polled by the report status script",
     "reports:download": "the PDF file",
     "trainings:certificate_action": "POST only",
+    "network:event_certificate_pdf": "POST only",
     "trainings:participant_remove": "POST only",
     "trainings:score_preview": "JSON for the score grid's live statistics",
     "followups:round_close": "POST only",

@@ -78,6 +78,30 @@ def _add_programme(world):
     world.programme = Programme.objects.create(name="Programme", code="programme")
 
 
+# What a programme's certificates print: managers of a country where it has an engagement, and admins.
+PROGRAMME_CERTIFICATES = {
+    "admin": same(200),
+    "manager": scoped(200),
+    "trainer": same(403),
+    "counterpart": same(403),
+    "viewer": same(403),
+}
+
+
+def with_programmes(world):
+    """A programme with the own country's engagement, another with the other country's."""
+    for side in ("", "other_"):
+        programme = Programme.objects.create(name=f"{side}programme", code=f"{side}programme".replace("_", "-"))
+        setattr(world, f"{side}programme", programme)
+        engagement = getattr(world, f"{side}engagement")
+        engagement.programme = programme
+        engagement.save(update_fields=["programme"])
+
+
+def _programme_certificates_url(world, side):
+    return reverse("engagements:programme_certificates", args=[obj(world, side, "programme").code])
+
+
 def _engagement_patch(world, side):
     return {"title": "Renamed"}
 
@@ -322,5 +346,22 @@ CASES = [
         lambda w, s: f"/api/v1/countries/{w.own if s == 'own' else w.other}/",
         LIST,
         api=True,
+    ),
+    Case(
+        "programme certificate settings page",
+        "engagements:programme_certificates",
+        "GET",
+        _programme_certificates_url,
+        PROGRAMME_CERTIFICATES,
+        setup=with_programmes,
+    ),
+    Case(
+        "programme certificate settings save",
+        "engagements:programme_certificates",
+        "POST",
+        _programme_certificates_url,
+        {role: tuple(302 if s == 200 else s for s in pair) for role, pair in PROGRAMME_CERTIFICATES.items()},
+        data=lambda w, s: {"certificate_issuer": "OAS · CICAD", "signatory_1_name": "Ana Ruiz"},
+        setup=with_programmes,
     ),
 ]

@@ -25,6 +25,7 @@ from followups import tasks
 from followups.models import FollowupRound
 from followups.models import ReminderLog
 from followups.models import RoundMeasure
+from ta_portal import outbox
 from tests.factories import make_user
 from tests.followups.factories import make_measure
 from tests.followups.factories import open_round
@@ -394,7 +395,7 @@ def test_a_real_worker_retries_a_refused_send_with_backoff(
     celery_worker, reference_countries, smtp, calendar_settings, monkeypatch
 ):
     # given: a mail server that refuses the first two attempts; backoff shortened from minutes
-    monkeypatch.setattr(reminders, "RETRY_BASE_SECONDS", 0.05)
+    monkeypatch.setattr(outbox, "RETRY_BASE_SECONDS", 0.05)
     smtp.refuse = 2
     make_user(Role.COUNTERPART, "PE", username="rosa", email="rosa@example.org")
     engagement = other_engagement("PE")

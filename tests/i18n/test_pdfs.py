@@ -88,7 +88,7 @@ def test_the_assessment_report_reads_in_portuguese_and_french(
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("pt", ["Certificado de conclusão", "Perfis de risco de remessas químicas", "Emitido em", "Código de verificação"]),
+        ("pt", ["Certificado de aprovação", "Perfis de risco de remessas químicas", "Emitido em", "Código de verificação"]),
         ("fr", ["Certificat de réussite", "Profilage des risques des envois chimiques", "Délivré le", "Code de vérification"]),
     ],
 )

@@ -18,6 +18,7 @@ Rules these cases pin down:
 from django.urls import reverse
 
 from network.models import AgendaItem
+from network.models import EventCertificate
 from network.models import Registration
 from tests.authz import Case
 from tests.authz import obj
@@ -75,6 +76,10 @@ def setup(world):
         setattr(
             world, f"{side}agenda_item", AgendaItem.objects.create(event=event, day=event.start_date, title="Opening")
         )
+        registration = getattr(world, f"{side}registration")
+        registration.attended = True
+        registration.save(update_fields=["attended"])
+        setattr(world, f"{side}event_certificate", EventCertificate.objects.create(registration=registration))
         setattr(world, f"{side}guest", PersonFactory(agency=getattr(world, f"{side}agency")))
     # Library documents for each country's users, uploaded by a manager of that country.
     world.document = make_document(
@@ -182,6 +187,34 @@ CASES = [
     _case("event conclusions page", "network:event_outcomes", page("event_outcomes", "event"), writers(200)),
     _case("event attendance page", "network:event_attendance", page("event_attendance", "event"), writers(200)),
     _post("event invitations", "network:event_send_invitations", page("event_send_invitations", "event"), writers(302)),
+    _case("event certificates page", "network:event_certificates", page("event_certificates", "event"), writers(200)),
+    _post("issue event certificates", "network:event_certificates", page("event_certificates", "event"), writers(302)),
+    _post(
+        "prepare an event certificate's PDF",
+        "network:event_certificate_pdf",
+        page("event_certificate_pdf", "event", "event_certificate"),
+        writers(302),
+    ),
+    _case(
+        "revoke event certificate page",
+        "network:event_certificate_revoke",
+        page("event_certificate_revoke", "event", "event_certificate"),
+        writers(200),
+    ),
+    _post(
+        "revoke event certificate",
+        "network:event_certificate_revoke",
+        page("event_certificate_revoke", "event", "event_certificate"),
+        writers(302),
+        data=lambda w, s: {"reason": "The participant left on the first morning."},
+    ),
+    _case(
+        "public check of an event certificate",
+        "reports:verify",
+        lambda w, s: reverse("reports:verify", args=[obj(w, s, "event_certificate").code]),
+        EVERYONE,
+        anonymous=200,
+    ),
     _case(
         "event registration page",
         "network:event_register",

@@ -44,6 +44,8 @@ PLANNERS = {
     "viewer": same(403),
 }
 EVERYONE = {role: same(200) for role in READERS}
+# Revoking a certificate: managers of the session's countries and admins, not its trainers.
+REVOKERS = {**RUNNERS, "trainer": scoped(403)}
 
 
 def setup(world):
@@ -67,6 +69,10 @@ def setup(world):
 
 def session_url(name, *extra):
     return lambda w, s: reverse(f"trainings:{name}", args=[obj(w, s, "session").pk, *extra])
+
+
+def _certificate_url(name):
+    return lambda w, s: reverse(f"trainings:{name}", args=[obj(w, s, "session").pk, obj(w, s, "certificate").pk])
 
 
 def _form_url(name, *extra):
@@ -157,15 +163,24 @@ CASES = [
     _case("session results page", "trainings:session_results", session_url("session_results"), READERS),
     _case("certificates page", "trainings:certificates", session_url("certificates"), RUNNERS),
     _case(
-        "revoke certificate",
+        "prepare a certificate's PDF",
         "trainings:certificate_action",
         lambda w, s: reverse(
             "trainings:certificate_action",
-            args=[obj(w, s, "session").pk, obj(w, s, "certificate").pk, "revoke"],
+            args=[obj(w, s, "session").pk, obj(w, s, "certificate").pk, "pdf"],
         ),
         RUNNERS_REDIRECT,
         method="POST",
         data=lambda w, s: {},
+    ),
+    _case("revoke certificate page", "trainings:certificate_revoke", _certificate_url("certificate_revoke"), REVOKERS),
+    _case(
+        "revoke certificate",
+        "trainings:certificate_revoke",
+        _certificate_url("certificate_revoke"),
+        {role: tuple(302 if s == 200 else s for s in pair) for role, pair in REVOKERS.items()},
+        method="POST",
+        data=lambda w, s: {"reason": "Issued to the wrong participant."},
     ),
     _case("course list page", "trainings:course_list", lambda w, s: reverse("trainings:course_list"), EVERYONE),
     _case(
@@ -183,15 +198,15 @@ CASES = [
     ),
     _case(
         "public certificate check",
-        "trainings:verify",
-        lambda w, s: reverse("trainings:verify", args=[obj(w, s, "certificate").code]),
+        "reports:verify",
+        lambda w, s: reverse("reports:verify", args=[obj(w, s, "certificate").code]),
         EVERYONE,
         anonymous=200,
     ),
     _case(
         "public certificate check form",
-        "trainings:verify_form",
-        lambda w, s: reverse("trainings:verify_form"),
+        "reports:verify_form",
+        lambda w, s: reverse("reports:verify_form"),
         EVERYONE,
         anonymous=200,
     ),

@@ -1,8 +1,8 @@
 """The trainings pages (thin: reads in ``selectors``, writes in ``services``)."""
 
 from .certificates import certificate_action
+from .certificates import certificate_revoke
 from .certificates import session_certificates
-from .certificates import verify_certificate
 from .quiz import quiz_import
 from .scores import exam_form_edit
 from .scores import exam_forms
@@ -31,6 +31,7 @@ from .sessions import statistics_overview
 __all__ = [
     "attendance",
     "certificate_action",
+    "certificate_revoke",
     "course_create",
     "course_detail",
     "course_edit",
@@ -55,5 +56,4 @@ __all__ = [
     "session_list",
     "session_results",
     "statistics_overview",
-    "verify_certificate",
 ]

@@ -1,17 +1,21 @@
-"""Certificates, and the public page that checks one."""
+"""Certificates of a session: issue, prepare PDFs, revoke."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ta_portal.params import text_param
+from reports.forms import CertificateRevokeForm
 
 from .. import certificates
+from ..access import can_plan_session
+from ..access import can_revoke_certificate
 from ..models import Certificate
 from .common import session_for_editing
 
@@ -27,13 +31,15 @@ def session_certificates(request, pk: int):
         issued = certificates.certificates_issue_and_render(session=session, by=request.user)
         if issued:
             messages.success(
-                request, _("%(n)s certificates issued; their PDFs are being prepared.") % {"n": len(issued)}
+                request,
+                _("%(n)s certificates issued; their PDFs are being prepared and e-mailed to the participants.")
+                % {"n": len(issued)},
             )
         else:
             messages.info(request, _("No new participant qualifies for a certificate."))
         return redirect("trainings:certificates", pk=session.pk)
     rows = certificates.certificate_rows(session)
-    missing_pdfs = any(r["certificate"] and not r["certificate"].revoked_at and not r["report"] for r in rows)
+    missing_pdfs = any(r["certificate"] and not r["report"] for r in rows)
     return render(
         request,
         "trainings/certificates.html",
@@ -42,42 +48,54 @@ def session_certificates(request, pk: int):
             "rows": rows,
             "n_eligible_without": sum(1 for r in rows if r["eligible"] and not r["certificate"]),
             "missing_pdfs": missing_pdfs,
+            "can_revoke": can_plan_session(request.user, session),
         },
     )
+
+
+def _certificate_of(request, pk: int, certificate_pk: int):
+    session = session_for_editing(request, pk)
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("enrolment__person"), enrolment__session=session, pk=certificate_pk
+    )
+    return session, certificate
 
 
 @login_required
 @require_POST
 def certificate_action(request, pk: int, certificate_pk: int, action: str):
-    """Prepare a certificate's PDF again (after a failure) or revoke it."""
-    session = session_for_editing(request, pk)
-    certificate = get_object_or_404(Certificate, enrolment__session=session, pk=certificate_pk)
-    if action == "revoke":
-        certificates.certificate_revoke(certificate=certificate)
-        messages.success(request, _("Certificate %(code)s was revoked.") % {"code": certificate.code})
-    elif action == "pdf":
-        certificates.certificate_request_pdf(certificate=certificate, by=request.user)
-        messages.info(request, _("The certificate's PDF is being prepared."))
-    else:
+    """Prepare a certificate's PDF again (after a failure)."""
+    session, certificate = _certificate_of(request, pk, certificate_pk)
+    if action != "pdf" or not certificate.is_valid:
         raise Http404
+    certificates.certificate_request_pdf(certificate=certificate, by=request.user)
+    messages.info(request, _("The certificate's PDF is being prepared."))
     return redirect("trainings:certificates", pk=session.pk)
 
 
-def verify_certificate(request, code: str = ""):
-    """Public: confirms a certificate is genuine, showing only what is printed on it."""
-    code = text_param(code or request.GET.get("code")).strip().upper().replace("-", "").replace(" ", "")
-    if not code:
-        return render(request, "trainings/verify.html", {"searched": False})
-    if request.GET.get("code"):
-        return redirect("trainings:verify", code=code)
-    certificate = (
-        Certificate.objects.filter(code=code).select_related("enrolment__person", "enrolment__session__course").first()
-    )
-    response = render(
+@login_required
+def certificate_revoke(request, pk: int, certificate_pk: int):
+    """Revoke a certificate, saying why (managers of the session's countries and admins)."""
+    session, certificate = _certificate_of(request, pk, certificate_pk)
+    if not can_revoke_certificate(request.user, certificate):
+        raise PermissionDenied
+    back = reverse("trainings:certificates", args=[session.pk])
+    if not certificate.is_valid:
+        messages.info(request, _("Certificate %(code)s is revoked already.") % {"code": certificate.code})
+        return redirect(back)
+    form = CertificateRevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        certificates.certificate_revoke(certificate=certificate, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Certificate %(code)s was revoked.") % {"code": certificate.code})
+        return redirect(back)
+    return render(
         request,
-        "trainings/verify.html",
-        {"searched": True, "code": code, "certificate": certificate},
-        status=200 if certificate else 404,
+        "reports/certificate_revoke.html",
+        {
+            "form": form,
+            "certificate": certificate,
+            "holder": certificate.enrolment.person.full_name,
+            "occasion": session.title,
+            "back_url": back,
+        },
     )
-    response["X-Robots-Tag"] = "noindex"
-    return response

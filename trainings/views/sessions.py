@@ -89,10 +89,13 @@ def session_detail(request, pk: int):
         "outcome": selectors.session_outcome(session),
     }
     if can_edit:
-        enrolments = list(selectors.enrolments_of(session).select_related("certificate"))
+        enrolments = list(selectors.enrolments_of(session))
+        valid = selectors.valid_certificate_codes(session)
+        has_exam = services.session_has_exam(session)
         for enrolment in enrolments:
             enrolment.attendance = enrolment.attendance_pct(session.days)
-            enrolment.eligible = services.certificate_eligible(enrolment, session)
+            enrolment.eligible = services.certificate_eligible(enrolment, session, has_exam=has_exam)
+            enrolment.certificate_code = valid.get(enrolment.pk)
         context["enrolments"] = enrolments
         context["forms"] = session.exam_forms.all()
     return render(request, "trainings/session_detail.html", context)
