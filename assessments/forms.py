@@ -23,6 +23,7 @@ from .models import Framework
 from .models import LegalInstrument
 from .models import Recommendation
 from .models import Roundtable
+from .selectors import default_framework
 from .selectors import frameworks_offered
 from .services import ScoreEntry
 
@@ -93,7 +94,7 @@ class AssessmentForm(DateBoundsMixin, forms.ModelForm):
                 self.fields["framework"].disabled = True
         self.fields["framework"].queryset = offered.order_by("name", "-version")
         if not self.instance.pk and not self.initial.get("framework"):
-            self.initial["framework"] = self.fields["framework"].queryset.values_list("pk", flat=True).first()
+            self.initial["framework"] = getattr(default_framework(), "pk", None)
         self.fields["lead_assessors"].queryset = managing_users()
         self.fields["lead_assessors"].required = False
 

@@ -193,6 +193,11 @@ def frameworks_offered() -> QuerySet[Framework]:
     return Framework.objects.latest_versions().order_by("name")
 
 
+def default_framework() -> Framework | None:
+    """The framework a new assessment uses unless another is chosen: the first offered."""
+    return frameworks_offered().order_by("name", "-version").first()
+
+
 def findings_with_recommendations(assessment: Assessment) -> QuerySet[Finding]:
     return (
         assessment.findings.select_related("dimension")

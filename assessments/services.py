@@ -105,6 +105,17 @@ def assessment_save(*, assessment: Assessment, by, agencies=None, lead_assessors
     return assessment
 
 
+def unscored_message(dimensions: Iterable[Dimension], scored_ids) -> str:
+    """Why an assessment cannot be final while some of its framework's ``dimensions`` have no score
+    (``scored_ids``: the dimensions scored); empty when every one has."""
+    missing = [dimension for dimension in dimensions if dimension.pk not in scored_ids]
+    if not missing:
+        return ""
+    return _("Score every dimension before the assessment is final. Not scored: %(names)s") % {
+        "names": ", ".join(d.name for d in missing)
+    }
+
+
 @transaction.atomic
 def assessment_set_status(*, assessment: Assessment, to_status: str, by, reason: str = "") -> Assessment:
     """Move an assessment through draft → in review → final; reopening a final one needs a reason."""
@@ -126,14 +137,8 @@ def assessment_set_status(*, assessment: Assessment, to_status: str, by, reason:
         raise ValidationError({"reason": _("Say why the final assessment is reopened.")})
     if to_status == Status.FINAL:
         scored = set(locked.scores.values_list("dimension_id", flat=True))
-        missing = locked.framework.dimensions.exclude(pk__in=scored)
-        if missing.exists():
-            raise ValidationError(
-                {
-                    "status": _("Score every dimension before the assessment is final. Not scored: %(names)s")
-                    % {"names": ", ".join(d.name for d in missing)}
-                }
-            )
+        if message := unscored_message(locked.framework.dimensions.all(), scored):
+            raise ValidationError({"status": message})
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
     StatusChange.objects.create(

@@ -68,21 +68,56 @@ def measure_save(*, measure: Measure, by, substances=None) -> Measure:
     return measure
 
 
-def measure_recompute(measure: Measure) -> Measure:
-    """Derive the measure's reported and verified status from its updates (call inside a transaction)."""
-    updates = measure.updates.order_by("-submitted_at", "-pk")
-    reported = updates.filter(state__in=[UpdateState.SUBMITTED, UpdateState.ACCEPTED]).first()
-    latest = updates.filter(state__in=REPORTED_STATES).first()
-    verified = updates.filter(state=UpdateState.ACCEPTED).first()
+# What a measure derives from its status updates (``measure_recompute`` writes them).
+DERIVED_FIELDS = ["status", "progress_pct", "verified_status", "verified_at", "latest_update", "updated_at"]
+_UPDATE_FIELDS = ("pk", "measure_id", "state", "status", "progress_pct", "submitted_at", "reviewed_at")
+
+
+def _newest_first(update: StatusUpdate) -> tuple:
+    # As PostgreSQL orders "-submitted_at, -pk": no date first, then the latest.
+    return (update.submitted_at is None, update.submitted_at or timezone.now(), update.pk)
+
+
+def _derive(measure: Measure, updates) -> None:
+    """Set the measure's reported and verified status from its updates (any order; drafts are ignored).
+
+    The one derivation: what counterparts reported is the latest report submitted or accepted,
+    what a manager verified the latest accepted, and the latest update any report (a returned one too).
+    """
+    updates = sorted((u for u in updates if u.state in REPORTED_STATES), key=_newest_first, reverse=True)
+    reported = next((u for u in updates if u.state in (UpdateState.SUBMITTED, UpdateState.ACCEPTED)), None)
+    verified = next((u for u in updates if u.state == UpdateState.ACCEPTED), None)
     measure.status = reported.status if reported else MeasureStatus.NOT_STARTED
     measure.progress_pct = reported.progress_pct if reported else 0
     measure.verified_status = verified.status if verified else ""
     measure.verified_at = verified.reviewed_at if verified else None
-    measure.latest_update = latest
-    measure.save(
-        update_fields=["status", "progress_pct", "verified_status", "verified_at", "latest_update", "updated_at"]
-    )
+    measure.latest_update = updates[0] if updates else None
+
+
+def measure_recompute(measure: Measure) -> Measure:
+    """Derive the measure's reported and verified status from its updates (call inside a transaction)."""
+    _derive(measure, measure.updates.filter(state__in=REPORTED_STATES).only(*_UPDATE_FIELDS))
+    measure.save(update_fields=DERIVED_FIELDS)
     return measure
+
+
+def measures_recompute(measure_ids) -> int:
+    """``measure_recompute`` for many measures at once, in a fixed number of queries (the history
+    import); returns how many measures were written."""
+    measures = list(Measure.objects.filter(pk__in=list(measure_ids)).order_by("pk"))
+    if not measures:
+        return 0
+    updates: dict[int, list[StatusUpdate]] = {measure.pk: [] for measure in measures}
+    reported = StatusUpdate.objects.filter(measure_id__in=list(updates), state__in=REPORTED_STATES)
+    for update in reported.only(*_UPDATE_FIELDS).order_by():
+        updates[update.measure_id].append(update)
+    now = timezone.now()
+    for measure in measures:
+        _derive(measure, updates[measure.pk])
+        measure.updated_at = now
+    Measure.objects.bulk_update(measures, DERIVED_FIELDS, batch_size=1000)
+    datacache.changed(Measure)
+    return len(measures)
 
 
 # ---- Schedules and rounds -------------------------------------------------------------------
@@ -302,6 +337,29 @@ def round_refresh_submission(round_: FollowupRound) -> bool:
 # ---- Status updates -------------------------------------------------------------------------
 
 
+def report_errors(*, status, progress_pct, narrative, submit: bool = True, manager: bool) -> dict[str, list[str]]:
+    """The rules on what a report says, whatever its round: a status of the list (cancelling is for
+    managers), a progress of 0–100 that agrees with the status, and, once submitted, what was done.
+    ``{field: [message]}``, empty when the report may be made; reports made in the portal, recorded
+    after the fact or imported from a history workbook all go through it."""
+    errors: dict[str, list[str]] = {}
+    if status not in MeasureStatus.values:
+        errors["status"] = [_("Choose a status from the list.")]
+    elif status == MeasureStatus.CANCELLED and not manager:
+        errors["status"] = [_("Only a programme manager can cancel a measure.")]
+    if not isinstance(progress_pct, int) or isinstance(progress_pct, bool) or not 0 <= progress_pct <= 100:
+        errors["progress_pct"] = [_("Progress is a whole number from 0 to 100.")]
+    elif status == MeasureStatus.IMPLEMENTED and progress_pct != 100:
+        # xgettext:no-python-format
+        errors["progress_pct"] = [_("An implemented measure is 100% done.")]
+    elif status == MeasureStatus.NOT_STARTED and progress_pct != 0:
+        # xgettext:no-python-format
+        errors["progress_pct"] = [_("A measure not started is 0% done.")]
+    if submit and not (narrative or "").strip():
+        errors["narrative"] = [_("Say what was done since the last report (the evidence alone is not enough).")]
+    return errors
+
+
 def _validate_report(*, measure, round_, by, status, progress_pct, narrative, submit, manager, recorded=False) -> None:
     """The rules of a report; ``recorded``: a report of the past, recorded after the fact."""
     errors: dict[str, list[str]] = {}
@@ -322,20 +380,9 @@ def _validate_report(*, measure, round_, by, status, progress_pct, narrative, su
         # A round asks about the measures open when it opened; a report on any other would change
         # that measure's status through a round that never asked about it.
         errors["measure"] = [_("This round does not ask about this measure.")]
-    if status not in MeasureStatus.values:
-        errors["status"] = [_("Choose a status from the list.")]
-    elif status == MeasureStatus.CANCELLED and not manager:
-        errors["status"] = [_("Only a programme manager can cancel a measure.")]
-    if not isinstance(progress_pct, int) or isinstance(progress_pct, bool) or not 0 <= progress_pct <= 100:
-        errors["progress_pct"] = [_("Progress is a whole number from 0 to 100.")]
-    elif status == MeasureStatus.IMPLEMENTED and progress_pct != 100:
-        # xgettext:no-python-format
-        errors["progress_pct"] = [_("An implemented measure is 100% done.")]
-    elif status == MeasureStatus.NOT_STARTED and progress_pct != 0:
-        # xgettext:no-python-format
-        errors["progress_pct"] = [_("A measure not started is 0% done.")]
-    if submit and not (narrative or "").strip():
-        errors["narrative"] = [_("Say what was done since the last report (the evidence alone is not enough).")]
+    errors.update(
+        report_errors(status=status, progress_pct=progress_pct, narrative=narrative, submit=submit, manager=manager)
+    )
     if errors:
         raise ValidationError(errors)
 

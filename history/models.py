@@ -46,6 +46,17 @@ class HistoryImport(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The language of the messages in ``errors``: the importer's when the import was made.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    # A real import made from a dry run's workbook points at that dry run; one per dry run.
+    confirms = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="confirmation",
+        verbose_name=_("dry run confirmed"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

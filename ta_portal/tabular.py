@@ -31,6 +31,8 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from ta_portal.figures import DIGITS
 from ta_portal.figures import scaled
@@ -48,6 +50,14 @@ def neutralise(value: Any) -> Any:
     """A cell value safe to open in a spreadsheet: text that would run as a formula gets a leading '."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
+    return value
+
+
+def restored(value: Any) -> Any:
+    """A cell value as it was before ``neutralise``: what a portal file wrote comes back as it was
+    (text that merely starts with a quote, such as "'til", is left alone)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
     return value
 
 
@@ -253,4 +263,58 @@ def write_xlsx(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: s
     workbook = Workbook(write_only=True)
     rows = ([_sheet_value(v) for v in row] for row in rows)
     _append_sheet(workbook, sheet_title(title, set()), header, rows)
+    return _workbook_bytes(workbook)
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook to fill in: a header (none for a sheet of notes), rows, and the
+    values some columns accept, offered as drop-down lists."""
+
+    title: str
+    header: Sequence[Any] = ()
+    rows: Iterable[Sequence[Any]] = ()
+    # Column position (0 = first) → the values it accepts; Excel refuses others as they are typed.
+    choices: Mapping[int, Sequence[Any]] = field(default_factory=dict)
+    # How far down the lists apply (the rows a person may add below the ones written).
+    choice_rows: int = 50_000
+    width: int = 0  # the columns' width in characters (0: the program's default)
+
+
+def write_workbook(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook of several sheets, written in openpyxl's streaming mode: each header in bold,
+    text never a formula, dates as dates, and a drop-down list on the columns that have choices."""
+    workbook = Workbook(write_only=True)
+    used: set[str] = set()
+    for spec in sheets:
+        sheet = workbook.create_sheet(sheet_title(spec.title, used))
+        if spec.width:
+            for position in range(max(len(spec.header), 1)):
+                sheet.column_dimensions[get_column_letter(position + 1)].width = spec.width
+        first_row = 2 if spec.header else 1
+        for position, values in spec.choices.items():
+            # An Excel list is one quoted, comma-separated string of at most 255 characters.
+            listed = ",".join(str(value) for value in values)
+            validation = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=True)
+            letter = get_column_letter(position + 1)
+            validation.add(f"{letter}{first_row}:{letter}{first_row + spec.choice_rows - 1}")
+            sheet.data_validations.append(validation)
+        if spec.header:
+            bold = Font(bold=True)
+            cells = []
+            for label in spec.header:
+                cell = WriteOnlyCell(sheet, value=neutralise(str(label)))
+                cell.font = bold
+                cells.append(cell)
+            sheet.append(cells)
+        for values in spec.rows:
+            row = []
+            for value in values:
+                cell = WriteOnlyCell(sheet, value=_sheet_value(value))
+                if isinstance(value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text
+                row.append(cell)
+            sheet.append(row)
+    if not sheets:
+        workbook.create_sheet("Sheet")
     return _workbook_bytes(workbook)

@@ -13,18 +13,23 @@ serializers and services call ``check_upload`` / ``check_uploads`` with it.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import unicodedata
 import zipfile
 from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 from PIL import Image
 from PIL import UnidentifiedImageError
 
@@ -135,6 +140,52 @@ def office_archive_limits() -> dict[str, int]:
         "max_total": _setting("UPLOAD_MAX_UNCOMPRESSED", 200 * 1024 * 1024),
         "max_ratio": _setting("UPLOAD_MAX_RATIO", 200),
     }
+
+
+# Workbooks read by imports ----------------------------------------------------------------------
+
+# An XLSX is a ZIP archive: openpyxl reads some parts whole (shared strings), so the archive is
+# inflated and counted first; a small file that expands to gigabytes is refused.
+XLSX_LIMITS = {"max_members": 1000, "max_total": 100 * 1024 * 1024, "max_ratio": 200}
+# What openpyxl may raise on a damaged workbook, when it opens it or while it reads a sheet.
+_XLSX_DAMAGE = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, ParseError)
+
+
+def unreadable_workbook_error() -> ValidationError:
+    return ValidationError(_("This file cannot be read as an XLSX workbook."), code="unreadable")
+
+
+def open_xlsx(data: bytes, *, formulas: bool = False):
+    """``data`` as a read-only openpyxl workbook, once its archive passed the bomb checks; raise
+    ``ValidationError`` otherwise. Close it after use (it keeps the archive open).
+
+    With ``formulas`` a cell holding a formula reads as that formula (data type ``"f"``), so an
+    import can refuse it; otherwise it reads as the value the spreadsheet last computed.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(archive, **XLSX_LIMITS)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise unreadable_workbook_error() from None
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas, keep_links=False)
+    except _XLSX_DAMAGE:
+        raise unreadable_workbook_error() from None
+
+
+def xlsx_rows(sheet, *, max_columns: int, values_only: bool = False) -> Iterator[tuple]:
+    """The rows of a sheet of ``open_xlsx``, from row 1, each ``max_columns`` cells wide (cells
+    further right are not read); ``ValidationError`` when the sheet turns out damaged.
+
+    The size a sheet declares is ignored (a file may claim a million rows of 16 384 columns):
+    only the rows it holds are read, and the rows it skips come as one shared empty row, so a
+    sheet of blank rows costs what its XML costs, never more.
+    """
+    sheet.reset_dimensions()
+    try:
+        yield from sheet.iter_rows(max_col=max_columns, values_only=values_only)
+    except (*_XLSX_DAMAGE, AttributeError):
+        raise unreadable_workbook_error() from None
 
 
 # Detection ----------------------------------------------------------------------------------------
@@ -299,6 +350,15 @@ LOGO = UploadPolicy(
     types=("png", "jpeg"),
     max_bytes=lambda: _setting("CERTIFICATE_LOGO_MAX_BYTES", 1024 * 1024),
     bad_type_message=gettext_lazy("“%(name)s” is not a PNG or JPEG image (its content was checked, not its name)."),
+)
+
+# A workbook to import (the programme history).
+WORKBOOK = UploadPolicy(
+    types=("xlsx",),
+    max_bytes=lambda: _setting("HISTORY_IMPORT_MAX_BYTES", 20 * 1024 * 1024),
+    bad_type_message=gettext_lazy(
+        "“%(name)s” is not an Excel workbook (.xlsx); its content was checked, not its name."
+    ),
 )
 
 

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
-from xml.etree.ElementTree import ParseError
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from ta_portal.ics import CalendarEvent
 from ta_portal.ics import calendar_file
 from ta_portal.tabular import exported
 from ta_portal.tabular import write_csv
-from ta_portal.uploads import check_archive
+from ta_portal.uploads import open_xlsx
+from ta_portal.uploads import unreadable_workbook_error
+from ta_portal.uploads import xlsx_rows
 
 from .columns import FIGURE_COLUMNS
 from .models import Enrolment
@@ -77,34 +75,22 @@ def _csv_rows(data: bytes):
         ) from None
 
 
-# An XLSX is a ZIP archive: openpyxl reads some parts whole (shared strings), so the archive is
-# inflated and counted first; a small file that expands to gigabytes is refused.
-XLSX_LIMITS = {"max_members": 1000, "max_total": 100 * 1024 * 1024, "max_ratio": 200}
+# Columns beyond these are not read (the widest results sheet has ten).
+XLSX_MAX_COLUMNS = 100
 
 
 def _xlsx_rows(data: bytes):
-    unreadable = ImportFileError(_("This file cannot be read as an XLSX workbook."))
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            check_archive(archive, **XLSX_LIMITS)
-    except zipfile.BadZipFile:
-        raise unreadable from None
+        workbook = open_xlsx(data)
+        try:
+            if not workbook.worksheets:
+                raise unreadable_workbook_error()
+            for values in xlsx_rows(workbook.worksheets[0], max_columns=XLSX_MAX_COLUMNS, values_only=True):
+                yield [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
+        finally:
+            workbook.close()
     except ValidationError as exc:
         raise ImportFileError(" ".join(exc.messages)) from None
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, ParseError):
-        raise unreadable from None
-    try:
-        if not workbook.worksheets:
-            raise unreadable
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
-            yield [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
-    except (KeyError, OSError, ValueError, TypeError, AttributeError, ParseError):
-        # A damaged sheet is only noticed while its rows are read.
-        raise unreadable from None
-    finally:
-        workbook.close()
 
 
 def read_results_file(upload) -> list[ResultInput]:

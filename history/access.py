@@ -1,0 +1,20 @@
+"""Who may do what with history imports (services check these; pages and the API ask the same)."""
+
+from accounts.roles import MANAGING_ROLES
+from accounts.scoping import is_admin
+from accounts.scoping import scope_for
+
+
+def can_import_history(user) -> bool:
+    """Import a history workbook (into the countries the user manages): managers and administrators."""
+    return not scope_for(user, MANAGING_ROLES).empty
+
+
+def can_see_import(user, history_import) -> bool:
+    """An import is seen by whoever made it, and by administrators."""
+    return history_import.created_by_id == getattr(user, "pk", None) or is_admin(user)
+
+
+def can_confirm_import(user, history_import) -> bool:
+    """The real import of a dry run is asked for by whoever made the dry run (while they may import)."""
+    return history_import.created_by_id == getattr(user, "pk", None) and can_import_history(user)
