@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from engagements.models import Engagement
 from ta_portal import datacache
+from ta_portal.bulk import update_rows
 from ta_portal.uploads import EVIDENCE
 from ta_portal.uploads import CheckedFile
 from ta_portal.uploads import check_uploads
@@ -115,7 +116,7 @@ def measures_recompute(measure_ids) -> int:
     for measure in measures:
         _derive(measure, updates[measure.pk])
         measure.updated_at = now
-    Measure.objects.bulk_update(measures, DERIVED_FIELDS, batch_size=1000)
+    update_rows(Measure, measures, DERIVED_FIELDS)
     datacache.changed(Measure)
     return len(measures)
 

@@ -52,6 +52,7 @@ from followups.models import report_date_errors
 from followups.services import measures_recompute
 from followups.services import report_errors
 from ta_portal import datacache
+from ta_portal.bulk import update_rows
 from ta_portal.validation import date_order_errors
 
 from . import spec
@@ -815,7 +816,7 @@ class HistoryImporter:
             if "updated_at" in fields:
                 for obj in changed:
                     obj.updated_at = self.now
-            model.objects.bulk_update(changed, fields, batch_size=BATCH)
+            update_rows(model, changed, fields)
         self._advance(len(self.items[sheet]))
 
     def _write_phase_changes(self) -> None:
@@ -829,7 +830,7 @@ class HistoryImporter:
             if change := item.extra.get("phase_moved"):
                 moved.append(change)
         PhaseChange.objects.bulk_create(created, batch_size=BATCH)
-        PhaseChange.objects.bulk_update(moved, ["changed_at"], batch_size=BATCH)
+        update_rows(PhaseChange, moved, ["changed_at"])
 
     def _write_status_changes(self) -> None:
         steps = {
@@ -880,10 +881,8 @@ class HistoryImporter:
             update.updated_at = self.now
         # Reports leaving "awaiting verification" first, so that no moment has two waiting on one measure.
         waiting = [update for update in changed if update.state == UpdateState.SUBMITTED]
-        StatusUpdate.objects.bulk_update(
-            [update for update in changed if update.state != UpdateState.SUBMITTED], fields, batch_size=BATCH
-        )
-        StatusUpdate.objects.bulk_update(waiting, fields, batch_size=BATCH)
+        update_rows(StatusUpdate, [update for update in changed if update.state != UpdateState.SUBMITTED], fields)
+        update_rows(StatusUpdate, waiting, fields)
         StatusUpdate.objects.bulk_create([item.obj for item in items if item.new], batch_size=BATCH)
         # A round of the past asks about the measures its reports are on.
         pairs = set()
@@ -918,7 +917,7 @@ class HistoryImporter:
                         )
                     )
         HistoryRef.objects.bulk_create(created, batch_size=BATCH)
-        HistoryRef.objects.bulk_update(repointed, ["object_id"], batch_size=BATCH)
+        update_rows(HistoryRef, repointed, ["object_id"])
 
     def _derive_rounds(self) -> None:
         """A round of the past is submitted when every measure it asks about has a report (on the day
@@ -949,7 +948,7 @@ class HistoryImporter:
             if (submitted_at, closed_at) != (round_.submitted_at, round_.closed_at):
                 round_.submitted_at, round_.closed_at = submitted_at, closed_at
                 changed.append(round_)
-        FollowupRound.objects.bulk_update(changed, ["submitted_at", "closed_at"], batch_size=BATCH)
+        update_rows(FollowupRound, changed, ["submitted_at", "closed_at"])
 
 
 def _refresh_links(obj) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -109,7 +110,7 @@ def _read_sheet(book: Book, sheet: spec.Sheet, source) -> None:
     rows = xlsx_rows(source, max_columns=spec.MAX_COLUMNS)
     positions: dict[str, int] = {}
     header_number = 0
-    for number, cells in enumerate(rows, start=1):
+    for number, cells in rows:
         if all(_blank(cell) for cell in cells):
             continue
         header_number = number
@@ -128,8 +129,6 @@ def _read_sheet(book: Book, sheet: spec.Sheet, source) -> None:
     if not header_number:
         return  # an empty sheet: nothing to import from it
     missing = [name for name in sheet.required if name not in positions]
-    if missing:
-        book.fatal = True
     for name in missing:
         book.errors.append(
             cell_error(
@@ -139,11 +138,14 @@ def _read_sheet(book: Book, sheet: spec.Sheet, source) -> None:
                 _("The “%(column)s” column is missing; it is required.") % {"column": name},
             )
         )
+    if missing or book.fatal:
+        book.fatal = True
+        return  # the rows cannot be read as the sheet's; the header's errors say why
     read = book.rows.setdefault(sheet.name, [])
     # A row is read when one of the sheet's own columns holds something (notes in other columns
     # are ignored like those columns); the check costs a few cells a row, so blank rows cost little.
     wanted = sorted(positions.values())
-    for number, cells in enumerate(rows, start=header_number + 1):
+    for number, cells in rows:
         if all(_blank(cells[position]) for position in wanted):
             continue
         if book.total >= spec.MAX_ROWS:
@@ -190,7 +192,7 @@ def _value(column: spec.Column, cell) -> Any:
         if text.startswith(spec.PORTAL_ID_PREFIX) and not text[1:].isdigit():
             raise ValidationError(_("A portal id is “#” followed by a number, such as #12."))
     elif kind == spec.CHOICE:
-        allowed = column.allowed()
+        allowed = _allowed(column)
         if text.lower() not in allowed:
             raise ValidationError(
                 _("“%(value)s” is not one of: %(choices)s.") % {"value": text, "choices": ", ".join(allowed)}
@@ -199,8 +201,18 @@ def _value(column: spec.Column, cell) -> Any:
     elif kind == spec.CODE:
         text = text.upper() if column.name == "country" else text
     if column.max_length:
-        MaxLengthValidator(column.max_length)(text)
+        _max_length(column.max_length)(text)
     return text
+
+
+@cache
+def _allowed(column: spec.Column) -> list[str]:
+    return column.allowed()
+
+
+@cache
+def _max_length(limit: int) -> MaxLengthValidator:
+    return MaxLengthValidator(limit)
 
 
 def _date(value) -> date:

@@ -89,7 +89,7 @@ def _engagement(sheets, e: int, *, country: str, prefix: str, dimensions: list[s
         )
         last = r == ROUNDS_PER_ENGAGEMENT - 1
         for m in range(measures):
-            progress = min(100, 14 * (r + 1) + 3 * (m % 5))
+            progress = min(100, (r + 1) * (6 + 2 * (m % 5)))  # some measures done, others halfway
             status = "implemented" if progress == 100 else "partially_implemented" if progress >= 60 else "in_progress"
             submitted = opened + timedelta(days=40 if (m + r) % 4 == 0 else 15)  # some late
             sheets["updates"].append(

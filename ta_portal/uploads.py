@@ -173,17 +173,22 @@ def open_xlsx(data: bytes, *, formulas: bool = False):
         raise unreadable_workbook_error() from None
 
 
-def xlsx_rows(sheet, *, max_columns: int, values_only: bool = False) -> Iterator[tuple]:
-    """The rows of a sheet of ``open_xlsx``, from row 1, each ``max_columns`` cells wide (cells
-    further right are not read); ``ValidationError`` when the sheet turns out damaged.
+def xlsx_rows(sheet, *, max_columns: int, values_only: bool = False) -> Iterator[tuple[int, tuple]]:
+    """(row number, cells) of each row of a sheet of ``open_xlsx``, from row 1, each row
+    ``max_columns`` cells wide (cells further right are not read); ``ValidationError`` when the
+    sheet turns out damaged.
 
-    The size a sheet declares is ignored (a file may claim a million rows of 16 384 columns):
-    only the rows it holds are read, and the rows it skips come as one shared empty row, so a
-    sheet of blank rows costs what its XML costs, never more.
+    The size a sheet declares is ignored (a file may claim a million rows of 16 384 columns), and
+    the rows it leaves out are skipped, not made: a sheet costs what its XML holds, never more.
     """
     sheet.reset_dimensions()
+    previous = None
     try:
-        yield from sheet.iter_rows(max_col=max_columns, values_only=values_only)
+        for number, cells in enumerate(sheet.iter_rows(max_col=max_columns, values_only=values_only), start=1):
+            # openpyxl stands one shared empty row in for each row a sheet leaves out.
+            if cells is not previous:
+                yield number, cells
+            previous = cells
     except (*_XLSX_DAMAGE, AttributeError):
         raise unreadable_workbook_error() from None
 

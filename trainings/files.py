@@ -85,7 +85,12 @@ def _xlsx_rows(data: bytes):
         try:
             if not workbook.worksheets:
                 raise unreadable_workbook_error()
-            for values in xlsx_rows(workbook.worksheets[0], max_columns=XLSX_MAX_COLUMNS, values_only=True):
+            expected = 1
+            for number, values in xlsx_rows(workbook.worksheets[0], max_columns=XLSX_MAX_COLUMNS, values_only=True):
+                # Rows left out of the sheet are blank lines of the file (line numbers name rows).
+                for _line in range(expected, number):
+                    yield []
+                expected = number + 1
                 yield [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
         finally:
             workbook.close()
