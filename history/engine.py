@@ -94,7 +94,8 @@ class Item:
     row: Row
     obj: Any = None
     existing: bool = False
-    ok: bool = True  # no error on the row, nor on the rows it names
+    ok: bool = True  # no error on the row itself
+    blocked: bool = False  # a row it names has an error: the row is checked, never written
     changed: bool = False
     parent: Any = None  # what the row names first: an Item of an earlier sheet, or a stored record
     extra: dict = field(default_factory=dict)
@@ -108,16 +109,26 @@ class Item:
         return not self.existing
 
     @property
+    def sound(self) -> bool:
+        return self.ok and not self.blocked
+
+    @property
     def writes(self) -> bool:
-        return self.ok and (self.new or self.changed)
+        return self.sound and (self.new or self.changed)
 
 
 def _obj(target):
     return target.obj if isinstance(target, Item) else target
 
 
-def _target_ok(target) -> bool:
-    return target is not None and (not isinstance(target, Item) or target.ok)
+def _sound(target) -> bool:
+    """A record, or a row without errors (nor errors in the rows it names): what may be written on."""
+    return target is not None and (not isinstance(target, Item) or target.sound)
+
+
+def _resolved(target) -> bool:
+    """A record, or a row whose record is known (new or stored), errors or not: what may be checked on."""
+    return target is not None and _obj(target) is not None
 
 
 def _key(target) -> tuple:
@@ -146,7 +157,8 @@ class HistoryImporter:
 
     def error(self, item: Item, column: str, message) -> None:
         item.ok = False
-        self.errors.append(cell_error(item.row.sheet, item.row.number, column, message))
+        if column not in item.row.unreadable:  # a cell that could not be read has its one error already
+            self.errors.append(cell_error(item.row.sheet, item.row.number, column, message))
 
     def errors_from(self, item: Item, errors: dict, columns: dict[str, str] | None = None) -> None:
         """Errors of a model's ``clean()`` or a shared rule ({field: message or [messages]}) on the row,
@@ -204,7 +216,7 @@ class HistoryImporter:
         for name, items in self.items.items():
             if not items:
                 continue
-            kept = [item for item in items if item.ok]
+            kept = [item for item in items if item.sound]
             found[name] = {
                 "created": sum(1 for item in kept if item.new),
                 "updated": sum(1 for item in kept if item.existing and item.changed),
@@ -388,12 +400,12 @@ class HistoryImporter:
         """The record a row belongs to (its engagement, assessment or round), kept on the item."""
         target = self._link(item, column)
         item.parent = target
-        if not _target_ok(target):
-            item.ok = False
+        if target is not None and not _sound(target):
+            item.blocked = True
         return target
 
     def _same_engagement(self, item: Item) -> None:
-        if item.existing and _target_ok(item.parent) and item.obj.engagement_id != _obj(item.parent).pk:
+        if item.existing and _resolved(item.parent) and item.obj.engagement_id != _obj(item.parent).pk:
             self.error(item, "engagement", _("An import cannot move a record to another engagement."))
 
     def _past(self, item: Item, column: str) -> None:
@@ -430,7 +442,9 @@ class HistoryImporter:
             if item.existing and country is not None and obj.country_id != country:
                 self.error(item, "country", _("An import cannot move an engagement to another country."))
             entered = self.phase_entered.get(obj.pk) if item.existing else None
-            item.extra["country"] = country if item.new else obj.country_id
+            if item.new:
+                obj.country_id = country  # (None when unknown: the rows naming it get no country either)
+            item.extra["country"] = obj.country_id
             if item.existing:
                 item.changed = any(
                     [
@@ -454,8 +468,6 @@ class HistoryImporter:
             if not item.ok:
                 continue
             previous_phase = obj.phase if item.existing else ""
-            if item.new:
-                obj.country_id = country
             obj.title, obj.programme = values["title"], programme
             obj.start_date, obj.end_date, obj.phase = start, values["end_date"], values["phase"]
             # The phase's history: a new engagement enters its phase on the day given (else on its
@@ -479,15 +491,16 @@ class HistoryImporter:
         for item in self.items["assessments"]:
             values = item.values
             engagement = self._parent(item)
-            country = _obj(engagement).country_id if _target_ok(engagement) else None
-            self._identify(item, country, Assessment)
+            linked = _resolved(engagement)
+            self._identify(item, _obj(engagement).country_id if linked else None, Assessment)
             self._advance()
-            if item.obj is None or not _target_ok(engagement):
+            if item.obj is None:
                 continue
             obj = item.obj
-            item.extra["country"] = country
-            self._same_engagement(item)
             stored_status = item.extra["stored_status"] = obj.status if item.existing else ""
+            if linked:
+                item.extra["country"] = _obj(engagement).country_id
+                self._same_engagement(item)
             if item.existing:
                 item.changed = any(
                     [
@@ -506,8 +519,8 @@ class HistoryImporter:
                     continue
             self.errors_from(item, date_order_errors(values["start_date"], values["end_date"]))
             status, finalised_on = values["status"], values["finalised_on"]
-            becomes_final = status == Status.FINAL and stored_status != Status.FINAL
-            if becomes_final and finalised_on is None:
+            item.extra["becomes_final"] = status == Status.FINAL and stored_status != Status.FINAL
+            if item.extra["becomes_final"] and finalised_on is None:
                 self.error(item, "finalised_on", _("Give the day the assessment became final."))
             if finalised_on is not None and status is not None and status != Status.FINAL:
                 self.error(item, "finalised_on", _("Only a final assessment has a day it became final."))
@@ -519,8 +532,8 @@ class HistoryImporter:
                     self.error(item, "ref", _("No assessment framework is available yet."))
                     continue
                 obj.framework = self.default_framework
-                obj.engagement = _obj(engagement)
-            item.extra["becomes_final"] = becomes_final
+                if linked:
+                    obj.engagement = _obj(engagement)
             obj.title, obj.start_date, obj.end_date = values["title"], values["start_date"], values["end_date"]
             obj.status = status
 
@@ -529,8 +542,13 @@ class HistoryImporter:
         for item in self.items["scores"]:
             assessment = self._parent(item, "assessment")
             self._advance()
-            if _target_ok(assessment):
+            if _resolved(assessment):
                 groups[_key(assessment)].append(item)
+            elif item.values.get("dimension") is not None:
+                # The assessment is not known, so neither is its framework: the level is still checked.
+                entry = ScoreEntry(item.values["dimension"], item.values.get("level"))
+                for fields in score_errors([entry], {entry.dimension: None}).values():
+                    self.errors_from(item, fields)
         for group in groups.values():
             parent = group[0].parent
             assessment = _obj(parent)
@@ -555,7 +573,7 @@ class HistoryImporter:
                     item.changed = entry.level != score.level or not same_text(score.rationale, entry.rationale)
                 else:
                     item.obj = DimensionScore(assessment=assessment, dimension=dimension)
-                if item.writes and stored_final:
+                if (item.new or item.changed) and stored_final:
                     self.errors_from(item, AssessmentFinalError().message_dict, {"status": "level"})
                     continue
                 item.obj.level, item.obj.rationale = entry.level, entry.rationale
@@ -567,7 +585,7 @@ class HistoryImporter:
             if item.ok:
                 scored[_key(item.parent)].add(item.obj.dimension_id)
         for item in self.items["assessments"]:
-            if not (item.writes and item.extra.get("becomes_final")):
+            if item.obj is None or not item.extra.get("becomes_final") or not item.obj.framework_id:
                 continue
             obj = item.obj
             have = scored[_key(item)] | self.scored_before.get(obj.pk, set())
@@ -581,14 +599,15 @@ class HistoryImporter:
         for item in self.items["measures"]:
             values = item.values
             engagement = self._parent(item)
-            country = _obj(engagement).country_id if _target_ok(engagement) else None
-            self._identify(item, country, Measure)
+            linked = _resolved(engagement)
+            self._identify(item, _obj(engagement).country_id if linked else None, Measure)
             self._advance()
-            if item.obj is None or not _target_ok(engagement):
+            if item.obj is None:
                 continue
             obj = item.obj
-            item.extra["country"] = country
-            self._same_engagement(item)
+            if linked:
+                item.extra["country"] = _obj(engagement).country_id
+                self._same_engagement(item)
             priority = values["priority"] or Priority.MEDIUM
             if item.existing:
                 item.changed = any(
@@ -607,10 +626,12 @@ class HistoryImporter:
             if agreed_on is not None and due_date is not None and due_date < agreed_on:
                 self.error(item, "due_date", _("The due date must not be before the day the measure was agreed."))
             if item.new:
-                obj.engagement, obj.created_by = _obj(engagement), self.user
+                obj.created_by = self.user
+                if linked:
+                    obj.engagement = _obj(engagement)
             obj.title, obj.description, obj.priority = values["title"], values["description"] or "", priority
             obj.agreed_on, obj.due_date = agreed_on, due_date
-            if item.new:  # (what the import changes of a stored measure is not what its clean() checks)
+            if item.new and linked:  # (what the import changes of a stored measure is not what clean() checks)
                 try:
                     obj.clean()
                 except ValidationError as exc:
@@ -620,14 +641,15 @@ class HistoryImporter:
         for item in self.items["rounds"]:
             values = item.values
             engagement = self._parent(item)
-            country = _obj(engagement).country_id if _target_ok(engagement) else None
-            self._identify(item, country, FollowupRound)
+            linked = _resolved(engagement)
+            self._identify(item, _obj(engagement).country_id if linked else None, FollowupRound)
             self._advance()
-            if item.obj is None or not _target_ok(engagement):
+            if item.obj is None:
                 continue
             obj = item.obj
-            item.extra["country"] = country
-            self._same_engagement(item)
+            if linked:
+                item.extra["country"] = _obj(engagement).country_id
+                self._same_engagement(item)
             if item.existing:
                 item.changed = values["opened_on"] != obj.opens_on or values["due_date"] != obj.due_date
                 if not item.changed:
@@ -637,8 +659,9 @@ class HistoryImporter:
                     continue
             self._past(item, "opened_on")
             if item.new:
-                obj.engagement = _obj(engagement)
                 obj.recorded_by, obj.recorded_at = self.user, self.now
+                if linked:
+                    obj.engagement = _obj(engagement)
             obj.opens_on, obj.due_date = values["opened_on"], values["due_date"]
             if obj.opens_on is not None:
                 obj.opened_at = at_noon(obj.opens_on)
@@ -655,57 +678,60 @@ class HistoryImporter:
             item.parent = round_
             item.extra["measure"] = measure
             self._advance()
-            if not (_target_ok(round_) and _target_ok(measure)):
-                item.ok = False
-                continue
-            round_obj, measure_obj = _obj(round_), _obj(measure)
-            round_engagement = round_.parent if isinstance(round_, Item) else round_obj.engagement
-            measure_engagement = measure.parent if isinstance(measure, Item) else measure_obj.engagement
-            if _key(round_engagement) != _key(measure_engagement):
-                self.error(item, "round", _("This round belongs to another engagement."))
-                continue
-            pair = (_key(round_), _key(measure))
-            first = seen.setdefault(pair, item)
-            if first is not item:
-                self.error(
-                    item,
-                    "measure",
-                    _("This measure is already reported in this round on row %(row)d.") % {"row": first.row.number},
-                )
-                continue
-            stored = None
-            if round_obj.pk is not None and measure_obj.pk is not None:
-                stored = self.reports.get((round_obj.pk, measure_obj.pk))
-            verified = values["verified_status"] is not None
-            if stored is not None:
-                stored.round, stored.measure = round_obj, measure_obj
-                item.obj, item.existing = stored, True
-                accepted = stored.state == UpdateState.ACCEPTED
-                item.changed = any(
-                    [
-                        values["status"] != stored.status,
-                        values["progress_pct"] != stored.progress_pct,
-                        not same_text(stored.narrative, values["narrative"]),
-                        values["submitted_on"] != local_day(stored.submitted_at),
-                        values["verified_status"] != (stored.status if accepted else None),
-                        values["verified_on"] != (local_day(stored.reviewed_at) if accepted else None),
-                    ]
-                )
-            else:
-                item.obj = StatusUpdate(round=round_obj, measure=measure_obj, created_by=self.user)
+            if round_ is not None and measure is not None and not (_sound(round_) and _sound(measure)):
+                item.blocked = True
+            linked = _resolved(round_) and _resolved(measure)
+            round_obj = _obj(round_) if _resolved(round_) else None
+            if linked:
+                measure_obj = _obj(measure)
+                round_engagement = round_.parent if isinstance(round_, Item) else round_obj.engagement
+                measure_engagement = measure.parent if isinstance(measure, Item) else measure_obj.engagement
+                if _key(round_engagement) != _key(measure_engagement):
+                    self.error(item, "round", _("This round belongs to another engagement."))
+                    linked = False
+            if linked:
+                first = seen.setdefault((_key(round_), _key(measure)), item)
+                if first is not item:
+                    self.error(
+                        item,
+                        "measure",
+                        _("This measure is already reported in this round on row %(row)d.") % {"row": first.row.number},
+                    )
+                    linked = False
             dates = report_date_errors(
                 round_=round_obj, submitted_on=values["submitted_on"], reviewed_on=values["verified_on"]
             )
-            if not item.writes:
-                # Unchanged, but its round may have moved: the report still comes after the opening.
-                if isinstance(round_, Item) and round_.writes:
-                    self.errors_from(item, dates, {"reviewed_on": "verified_on"})
-                continue
-            if round_obj.pk is not None and round_obj.recorded_at is None:
-                self.error(
-                    item, "round", _("Reports in a round opened in the portal are made there; they are not imported.")
-                )
-                continue
+            if linked:
+                stored = None
+                if round_obj.pk is not None and measure_obj.pk is not None:
+                    stored = self.reports.get((round_obj.pk, measure_obj.pk))
+                if stored is not None:
+                    stored.round, stored.measure = round_obj, measure_obj
+                    item.obj, item.existing = stored, True
+                    accepted = stored.state == UpdateState.ACCEPTED
+                    item.changed = any(
+                        [
+                            values["status"] != stored.status,
+                            values["progress_pct"] != stored.progress_pct,
+                            not same_text(stored.narrative, values["narrative"]),
+                            values["submitted_on"] != local_day(stored.submitted_at),
+                            values["verified_status"] != (stored.status if accepted else None),
+                            values["verified_on"] != (local_day(stored.reviewed_at) if accepted else None),
+                        ]
+                    )
+                    if not item.changed:
+                        # Unchanged, but its round may have moved: the report still comes after the opening.
+                        if isinstance(round_, Item) and round_.writes:
+                            self.errors_from(item, dates, {"reviewed_on": "verified_on"})
+                        continue
+                else:
+                    item.obj = StatusUpdate(round=round_obj, measure=measure_obj, created_by=self.user)
+                if round_obj.pk is not None and round_obj.recorded_at is None:
+                    self.error(
+                        item,
+                        "round",
+                        _("Reports in a round opened in the portal are made there; they are not imported."),
+                    )
             self.errors_from(
                 item,
                 report_errors(
@@ -717,26 +743,26 @@ class HistoryImporter:
                 ),
             )
             self.errors_from(item, dates, {"reviewed_on": "verified_on"})
+            verified = values["verified_status"] is not None
             if verified != (values["verified_on"] is not None):
                 self.error(item, "verified_on", _("Give both verified_status and verified_on, or neither."))
-            if verified and values["verified_status"] != values["status"]:
+            if verified and values["status"] is not None and values["verified_status"] != values["status"]:
                 self.error(
                     item,
                     "verified_status",
                     _("A manager verifies the status reported: verified_status is the same as status."),
                 )
-            if not item.writes:
+            if not linked:
                 continue
             update = item.obj
             update.status, update.progress_pct = values["status"], values["progress_pct"]
-            update.narrative = values["narrative"]
-            update.submitted_at = at_noon(values["submitted_on"])
-            if verified:
+            update.narrative = values["narrative"] or ""
+            if values["submitted_on"] is not None:
+                update.submitted_at = at_noon(values["submitted_on"])
+            if verified and values["verified_on"] is not None:
                 update.state, update.reviewed_at = UpdateState.ACCEPTED, at_noon(values["verified_on"])
-            else:
-                update.reviewed_at = update.reviewed_at if update.state == UpdateState.RETURNED else None
-                if update.state != UpdateState.RETURNED:
-                    update.state = UpdateState.SUBMITTED
+            elif update.state != UpdateState.RETURNED:
+                update.state, update.reviewed_at = UpdateState.SUBMITTED, None
             if item.new:
                 update.recorded_by, update.recorded_at = self.user, self.now
 
@@ -745,7 +771,7 @@ class HistoryImporter:
         waiting: dict[tuple, list[Item]] = defaultdict(list)
         restated: dict[tuple, set[int]] = defaultdict(set)
         for item in self.items["updates"]:
-            if not item.ok:
+            if not item.sound:
                 continue
             measure = item.extra["measure"]
             if item.existing:
@@ -887,7 +913,7 @@ class HistoryImporter:
         # A round of the past asks about the measures its reports are on.
         pairs = set()
         for item in self.items["updates"]:
-            if item.ok and item.obj.round.recorded_at is not None:
+            if item.sound and item.obj.round.recorded_at is not None:
                 pairs.add((item.obj.round_id, item.obj.measure_id))
         RoundMeasure.objects.bulk_create(
             [RoundMeasure(round_id=r, measure_id=m) for r, m in sorted(pairs - self.round_measures)], batch_size=BATCH
@@ -900,7 +926,7 @@ class HistoryImporter:
         for sheet, model in MODELS.items():
             content_type = ContentType.objects.get_for_model(model)
             for item in self.items[sheet]:
-                if not (item.ok and item.new) or is_portal_id(item.values["ref"]):
+                if not (item.sound and item.new) or is_portal_id(item.values["ref"]):
                     continue
                 href = item.extra.get("href")
                 if href is not None:
