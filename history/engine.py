@@ -155,7 +155,7 @@ class HistoryImporter:
 
     # ---- errors and progress ----------------------------------------------------------------
 
-    def error(self, item: Item, column: str, message) -> None:
+    def note_error(self, item: Item, column: str, message) -> None:
         item.ok = False
         if column not in item.row.unreadable:  # a cell that could not be read has its one error already
             self.errors.append(cell_error(item.row.sheet, item.row.number, column, message))
@@ -167,7 +167,7 @@ class HistoryImporter:
             column = (columns or {}).get(name, name)
             for message in messages if isinstance(messages, list | tuple) else [messages]:
                 for text in ValidationError(message).messages:
-                    self.error(item, column, text)
+                    self.note_error(item, column, text)
 
     def _advance(self, steps: int = 1) -> None:
         # Each row counts twice: checked, then written; the page shows rows.
@@ -204,7 +204,7 @@ class HistoryImporter:
             return
         first = self.by_ref[item.row.sheet].setdefault(ref, item)
         if first is not item:
-            self.error(
+            self.note_error(
                 item,
                 "ref",
                 _("The ref “%(ref)s” is already used on row %(row)d of this sheet.")
@@ -325,7 +325,7 @@ class HistoryImporter:
 
     def _no_record(self, item: Item, column: str, ref: str) -> None:
         # The same words whether the record does not exist or is out of the importer's reach.
-        self.error(item, column, _("There is no record “%(ref)s” that you may change.") % {"ref": ref})
+        self.note_error(item, column, _("There is no record “%(ref)s” that you may change.") % {"ref": ref})
 
     def _identify(self, item: Item, country: str | None, new: Callable[[], Any]) -> None:
         """Set the row's record: by portal id, by the ref imported before in ``country``, else new."""
@@ -349,7 +349,7 @@ class HistoryImporter:
             return
         other = self.by_record[sheet].setdefault(obj.pk, item)
         if other is not item:
-            self.error(
+            self.note_error(
                 item, "ref", _("This record is already on row %(row)d of this sheet.") % {"row": other.row.number}
             )
             return
@@ -375,7 +375,7 @@ class HistoryImporter:
                 href for href in self.refs_by_name.get((sheet, value), ()) if href.object_id in self.records[sheet]
             ]
             if len(found) > 1:
-                self.error(
+                self.note_error(
                     item,
                     column,
                     _("“%(ref)s” names records of several countries (%(countries)s); give the portal id instead.")
@@ -383,7 +383,7 @@ class HistoryImporter:
                 )
                 return None
             if not found:
-                self.error(
+                self.note_error(
                     item,
                     column,
                     _(
@@ -406,12 +406,12 @@ class HistoryImporter:
 
     def _same_engagement(self, item: Item) -> None:
         if item.existing and _resolved(item.parent) and item.obj.engagement_id != _obj(item.parent).pk:
-            self.error(item, "engagement", _("An import cannot move a record to another engagement."))
+            self.note_error(item, "engagement", _("An import cannot move a record to another engagement."))
 
     def _past(self, item: Item, column: str) -> None:
         day = item.values.get(column)
         if day is not None and day > self.today:
-            self.error(item, column, _("This day is in the future; a history records what already happened."))
+            self.note_error(item, column, _("This day is in the future; a history records what already happened."))
 
     def _stored_status(self, target) -> str:
         """The status an assessment has before the import ("" for one the import creates)."""
@@ -427,20 +427,22 @@ class HistoryImporter:
             country = values.get("country")
             if country is not None and country not in self.countries:
                 # Unknown, or a country the importer does not manage: the same answer.
-                self.error(item, "country", _("Unknown country “%(code)s”.") % {"code": country})
+                self.note_error(item, "country", _("Unknown country “%(code)s”.") % {"code": country})
                 country = None
             programme = None
             if values.get("programme") is not None:
                 programme = self.programmes.get(values["programme"])
                 if programme is None:
-                    self.error(item, "programme", _("Unknown programme “%(code)s”.") % {"code": values["programme"]})
+                    self.note_error(
+                        item, "programme", _("Unknown programme “%(code)s”.") % {"code": values["programme"]}
+                    )
             self._identify(item, country, Engagement)
             self._advance()
             if item.obj is None:
                 continue
             obj = item.obj
             if item.existing and country is not None and obj.country_id != country:
-                self.error(item, "country", _("An import cannot move an engagement to another country."))
+                self.note_error(item, "country", _("An import cannot move an engagement to another country."))
             entered = self.phase_entered.get(obj.pk) if item.existing else None
             if item.new:
                 obj.country_id = country  # (None when unknown: the rows naming it get no country either)
@@ -464,7 +466,7 @@ class HistoryImporter:
             self._past(item, "phase_changed_on")
             start, entered_on = values["start_date"], values["phase_changed_on"]
             if start is not None and entered_on is not None and entered_on < start:
-                self.error(item, "phase_changed_on", _("The phase cannot change before the engagement starts."))
+                self.note_error(item, "phase_changed_on", _("The phase cannot change before the engagement starts."))
             if not item.ok:
                 continue
             previous_phase = obj.phase if item.existing else ""
@@ -521,15 +523,15 @@ class HistoryImporter:
             status, finalised_on = values["status"], values["finalised_on"]
             item.extra["becomes_final"] = status == Status.FINAL and stored_status != Status.FINAL
             if item.extra["becomes_final"] and finalised_on is None:
-                self.error(item, "finalised_on", _("Give the day the assessment became final."))
+                self.note_error(item, "finalised_on", _("Give the day the assessment became final."))
             if finalised_on is not None and status is not None and status != Status.FINAL:
-                self.error(item, "finalised_on", _("Only a final assessment has a day it became final."))
+                self.note_error(item, "finalised_on", _("Only a final assessment has a day it became final."))
             self._past(item, "finalised_on")
             if finalised_on is not None and values["start_date"] is not None and finalised_on < values["start_date"]:
-                self.error(item, "finalised_on", _("An assessment cannot become final before it starts."))
+                self.note_error(item, "finalised_on", _("An assessment cannot become final before it starts."))
             if item.new:
                 if self.default_framework is None:
-                    self.error(item, "ref", _("No assessment framework is available yet."))
+                    self.note_error(item, "ref", _("No assessment framework is available yet."))
                     continue
                 obj.framework = self.default_framework
                 if linked:
@@ -591,7 +593,7 @@ class HistoryImporter:
             have = scored[_key(item)] | self.scored_before.get(obj.pk, set())
             dimensions = sorted(self.dimensions.get(obj.framework_id, {}).values(), key=lambda d: (d.order, d.code))
             if message := unscored_message(dimensions, have):
-                self.error(item, "status", message)
+                self.note_error(item, "status", message)
 
     # ---- measures, rounds and reports ------------------------------------------------------------
 
@@ -624,7 +626,7 @@ class HistoryImporter:
             self._past(item, "agreed_on")
             agreed_on, due_date = values["agreed_on"], values["due_date"]
             if agreed_on is not None and due_date is not None and due_date < agreed_on:
-                self.error(item, "due_date", _("The due date must not be before the day the measure was agreed."))
+                self.note_error(item, "due_date", _("The due date must not be before the day the measure was agreed."))
             if item.new:
                 obj.created_by = self.user
                 if linked:
@@ -655,7 +657,7 @@ class HistoryImporter:
                 if not item.changed:
                     continue
                 if obj.recorded_at is None:
-                    self.error(item, "ref", _("This round was opened in the portal; an import cannot change it."))
+                    self.note_error(item, "ref", _("This round was opened in the portal; an import cannot change it."))
                     continue
             self._past(item, "opened_on")
             if item.new:
@@ -687,12 +689,12 @@ class HistoryImporter:
                 round_engagement = round_.parent if isinstance(round_, Item) else round_obj.engagement
                 measure_engagement = measure.parent if isinstance(measure, Item) else measure_obj.engagement
                 if _key(round_engagement) != _key(measure_engagement):
-                    self.error(item, "round", _("This round belongs to another engagement."))
+                    self.note_error(item, "round", _("This round belongs to another engagement."))
                     linked = False
             if linked:
                 first = seen.setdefault((_key(round_), _key(measure)), item)
                 if first is not item:
-                    self.error(
+                    self.note_error(
                         item,
                         "measure",
                         _("This measure is already reported in this round on row %(row)d.") % {"row": first.row.number},
@@ -727,7 +729,7 @@ class HistoryImporter:
                 else:
                     item.obj = StatusUpdate(round=round_obj, measure=measure_obj, created_by=self.user)
                 if round_obj.pk is not None and round_obj.recorded_at is None:
-                    self.error(
+                    self.note_error(
                         item,
                         "round",
                         _("Reports in a round opened in the portal are made there; they are not imported."),
@@ -745,9 +747,9 @@ class HistoryImporter:
             self.errors_from(item, dates, {"reviewed_on": "verified_on"})
             verified = values["verified_status"] is not None
             if verified != (values["verified_on"] is not None):
-                self.error(item, "verified_on", _("Give both verified_status and verified_on, or neither."))
+                self.note_error(item, "verified_on", _("Give both verified_status and verified_on, or neither."))
             if verified and values["status"] is not None and values["verified_status"] != values["status"]:
-                self.error(
+                self.note_error(
                     item,
                     "verified_status",
                     _("A manager verifies the status reported: verified_status is the same as status."),
@@ -787,7 +789,7 @@ class HistoryImporter:
             allowed = items[-1] if not others else None
             for item in items:
                 if item is not allowed and item.writes:
-                    self.error(
+                    self.note_error(
                         item,
                         "verified_status",
                         _(

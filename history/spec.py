@@ -133,8 +133,9 @@ ASSESSMENTS = Sheet(
             "title": "National assessment 2011",
             "start_date": date(2011, 4, 4),
             "end_date": date(2011, 6, 30),
-            "status": Assessment.Status.FINAL,
-            "finalised_on": date(2011, 8, 1),
+            # (A final one gives the day it became final, and has every dimension scored.)
+            "status": Assessment.Status.IN_REVIEW,
+            "finalised_on": None,
         },
     ),
 )

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         self._print(result)
         if result.status != HistoryImport.Status.DONE or result.errors:
             raise CommandError(
-                _("%(n)d errors: nothing was saved.") % {"n": len(result.errors)}
+                _("Errors: %(n)d; nothing was saved.") % {"n": len(result.errors)}
                 if result.status == HistoryImport.Status.DONE
                 else _("The import failed: nothing was saved.")
             )
