@@ -9,6 +9,8 @@ as generated. ``<what>``:
   floor of WeasyPrint: headings, paragraphs, one table per page), same stylesheet, same function.
 - ``import``: 2 000 exam rows through the import page (a new session, new people), then again.
 - ``reminders``: one reminder run over 100 and over 10 000 due rounds: queries and seconds.
+- ``history``: a history workbook of 10 000 rows (``history.samples``) into Peru, as the command
+  line runs it, audit triggers on: a dry run, the import, then the same workbook again (unchanged).
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ from followups.models import FollowupRound  # noqa: E402
 from followups.models import Measure  # noqa: E402
 from followups.models import ReminderLog  # noqa: E402
 from followups.reminders import send_followup_reminders  # noqa: E402
+from history import services as history_services  # noqa: E402
+from history.samples import sample_workbook  # noqa: E402
 from reports import registry  # noqa: E402
 from reports.services import html_to_pdf  # noqa: E402
 from trainings.models import Enrolment  # noqa: E402
@@ -308,6 +312,34 @@ def exam_import(rows: int = 2000) -> dict:
     return found
 
 
+# ---- history workbook -----------------------------------------------------------------------
+
+
+def history_import(rows: int = 10_000) -> dict:
+    user = _user()
+    data = sample_workbook(rows=rows, country="PE", prefix="BENCH-")
+    found = {"rows": rows, "bytes": len(data)}
+    try:
+        with transaction.atomic():
+            for label, dry_run in (("dry_run", True), ("first", False), ("again", False)):
+                upload = SimpleUploadedFile("history.xlsx", data)
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    result = history_services.import_create(user=user, upload=upload, dry_run=dry_run, run_now=True)
+                    seconds = time.perf_counter() - started
+                found[label] = {
+                    "seconds": seconds,
+                    "queries": len(captured),
+                    "status": result.status,
+                    "errors": len(result.errors),
+                    "summary": result.summary,
+                }
+            raise RollbackError
+    except RollbackError:
+        pass
+    return found
+
+
 # ---- reminders ----------------------------------------------------------------------------------
 
 
@@ -354,7 +386,13 @@ def reminders(sizes=(100, 10_000)) -> dict:
 def main() -> None:
     what = sys.argv[1]
     arguments = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
-    function = {"queries": queries, "pdf": pdf, "import": exam_import, "reminders": reminders}[what]
+    function = {
+        "queries": queries,
+        "pdf": pdf,
+        "import": exam_import,
+        "reminders": reminders,
+        "history": history_import,
+    }[what]
     result = function(**arguments)
     result["_database"] = settings.DATABASES["default"]["NAME"]
     print("BENCH_JSON " + json.dumps(result, default=str))

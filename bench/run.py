@@ -486,6 +486,14 @@ def summarise(results: dict) -> dict:
             f"{few['queries']} / {many['queries']}",
         )
         check("reminder run over 10 000 rounds < 60 s", many["seconds"] < 60, f"{many['seconds']:.1f} s")
+    history = results.get("history")
+    if history:
+        first = history["first"]
+        check(
+            "history workbook of 10 000 rows: imported without errors in < 60 s",
+            first["status"] == "done" and not first["errors"] and first["seconds"] < 60,
+            f"{first['seconds']:.1f} s, {first['errors']} errors",
+        )
     return {"rows": rows, "checks": checks}
 
 
@@ -585,6 +593,8 @@ def main() -> None:
             results["pdf"] = offline("large", static_root, "pdf", {"repeat": 1 if args.quick else 2})
             log("importing 2 000 exam rows")
             results["import"] = offline("large", static_root, "import")
+            log("a history workbook of 10 000 rows")
+            results["history"] = offline("large", static_root, "history")
             log("reminder runs over 100 and 10 000 due rounds")
             results["reminders"] = offline("large", static_root, "reminders")
             flush_redis()  # the e-mails the reminder run queued for workers that are not running
@@ -630,6 +640,13 @@ def _extra_lines(results: dict) -> list[str]:
             f"Import of {imported['rows']} exam rows: {imported['first']['seconds']:.2f} s "
             f"({imported['first']['queries']} queries), again {imported['again']['seconds']:.2f} s "
             f"({imported['again']['queries']} queries)"
+        )
+    history = results.get("history")
+    if history:
+        lines.append(
+            f"History workbook of {history['rows']} rows: dry run {history['dry_run']['seconds']:.2f} s, "
+            f"import {history['first']['seconds']:.2f} s ({history['first']['queries']} queries), "
+            f"again {history['again']['seconds']:.2f} s ({history['again']['queries']} queries)"
         )
     reminders = results.get("reminders")
     if reminders:

@@ -700,8 +700,9 @@ class HistoryImporter:
                         _("This measure is already reported in this round on row %(row)d.") % {"row": first.row.number},
                     )
                     linked = False
+            dated_round = round_obj if round_obj is not None and round_obj.opens_on is not None else None
             dates = report_date_errors(
-                round_=round_obj, submitted_on=values["submitted_on"], reviewed_on=values["verified_on"]
+                round_=dated_round, submitted_on=values["submitted_on"], reviewed_on=values["verified_on"]
             )
             if linked:
                 stored = None

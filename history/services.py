@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db import transaction
+from django.db.models import F
 from django.db.models import Q
 from django.utils import timezone
 from django.utils import translation
@@ -143,19 +144,15 @@ def import_run(*, import_id: int) -> HistoryImport:
             status = Status.DONE
         except Exception:
             logger.exception("history import %s failed", import_id)
-            summary, total = {}, history_import.rows_total
+            summary, total = {}, None
             errors = [workbook_error(_("The import stopped on an unexpected problem; nothing was saved."))]
             status = Status.FAILED
+    counts = {"rows_total": total, "rows_done": total} if total is not None else {"rows_done": F("rows_total")}
     HistoryImport.objects.filter(pk=import_id).update(
-        status=status,
-        summary=summary,
-        errors=errors,
-        rows_total=total,
-        rows_done=total,
-        finished_at=timezone.now(),
+        status=status, summary=summary, errors=errors, finished_at=timezone.now(), **counts
     )
-    progress.report(import_id, done=total, total=total)
     history_import.refresh_from_db()
+    progress.report(import_id, done=history_import.rows_done, total=history_import.rows_total)
     return history_import
 
 

@@ -301,3 +301,17 @@ def test_rows_of_one_engagement_cannot_name_another(manager):
     )
     result = run(manager, workbook(**sheets))
     assert errors_of(result) == {("updates", 2, "round", "This round belongs to another engagement.")}
+
+
+def test_a_report_in_a_round_whose_dates_cannot_be_read_gets_its_own_errors_only(manager):
+    sheets = small(
+        rounds=[{**ROUND, "opened_on": "last spring"}],
+        updates=[{**UPDATE, "submitted_on": FUTURE, "verified_on": FUTURE}],
+    )
+    result = run(manager, workbook(**sheets))
+    assert result.status == "done"
+    assert errors_of(result) == {
+        ("rounds", 2, "opened_on", "Not a date: give a date, or text such as 2014-03-31."),
+        ("updates", 2, "submitted_on", "A report of the past cannot be dated in the future."),
+        ("updates", 2, "verified_on", "A review of the past cannot be dated in the future."),
+    }

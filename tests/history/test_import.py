@@ -308,3 +308,20 @@ def test_a_round_of_the_past_is_closed_no_later_than_now(manager):
     assert round_.closed_at <= timezone.now()
     assert local_day(round_.submitted_at) == opened + timedelta(days=1)
     assert not FollowupRound.objects.active().exists()
+
+
+def test_a_record_deleted_since_its_import_is_made_again_under_its_ref(manager):
+    # given: imported, then the measure deleted in the portal
+    data = workbook(engagements=[ENGAGEMENT], measures=[MEASURE])
+    run(manager, data)
+    Measure.objects.get(title=MEASURE["title"]).delete()
+
+    # when
+    again = run(manager, data)
+
+    # then: made again, and its ref now names the new one
+    assert again.errors == []
+    assert again.summary["measures"] == {"created": 1, "updated": 0, "unchanged": 0}
+    measure = Measure.objects.get(title=MEASURE["title"])
+    assert HistoryRef.objects.get(sheet="measures", ref="M1").object_id == measure.pk
+    assert run(manager, data).summary["measures"] == {"created": 0, "updated": 0, "unchanged": 1}
