@@ -87,6 +87,12 @@ def is_portal_id(ref: str) -> bool:
     return ref.startswith(spec.PORTAL_ID_PREFIX)
 
 
+def portal_id(ref: str) -> int:
+    """The id a ``#12`` names (0, which no record has, for a number no id can be)."""
+    number = int(ref[1:])
+    return number if number < 2**63 else 0
+
+
 @dataclass(eq=False)
 class Item:
     """A row of the workbook and the record it is about (stored already, or to create)."""
@@ -239,7 +245,7 @@ class HistoryImporter:
                     if column.kind in (spec.REF, spec.LINK):
                         target = sheet.name if column.kind == spec.REF else column.links_to
                         if is_portal_id(value):
-                            ids[target].add(int(value[1:]))
+                            ids[target].add(portal_id(value))
                         else:
                             refs[target].add(value)
                     elif column.name == "country":
@@ -335,7 +341,7 @@ class HistoryImporter:
             return
         obj = None
         if is_portal_id(ref):
-            obj = self.records[sheet].get(int(ref[1:]))
+            obj = self.records[sheet].get(portal_id(ref))
             if obj is None:
                 self._no_record(item, "ref", ref)
                 return
@@ -364,7 +370,7 @@ class HistoryImporter:
         sheet = spec.SHEETS_BY_NAME[item.row.sheet].column(column).links_to
         pk = None
         if is_portal_id(value):
-            pk = int(value[1:])
+            pk = portal_id(value)
             if pk not in self.records[sheet]:
                 self._no_record(item, column, value)
                 return None
@@ -688,7 +694,8 @@ class HistoryImporter:
                 measure_obj = _obj(measure)
                 round_engagement = round_.parent if isinstance(round_, Item) else round_obj.engagement
                 measure_engagement = measure.parent if isinstance(measure, Item) else measure_obj.engagement
-                if _key(round_engagement) != _key(measure_engagement):
+                known = _resolved(round_engagement) and _resolved(measure_engagement)
+                if known and _key(round_engagement) != _key(measure_engagement):
                     self.note_error(item, "round", _("This round belongs to another engagement."))
                     linked = False
             if linked:
@@ -803,7 +810,8 @@ class HistoryImporter:
 
     def apply(self) -> None:
         """Write every new and changed row (only after a check without errors)."""
-        assert not self.errors, "apply() after errors"
+        if self.errors:
+            raise RuntimeError("a workbook with errors is never written")
         self._write("engagements", ["title", "programme", "start_date", "end_date", "phase", "updated_at"])
         self._write_phase_changes()
         self._write("assessments", ["title", "start_date", "end_date", "status", "updated_at"])

@@ -164,7 +164,8 @@ def _read_sheet(book: Book, sheet: spec.Sheet, source) -> None:
         read.append(row)
 
 
-_WHOLE = re.compile(r"^[+-]?\d+$")
+_WHOLE = re.compile(r"^[+-]?[0-9]{1,15}$")
+_PORTAL_ID = re.compile(r"^#[0-9]{1,30}$")
 
 
 def _value(column: spec.Column, cell) -> Any:
@@ -189,7 +190,7 @@ def _value(column: spec.Column, cell) -> Any:
         return _number(value)
     text = _text(value)
     if kind in (spec.REF, spec.LINK):
-        if text.startswith(spec.PORTAL_ID_PREFIX) and not text[1:].isdigit():
+        if text.startswith(spec.PORTAL_ID_PREFIX) and not _PORTAL_ID.match(text):
             raise ValidationError(_("A portal id is “#” followed by a number, such as #12."))
     elif kind == spec.CHOICE:
         allowed = _allowed(column)

@@ -315,3 +315,24 @@ def test_a_report_in_a_round_whose_dates_cannot_be_read_gets_its_own_errors_only
         ("updates", 2, "submitted_on", "A report of the past cannot be dated in the future."),
         ("updates", 2, "verified_on", "A review of the past cannot be dated in the future."),
     }
+
+
+def test_a_portal_id_too_big_for_any_record_is_a_missing_one(manager):
+    huge = "#" + "9" * 30
+    result = run(manager, workbook(measures=[{**MEASURE, "engagement": huge}]))
+    assert errors_of(result) == {("measures", 2, "engagement", f"There is no record “{huge}” that you may change.")}
+
+
+def test_hostile_numbers_and_ids_are_plain_errors(manager):
+    sheets = small(
+        measures=[{**MEASURE, "engagement": "#١٢"}],
+        updates=[{**UPDATE, "progress_pct": "9" * 5000}],
+        scores=[{"assessment": "#" + "1" * 5000, "dimension": "legal", "level": 2}],
+    )
+    result = run(manager, workbook(**sheets))
+    assert result.status == "done"
+    assert errors_of(result) == {
+        ("scores", 2, "assessment", "A portal id is “#” followed by a number, such as #12."),
+        ("measures", 2, "engagement", "A portal id is “#” followed by a number, such as #12."),
+        ("updates", 2, "progress_pct", "Not a whole number."),
+    }
