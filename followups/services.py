@@ -16,6 +16,7 @@ from django.db import IntegrityError
 from django.db import transaction
 from django.db.models import Exists
 from django.db.models import Max
+from django.db.models import Min
 from django.db.models import OuterRef
 from django.db.models import Subquery
 from django.utils import timezone
@@ -333,6 +334,36 @@ def round_refresh_submission(round_: FollowupRound) -> bool:
     datacache.changed(FollowupRound)
     round_.submitted_at = submitted
     return True
+
+
+def rounds_refresh_submission(rounds) -> list[FollowupRound]:
+    """``round_refresh_submission`` for many rounds at once (the history import), in two queries
+    whatever their number; returns the rounds whose submission changed (written)."""
+    rounds = [r for r in rounds if r.submitted_at is None or r.is_recorded_after_the_fact]
+    ids = [r.pk for r in rounds]
+    if not ids:
+        return []
+    asked: dict[int, set[int]] = {pk: set() for pk in ids}
+    for round_id, measure_id in RoundMeasure.objects.filter(round_id__in=ids).values_list("round_id", "measure_id"):
+        asked[round_id].add(measure_id)
+    first_reports = (
+        StatusUpdate.objects.filter(round_id__in=ids, state__in=REPORTED_STATES)
+        .order_by()
+        .values("round_id", "measure_id")
+        .annotate(first=Min("submitted_at"))
+    )
+    first = {(row["round_id"], row["measure_id"]): row["first"] for row in first_reports}
+    changed = []
+    for round_ in rounds:
+        if any((round_.pk, measure) not in first for measure in asked[round_.pk]):
+            continue
+        submitted = max((first[(round_.pk, measure)] for measure in asked[round_.pk]), default=None)
+        if submitted != round_.submitted_at:
+            round_.submitted_at = submitted
+            changed.append(round_)
+    update_rows(FollowupRound, changed, ["submitted_at"])
+    datacache.changed(FollowupRound)
+    return changed
 
 
 # ---- Status updates -------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import datetime
-from datetime import time
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -51,9 +50,12 @@ from followups.models import UpdateState
 from followups.models import report_date_errors
 from followups.services import measures_recompute
 from followups.services import report_errors
+from followups.services import rounds_refresh_submission
 from ta_portal import datacache
 from ta_portal.bulk import update_rows
 from ta_portal.validation import date_order_errors
+from ta_portal.validation import moment_on
+from ta_portal.validation import past_day_errors
 
 from . import spec
 from .models import HistoryRef
@@ -61,16 +63,9 @@ from .reading import Row
 from .reading import cell_error
 
 BATCH = 1000
-# Changes made in the past are kept at noon of their day: the portal's local day is then exactly
-# the day given, whatever reads it (local dates, or the UTC date of a zone within twelve hours).
-NOON = time(12)
 
 MODELS = {"engagements": Engagement, "assessments": Assessment, "measures": Measure, "rounds": FollowupRound}
 Status = Assessment.Status
-
-
-def at_noon(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, NOON))
 
 
 def local_day(moment: datetime | None) -> date | None:
@@ -149,7 +144,6 @@ class HistoryImporter:
     def __init__(self, *, user, progress: Callable[[int, int], None] | None = None):
         self.user = user
         self.scope = scope_for(user, MANAGING_ROLES)
-        self.today = timezone.localdate()
         self.now = timezone.now()
         self.progress = progress or (lambda done, total: None)
         self.errors: list[dict] = []
@@ -163,8 +157,11 @@ class HistoryImporter:
 
     def note_error(self, item: Item, column: str, message) -> None:
         item.ok = False
-        if column not in item.row.unreadable:  # a cell that could not be read has its one error already
-            self.errors.append(cell_error(item.row.sheet, item.row.number, column, message))
+        if column in item.row.unreadable:  # a cell that could not be read has its one error already
+            return
+        error = cell_error(item.row.sheet, item.row.number, column, message)
+        if error not in self.errors[-5:]:  # (two rules may say the same of one cell)
+            self.errors.append(error)
 
     def errors_from(self, item: Item, errors: dict, columns: dict[str, str] | None = None) -> None:
         """Errors of a model's ``clean()`` or a shared rule ({field: message or [messages]}) on the row,
@@ -282,6 +279,8 @@ class HistoryImporter:
         for sheet_name, model in MODELS.items():
             pks = sorted(ids.get(sheet_name, ()))
             rows = model.objects.editable_by(self.user).filter(pk__in=pks).select_related(*related[sheet_name])
+            if model is Measure:
+                rows = rows.with_agreed_day()
             self.records[sheet_name] = {obj.pk: obj for obj in rows} if pks else {}
         self._load_details()
 
@@ -414,10 +413,9 @@ class HistoryImporter:
         if item.existing and _resolved(item.parent) and item.obj.engagement_id != _obj(item.parent).pk:
             self.note_error(item, "engagement", _("An import cannot move a record to another engagement."))
 
-    def _past(self, item: Item, column: str) -> None:
-        day = item.values.get(column)
-        if day is not None and day > self.today:
-            self.note_error(item, column, _("This day is in the future; a history records what already happened."))
+    def _past(self, item: Item, column: str, **not_before) -> None:
+        """The day of the column happened: not in the future (nor before ``not_before`` when given)."""
+        self.errors_from(item, past_day_errors(item.values.get(column), field=column, **not_before))
 
     def _stored_status(self, target) -> str:
         """The status an assessment has before the import ("" for one the import creates)."""
@@ -469,10 +467,14 @@ class HistoryImporter:
                 if not item.changed:
                     continue
             self.errors_from(item, date_order_errors(values["start_date"], values["end_date"]))
-            self._past(item, "phase_changed_on")
             start, entered_on = values["start_date"], values["phase_changed_on"]
-            if start is not None and entered_on is not None and entered_on < start:
-                self.note_error(item, "phase_changed_on", _("The phase cannot change before the engagement starts."))
+            # The portal's rule for the day of a change of phase (not in the future, not before the
+            # start). The column also dates the present phase of an engagement that keeps it, so
+            # for one that does the day is checked as the day it entered that phase.
+            previous = obj.phase if item.existing else ""
+            about_to_be = Engagement(phase=values["phase"], start_date=start)
+            dating = "" if previous == values["phase"] else previous
+            self.errors_from(item, about_to_be.phase_change_day_errors(entered_on, previous_phase=dating))
             if not item.ok:
                 continue
             previous_phase = obj.phase if item.existing else ""
@@ -487,10 +489,10 @@ class HistoryImporter:
                     from_phase="" if entered is None and previous_phase == obj.phase else previous_phase,
                     to_phase=obj.phase,
                     changed_by=self.user,
-                    changed_at=at_noon(day) if day else self.now,
+                    changed_at=moment_on(day) if day else self.now,
                 )
             elif entered_on is not None and entered_on != local_day(entered.changed_at):
-                entered.changed_at = at_noon(entered_on)
+                entered.changed_at = moment_on(entered_on)
                 item.extra["phase_moved"] = entered
 
     # ---- assessments and their scores -----------------------------------------------------------
@@ -532,9 +534,12 @@ class HistoryImporter:
                 self.note_error(item, "finalised_on", _("Give the day the assessment became final."))
             if finalised_on is not None and status is not None and status != Status.FINAL:
                 self.note_error(item, "finalised_on", _("Only a final assessment has a day it became final."))
-            self._past(item, "finalised_on")
-            if finalised_on is not None and values["start_date"] is not None and finalised_on < values["start_date"]:
-                self.note_error(item, "finalised_on", _("An assessment cannot become final before it starts."))
+            self._past(
+                item,
+                "finalised_on",
+                not_before=values["start_date"],
+                not_before_message=_("An assessment cannot become final before it starts (%(day)s)."),
+            )
             if item.new:
                 if self.default_framework is None:
                     self.note_error(item, "ref", _("No assessment framework is available yet."))
@@ -647,36 +652,59 @@ class HistoryImporter:
 
     def _check_rounds(self) -> None:
         for item in self.items["rounds"]:
-            values = item.values
             engagement = self._parent(item)
             linked = _resolved(engagement)
             self._identify(item, _obj(engagement).country_id if linked else None, FollowupRound)
             self._advance()
-            if item.obj is None:
-                continue
-            obj = item.obj
+        # The days rounds of the engagements named already open on (one round a day per engagement).
+        engagements = sorted({_obj(item.parent).pk for item in self.items["rounds"] if _resolved(item.parent)} - {None})
+        taken: dict[tuple, int | None] = {}
+        for engagement_id, opens_on, pk in FollowupRound.objects.filter(engagement_id__in=engagements).values_list(
+            "engagement_id", "opens_on", "pk"
+        ):
+            taken[(("Engagement", engagement_id), opens_on)] = pk
+        for item in self.items["rounds"]:
+            if item.obj is not None:
+                self._check_round(item, taken)
+
+    def _check_round(self, item: Item, taken: dict) -> None:
+        """A round recorded after the fact, by the portal's rules for one (``followups.services.round_record``)."""
+        values, obj, engagement = item.values, item.obj, item.parent
+        linked = _resolved(engagement)
+        if linked:
+            item.extra["country"] = _obj(engagement).country_id
+            self._same_engagement(item)
+        if item.existing:
+            item.changed = values["opened_on"] != obj.opens_on or values["due_date"] != obj.due_date
+            if not item.changed:
+                return
+            if obj.recorded_at is None:
+                self.note_error(item, "ref", _("This round was opened in the portal; an import cannot change it."))
+                return
+        self._past(
+            item,
+            "opened_on",
+            not_before=_obj(engagement).start_date if linked else None,
+            not_before_message=_("The round cannot open before the engagement started (%(day)s)."),
+        )
+        self._past(item, "due_date")
+        if linked and values["opened_on"] is not None:
+            day = (_key(engagement), values["opened_on"])
+            if taken.setdefault(day, obj.pk if obj.pk else id(item)) != (obj.pk if obj.pk else id(item)):
+                self.note_error(item, "opened_on", _("The engagement already has a round opening on this day."))
+        if item.new:
+            obj.recorded_by = obj.opened_by = self.user
+            # Recorded now, and closed as it is recorded: nobody reports in it, it reminds nobody.
+            obj.recorded_at = obj.closed_at = self.now
             if linked:
-                item.extra["country"] = _obj(engagement).country_id
-                self._same_engagement(item)
-            if item.existing:
-                item.changed = values["opened_on"] != obj.opens_on or values["due_date"] != obj.due_date
-                if not item.changed:
-                    continue
-                if obj.recorded_at is None:
-                    self.note_error(item, "ref", _("This round was opened in the portal; an import cannot change it."))
-                    continue
-            self._past(item, "opened_on")
-            if item.new:
-                obj.recorded_by, obj.recorded_at = self.user, self.now
-                if linked:
-                    obj.engagement = _obj(engagement)
-            obj.opens_on, obj.due_date = values["opened_on"], values["due_date"]
-            if obj.opens_on is not None:
-                obj.opened_at = at_noon(obj.opens_on)
-            try:
-                obj.clean()
-            except ValidationError as exc:
-                self.errors_from(item, exc.message_dict)
+                obj.engagement = _obj(engagement)
+        obj.opens_on, obj.due_date = values["opened_on"], values["due_date"]
+        if obj.opens_on is not None:
+            obj.opened_at = moment_on(obj.opens_on)
+        try:
+            obj.clean()
+        except ValidationError as exc:
+            self.errors_from(item, exc.message_dict)
 
     def _check_updates(self) -> None:
         seen: dict[tuple, Item] = {}
@@ -734,14 +762,11 @@ class HistoryImporter:
                         if isinstance(round_, Item) and round_.writes:
                             self.errors_from(item, dates, {"reviewed_on": "verified_on"})
                         continue
+                    if not stored.is_recorded_after_the_fact:
+                        self.note_error(item, "round", _("A report made in the portal cannot be changed by an import."))
                 else:
                     item.obj = StatusUpdate(round=round_obj, measure=measure_obj, created_by=self.user)
-                if round_obj.pk is not None and round_obj.recorded_at is None:
-                    self.note_error(
-                        item,
-                        "round",
-                        _("Reports in a round opened in the portal are made there; they are not imported."),
-                    )
+                self._round_takes(item, round_obj, measure_obj, measure)
             self.errors_from(
                 item,
                 report_errors(
@@ -768,13 +793,47 @@ class HistoryImporter:
             update.status, update.progress_pct = values["status"], values["progress_pct"]
             update.narrative = values["narrative"] or ""
             if values["submitted_on"] is not None:
-                update.submitted_at = at_noon(values["submitted_on"])
+                update.submitted_at = moment_on(values["submitted_on"])
             if verified and values["verified_on"] is not None:
-                update.state, update.reviewed_at = UpdateState.ACCEPTED, at_noon(values["verified_on"])
+                # Verified that day by the manager who records it (as a report recorded by hand).
+                update.state, update.reviewed_at = UpdateState.ACCEPTED, moment_on(values["verified_on"])
+                update.reviewed_by = self.user
             elif update.state != UpdateState.RETURNED:
-                update.state, update.reviewed_at = UpdateState.SUBMITTED, None
+                update.state, update.reviewed_at, update.reviewed_by = UpdateState.SUBMITTED, None, None
             if item.new:
                 update.recorded_by, update.recorded_at = self.user, self.now
+
+    def _round_takes(self, item: Item, round_obj, measure_obj, measure) -> None:
+        """A report of the past goes into a round still open that asks about its measure, or into a
+        round of the past (``followups.services`` says the same of a report recorded by hand); a
+        round of the past asks about the measures its reports are on, agreed by the day it opened."""
+        if round_obj.pk is not None and not round_obj.takes_reports_of_the_past:
+            self.note_error(
+                item,
+                "round",
+                _(
+                    "This round is closed: a report of the past goes into a round recorded after the fact, "
+                    "or into none."
+                ),
+            )
+        elif not round_obj.is_recorded_after_the_fact:
+            if measure_obj.pk is None or (round_obj.pk, measure_obj.pk) not in self.round_measures:
+                self.note_error(item, "measure", _("This round does not ask about this measure."))
+        elif round_obj.opens_on is not None:
+            agreed = measure.values["agreed_on"] if isinstance(measure, Item) else None
+            if agreed is None:
+                # Not given: as the portal dates the measure (its roundtable, or the day it was entered).
+                agreed = (getattr(measure_obj, "agreed_day", None) if measure_obj.pk else None) or timezone.localdate()
+            if agreed > round_obj.opens_on:
+                self.note_error(
+                    item,
+                    "measure",
+                    _(
+                        "The measure was agreed after the round opened (%(day)s): give the day it was agreed "
+                        "(agreed_on)."
+                    )
+                    % {"day": round_obj.opens_on},
+                )
 
     def _one_pending_report_per_measure(self) -> None:
         """At most one report per measure waits for verification (the portal's rule, a database constraint)."""
@@ -903,7 +962,7 @@ class HistoryImporter:
                         from_status=from_status,
                         to_status=to_status,
                         changed_by=self.user,
-                        changed_at=at_noon(day) if day else self.now,
+                        changed_at=moment_on(day) if day else self.now,
                     )
                 )
         StatusChange.objects.bulk_create(created, batch_size=BATCH)
@@ -957,35 +1016,13 @@ class HistoryImporter:
         update_rows(HistoryRef, repointed, ["object_id"])
 
     def _derive_rounds(self) -> None:
-        """A round of the past is submitted when every measure it asks about has a report (on the day
-        of the last), and closed: on its due date, or on the last report when that came later."""
+        """The rounds written or reported in: submitted as the portal judges it (when the last of
+        their measures got its first report)."""
         rounds = {item.obj.pk: item.obj for item in self.items["rounds"] if item.writes}
         for item in self.items["updates"]:
-            if item.writes and item.obj.round.recorded_at is not None:
+            if item.writes:
                 rounds.setdefault(item.obj.round_id, item.obj.round)
-        if not rounds:
-            return
-        asked: dict[int, set[int]] = defaultdict(set)
-        for round_id, measure_id in RoundMeasure.objects.filter(round_id__in=sorted(rounds)).values_list(
-            "round_id", "measure_id"
-        ):
-            asked[round_id].add(measure_id)
-        reported: dict[int, dict[int, datetime]] = defaultdict(dict)
-        reports = StatusUpdate.objects.filter(round_id__in=sorted(rounds), state__in=REPORTED_STATES)
-        for round_id, measure_id, submitted_at in reports.values_list("round_id", "measure_id", "submitted_at"):
-            latest = reported[round_id].get(measure_id)
-            reported[round_id][measure_id] = max(submitted_at, latest) if latest else submitted_at
-        changed = []
-        for pk, round_ in rounds.items():
-            days = reported[pk]
-            complete = bool(asked[pk]) and asked[pk] <= set(days)
-            submitted_at = max(days.values()) if complete else None
-            last = max([round_.due_date, *(local_day(moment) for moment in days.values())])
-            closed_at = min(self.now, at_noon(last))
-            if (submitted_at, closed_at) != (round_.submitted_at, round_.closed_at):
-                round_.submitted_at, round_.closed_at = submitted_at, closed_at
-                changed.append(round_)
-        update_rows(FollowupRound, changed, ["submitted_at", "closed_at"])
+        rounds_refresh_submission(rounds.values())
 
 
 def _refresh_links(obj) -> None:

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from accounts.roles import Role
 from assessments.services import unscored_message
@@ -13,12 +14,14 @@ from engagements.models import Engagement
 from followups.models import FollowupRound
 from followups.models import Measure
 from followups.models import MeasureStatus
+from followups.models import StatusUpdate
 from history import services
 from history.models import HistoryImport
 from tests.assessments.factories import default_framework
 from tests.assessments.factories import make_assessment
 from tests.followups.factories import make_measure
 from tests.followups.factories import open_round
+from tests.followups.factories import report
 from tests.history.conftest import ASSESSMENT
 from tests.history.conftest import ENGAGEMENT
 from tests.history.conftest import MEASURE
@@ -31,7 +34,7 @@ from tests.history.conftest import upload
 from tests.history.conftest import workbook
 
 FUTURE = date(2999, 1, 1)
-PAST_ONLY = "This day is in the future; a history records what already happened."
+PAST_ONLY = "A day of the past cannot be in the future."
 PHASES = "planning, assessment, roundtable, capacity_building, follow_up, closed"
 
 
@@ -132,6 +135,7 @@ def test_every_error_of_every_row_is_listed_at_once(manager):
         ("measures", 3, "due_date", "The due date must not be before the day the measure was agreed."),
         ("rounds", 3, "due_date", "The due date must not be before the round opens."),
         ("rounds", 4, "opened_on", PAST_ONLY),
+        ("rounds", 4, "due_date", PAST_ONLY),
         ("updates", 3, "measure", "This measure is already reported in this round on row 2."),
         ("updates", 3, "progress_pct", "Progress is a whole number from 0 to 100."),
         (
@@ -147,6 +151,12 @@ def test_every_error_of_every_row_is_listed_at_once(manager):
             "A manager verifies the status reported: verified_status is the same as status.",
         ),
         ("updates", 4, "progress_pct", "An implemented measure is 100% done."),
+        (
+            "updates",
+            4,
+            "measure",
+            "The measure was agreed after the round opened (2012-03-01): give the day it was agreed (agreed_on).",
+        ),
         ("updates", 4, "submitted_on", "The report cannot be submitted before its round opened (2012-03-01)."),
         ("updates", 4, "verified_on", "The report cannot be verified before it was submitted."),
         (
@@ -177,6 +187,7 @@ def test_the_errors_come_in_the_workbooks_order(manager):
         ("engagements", "country"),
         ("measures", "agreed_on"),
         ("measures", "due_date"),
+        ("updates", "measure"),
         ("updates", "progress_pct"),
     ]
 
@@ -257,13 +268,16 @@ def test_a_ref_of_several_countries_in_scope_asks_for_the_portal_id(world):
 
 
 def test_records_made_in_the_portal_are_changed_only_as_the_portal_allows(world, manager):
-    # given: a final assessment and a live round, made in the portal
+    # given: a final assessment, and a round the portal ran, with a counterpart's report
     assessment = make_assessment(engagement=world.engagement, status="final", by=manager)
     measure = make_measure(world.engagement, by=manager)
     live = open_round(world.engagement, opens_on=date(2024, 1, 10), due_date=date(2024, 2, 10))
+    counterpart_report = report(measure, live, world.users["counterpart"])
     engagement = f"#{world.engagement.pk}"
+    in_live = {**UPDATE, "round": f"#{live.pk}", "measure": f"#{measure.pk}", "submitted_on": date(2024, 1, 20)}
+    in_live |= {"verified_on": date(2024, 1, 25)}
 
-    # when: a workbook changes the assessment and reports in the live round
+    # when: a workbook changes the final assessment, and the report made in the portal
     result = run(
         manager,
         workbook(
@@ -271,26 +285,62 @@ def test_records_made_in_the_portal_are_changed_only_as_the_portal_allows(world,
                 {**ASSESSMENT, "ref": f"#{assessment.pk}", "engagement": engagement, "title": "Renamed"}
                 | {"status": "final", "start_date": assessment.start_date, "end_date": assessment.end_date}
             ],
-            updates=[
-                {**UPDATE, "round": f"#{live.pk}", "measure": f"#{measure.pk}", "submitted_on": date(2024, 1, 20)}
-                | {"verified_on": date(2024, 1, 25)}
-            ],
+            updates=[in_live],
         ),
     )
-    # and another moves the live round
+    # and another moves the round
     moved = run(manager, workbook(rounds=[{**ROUND, "ref": f"#{live.pk}", "engagement": engagement}]))
 
     # then
     assert errors_of(result) == {
         ("assessments", 2, "status", "This assessment is final and can no longer be changed; reopen it first."),
-        ("updates", 2, "round", "Reports in a round opened in the portal are made there; they are not imported."),
+        ("updates", 2, "round", "A report made in the portal cannot be changed by an import."),
     }
     assert errors_of(moved) == {
         ("rounds", 2, "ref", "This round was opened in the portal; an import cannot change it.")
     }
     assert FollowupRound.objects.get(pk=live.pk).opens_on == date(2024, 1, 10)
     assessment.refresh_from_db()
-    assert assessment.title != "Renamed"
+    counterpart_report.refresh_from_db()
+    assert assessment.title != "Renamed" and counterpart_report.narrative == "Work started."
+
+
+def test_a_report_of_the_past_goes_into_an_open_round_that_asks_about_its_measure(world, manager):
+    # given: an open round of the portal asking about one measure, a measure it does not ask about,
+    # and a round the portal closed
+    asked = make_measure(world.engagement, title="Asked", by=manager)
+    closed = open_round(world.engagement, opens_on=date(2023, 6, 1), due_date=date(2023, 7, 1))
+    FollowupRound.objects.filter(pk=closed.pk).update(closed_at=timezone.now())
+    live = open_round(world.engagement, opens_on=date(2024, 1, 10), due_date=date(2024, 2, 10))
+    later = make_measure(world.engagement, title="Agreed later", by=manager)
+    row = {**UPDATE, "round": f"#{live.pk}", "measure": f"#{asked.pk}", "submitted_on": date(2024, 1, 20)}
+    row |= {"verified_on": date(2024, 1, 25)}
+
+    # when
+    refused = run(
+        manager,
+        workbook(
+            updates=[
+                {**row, "measure": f"#{later.pk}"},
+                {**row, "round": f"#{closed.pk}", "submitted_on": date(2023, 6, 2)},
+            ]
+        ),
+    )
+    accepted = run(manager, workbook(updates=[row]))
+
+    # then
+    assert errors_of(refused) == {
+        ("updates", 2, "measure", "This round does not ask about this measure."),
+        (
+            "updates",
+            3,
+            "round",
+            "This round is closed: a report of the past goes into a round recorded after the fact, or into none.",
+        ),
+    }
+    assert accepted.errors == []
+    recorded = StatusUpdate.objects.get(round=live, measure=asked)
+    assert (recorded.state, recorded.recorded_by, recorded.reviewed_by) == ("accepted", manager, manager)
 
 
 def test_rows_of_one_engagement_cannot_name_another(manager):

@@ -16,6 +16,7 @@ from audit.models import AuditEntry
 from engagements.models import Engagement
 from engagements.models import PhaseChange
 from followups import selectors
+from followups import services as followup_services
 from followups.models import FollowupRound
 from followups.models import Measure
 from followups.models import RoundMeasure
@@ -64,7 +65,7 @@ def every_dimension(assessment: str = "A1", level: int = 3) -> list[dict]:
 def test_a_workbook_becomes_records_with_the_dates_it_gives(manager):
     # given: a programme with a final assessment and a round answered late
     rounds = [ROUND, {"ref": "R2", "engagement": "E1", "opened_on": date(2012, 9, 1), "due_date": date(2012, 9, 30)}]
-    second = {"ref": "M2", "engagement": "E1", "title": "Train inspectors"}
+    second = {"ref": "M2", "engagement": "E1", "title": "Train inspectors", "agreed_on": date(2011, 9, 15)}
     updates = [
         UPDATE,
         {**UPDATE, "measure": "M2", "status": "not_started", "progress_pct": 0, "submitted_on": date(2012, 3, 25)}
@@ -154,6 +155,13 @@ def test_the_bulk_derivation_of_a_measure_status_is_the_portals(manager):
         assert measure.latest_update_id == updates.first().pk
     statuses = set(Measure.objects.values_list("status", flat=True))
     assert statuses == {"implemented", "partially_implemented", "in_progress"}
+    # and each round is submitted as the portal judges it, one round at a time
+    for round_ in FollowupRound.objects.all():
+        submitted = round_.submitted_at
+        assert submitted is not None
+        followup_services.round_refresh_submission(round_)
+        round_.refresh_from_db()
+        assert round_.submitted_at == submitted
 
 
 def test_a_dry_run_reports_the_same_and_saves_nothing(manager):
@@ -222,6 +230,11 @@ def test_an_edited_workbook_updates_the_records_it_names(manager):
     assert changes == [("", "follow_up", date(2012, 2, 1)), ("follow_up", "closed", date(2016, 12, 15))]
 
 
+# The world's engagement starts on 15 January 2025: its rounds of the past come after.
+IN_2025 = {"opened_on": date(2025, 3, 1), "due_date": date(2025, 3, 31)}
+REPORTED_IN_2025 = {"submitted_on": date(2025, 3, 20), "verified_on": date(2025, 4, 2)}
+
+
 def test_portal_ids_name_records_already_in_the_portal(world, manager):
     # given: an engagement and a measure made in the portal
     measure = make_measure(world.engagement, title="Made in the portal", by=manager)
@@ -231,9 +244,12 @@ def test_portal_ids_name_records_already_in_the_portal(world, manager):
         manager,
         workbook(
             assessments=[{**ASSESSMENT, "engagement": f"#{world.engagement.pk}"}],
-            measures=[{"ref": f"#{measure.pk}", "engagement": f"#{world.engagement.pk}", "title": "Renamed"}],
-            rounds=[{**ROUND, "engagement": f"#{world.engagement.pk}"}],
-            updates=[{**UPDATE, "measure": f"#{measure.pk}"}],
+            measures=[
+                {"ref": f"#{measure.pk}", "engagement": f"#{world.engagement.pk}", "title": "Renamed"}
+                | {"agreed_on": date(2025, 2, 1)}
+            ],
+            rounds=[{"ref": "R1", "engagement": f"#{world.engagement.pk}"} | IN_2025],
+            updates=[{**UPDATE, "measure": f"#{measure.pk}"} | REPORTED_IN_2025],
         ),
     )
 
@@ -289,9 +305,9 @@ def test_a_ten_thousand_row_sample_imports_in_a_fixed_number_of_queries(postgres
 
 
 @pytest.mark.clock_sensitive
-def test_a_round_of_the_past_is_closed_no_later_than_now(manager):
-    # given: a round recorded a week after it opened, still before its due date
-    opened = timezone.localdate() - timedelta(days=7)
+def test_a_round_of_the_past_is_recorded_closed_and_never_reminds(manager):
+    # given: a round of last month, whose report came a day after it opened
+    opened = timezone.localdate() - timedelta(days=40)
     data = workbook(
         engagements=[ENGAGEMENT],
         measures=[MEASURE],
@@ -302,10 +318,11 @@ def test_a_round_of_the_past_is_closed_no_later_than_now(manager):
     # when
     result = run(manager, data)
 
-    # then: closed now (never sends reminders), submitted on the day of its report
+    # then: closed as it was recorded, submitted on the day of its report, waiting for nobody
     assert result.errors == []
     round_ = FollowupRound.objects.get()
-    assert round_.closed_at <= timezone.now()
+    assert round_.closed_at == round_.recorded_at
+    assert (round_.opened_by, round_.recorded_by) == (manager, manager)
     assert local_day(round_.submitted_at) == opened + timedelta(days=1)
     assert not FollowupRound.objects.active().exists()
 
@@ -325,3 +342,16 @@ def test_a_record_deleted_since_its_import_is_made_again_under_its_ref(manager):
     measure = Measure.objects.get(title=MEASURE["title"])
     assert HistoryRef.objects.get(sheet="measures", ref="M1").object_id == measure.pk
     assert run(manager, data).summary["measures"] == {"created": 0, "updated": 0, "unchanged": 1}
+
+
+def test_a_round_of_the_past_keeps_the_portals_rules_for_one(manager):
+    rounds = [
+        ROUND,
+        {**ROUND, "ref": "R2"},  # the same day as R1
+        {**ROUND, "ref": "R3", "opened_on": date(2010, 1, 1), "due_date": date(2010, 2, 1)},
+    ]
+    result = run(manager, workbook(engagements=[ENGAGEMENT], rounds=rounds))
+    assert errors_of(result) == {
+        ("rounds", 3, "opened_on", "The engagement already has a round opening on this day."),
+        ("rounds", 4, "opened_on", "The round cannot open before the engagement started (2011-03-01)."),
+    }
