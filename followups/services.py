@@ -51,6 +51,7 @@ from .models import agreed_day
 from .models import report_date_errors
 from .models import unanswered_questions
 from .reminders import claim_notices
+from .selectors import COUNTING_STATES
 from .selectors import measures_open_on
 
 # ---- Measures -------------------------------------------------------------------------------
@@ -87,7 +88,7 @@ def _derive(measure: Measure, updates) -> None:
     what a manager verified the latest accepted, and the latest update any report (a returned one too).
     """
     updates = sorted((u for u in updates if u.state in REPORTED_STATES), key=_newest_first, reverse=True)
-    reported = next((u for u in updates if u.state in (UpdateState.SUBMITTED, UpdateState.ACCEPTED)), None)
+    reported = next((u for u in updates if u.state in COUNTING_STATES), None)
     verified = next((u for u in updates if u.state == UpdateState.ACCEPTED), None)
     measure.status = reported.status if reported else MeasureStatus.NOT_STARTED
     measure.progress_pct = reported.progress_pct if reported else 0
