@@ -14,6 +14,7 @@ from engagements.models import Programme
 from engagements.selectors import countries_editable_by
 from engagements.selectors import programmes_reached
 from ta_portal.params import int_param
+from ta_portal.params import text_param
 
 from . import progress
 from .access import can_see_every_import
@@ -65,7 +66,7 @@ def export_programmes(user) -> QuerySet[Programme]:
 
 
 def export_country_for_user(*, user, code: str) -> Country:
-    return get_object_or_404(export_countries(user), code=(code or "").strip().upper())
+    return get_object_or_404(export_countries(user), code=text_param(code).strip().upper())
 
 
 def export_programme_for_user(*, user, pk) -> Programme:
