@@ -82,7 +82,7 @@ def test_someone_elses_import_is_not_found():
 
 
 @pytest.mark.parametrize("role", ["trainer", "counterpart", "viewer"])
-def test_only_managers_and_admins_upload(role, tmp_path):
+def test_only_managers_and_admins_upload(role):
     response = _client(make_user(role, "PE")).post(
         "/api/v1/imports/", {"file": b"PK\x03\x04", "dry_run": "true"}, format="multipart"
     )
