@@ -14,12 +14,12 @@ from rest_framework.response import Response
 
 from ta_portal.bodylimit import body_limit
 from ta_portal.schema import DETAIL
+from ta_portal.uploads import WORKBOOK
 
 from . import selectors
 from . import services
 from .access import can_import_history
 from .models import HistoryImport
-from .views import upload_request_limit
 
 
 class SheetSummarySerializer(serializers.Serializer):
@@ -110,7 +110,7 @@ UNSUPPORTED = OpenApiResponse(DETAIL, description="The body is not multipart/for
     list=extend_schema(summary="The caller's imports (administrators: everyone's), newest first"),
     retrieve=extend_schema(summary="One import: its state, summary and every error"),
 )
-@body_limit(upload_request_limit)
+@body_limit(WORKBOOK.request_max_bytes)
 class HistoryImportViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):

@@ -47,6 +47,17 @@ def import_get_for_user(*, user, pk) -> HistoryImport:
     return get_object_or_404(imports_for_user(user=user), pk=int_param(pk) or 0)
 
 
+def confirmation_of(history_import: HistoryImport) -> HistoryImport | None:
+    """The real import made from a dry run's workbook, if there is one."""
+    return HistoryImport.objects.filter(confirms=history_import).first() if history_import.dry_run else None
+
+
+def confirmable(history_import: HistoryImport) -> bool:
+    """A dry run whose workbook can be imported for real: finished, without errors (and not yet
+    confirmed, which ``confirmation_of`` tells)."""
+    return history_import.dry_run and history_import.status == HistoryImport.Status.DONE and not history_import.errors
+
+
 def with_live_progress(history_import: HistoryImport) -> HistoryImport:
     """The import with the rows read so far in ``rows_done`` / ``rows_total`` (not saved), so that
     ``progress_pct`` tells how far a running import has got."""

@@ -19,7 +19,7 @@ from ta_portal.pagination import paginate
 from ta_portal.tabular import XLSX_CONTENT_TYPE
 from ta_portal.tabular import file_download
 from ta_portal.tabular import filename
-from ta_portal.uploads import MULTIPART_ALLOWANCE
+from ta_portal.uploads import WORKBOOK
 
 from . import exporter
 from . import selectors
@@ -30,17 +30,13 @@ from .access import can_see_every_import
 from .forms import ImportForm
 
 
-def upload_request_limit() -> int:
-    return 20 * 1024 * 1024 + MULTIPART_ALLOWANCE
-
-
 def _require_importer(user) -> None:
     if not can_import_history(user):
         raise PermissionDenied
 
 
 @login_required
-@body_limit(upload_request_limit)
+@body_limit(WORKBOOK.request_max_bytes)
 def import_list(request):
     """The user's imports, the upload form, the template and the exports."""
     _require_importer(request.user)
@@ -64,13 +60,17 @@ def import_list(request):
 @require_GET
 def import_detail(request, pk: int):
     history_import = selectors.with_live_progress(selectors.import_get_for_user(user=request.user, pk=pk))
+    confirmation = selectors.confirmation_of(history_import)
     return render(
         request,
         "history/import_detail.html",
         {
             "history_import": history_import,
             "summary": sorted(history_import.summary.items()),
-            "can_confirm": can_confirm_import(request.user, history_import),
+            "confirmation": confirmation,
+            "can_confirm": confirmation is None
+            and selectors.confirmable(history_import)
+            and can_confirm_import(request.user, history_import),
         },
     )
 

@@ -85,13 +85,14 @@ CASES = [
         page("import_progress", "history_import"),
         owner_and_admins(200),
     ),
-    # The dry run's button: back to a page either way (the service's answer as a message); unseen: 404.
+    # The dry run's button: only whoever made the dry run confirms it (to the real import's page);
+    # administrators see it but may not; anyone else does not see it.
     _case(
         "history import confirm",
         "history:import_confirm",
         "POST",
         page("import_confirm", "history_import"),
-        owner_and_admins(302),
+        {**owner_and_admins(302), "admin": same(403)},
         data=lambda w, s: {},
     ),
     _case("history template", "history:template", "GET", page("template"), importers(200)),
