@@ -2,12 +2,15 @@
 refuses before reading a workbook. Uploads through the service are in test_flow.py."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.apitokens import api_token_create
 from history.models import HistoryImport
+from history.samples import sample_workbook
+from ta_portal.tabular import XLSX_CONTENT_TYPE
 from tests.factories import make_user
 from tests.history.factories import make_import
 
@@ -116,3 +119,32 @@ def test_the_list_costs_the_same_queries_with_many_imports():
     with CaptureQueriesContext(connection) as many:
         assert client.get("/api/v1/imports/").json()["count"] == 16
     assert len(many) == len(few)
+
+
+def _workbook_upload(content=None, name="peru.xlsx"):
+    return SimpleUploadedFile(name, sample_workbook(rows=60) if content is None else content, XLSX_CONTENT_TYPE)
+
+
+def test_an_upload_is_a_dry_run_unless_told_otherwise(django_capture_on_commit_callbacks):
+    client = _client(make_user("manager", "PE"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/imports/", {"file": _workbook_upload()}, format="multipart")
+    assert response.status_code == 201
+    history_import = HistoryImport.objects.get(pk=response.json()["id"])
+    assert history_import.dry_run
+    body = client.get(f"/api/v1/imports/{history_import.pk}/").json()
+    assert body["status"] == "done" and body["errors"] == [] and body["summary"]["engagements"]["created"] == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [(b"not a workbook at all", "notes.xlsx"), (b"%PDF-1.4\n%%EOF\n", "report.xlsx"), (b"", "empty.xlsx")],
+)
+def test_a_bad_file_is_refused_on_its_field_and_nothing_is_stored(content, name):
+    client = _client(make_user("manager", "PE"))
+    response = client.post(
+        "/api/v1/imports/", {"file": _workbook_upload(content, name), "dry_run": "true"}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["file"] and response.json()["file"]
+    assert HistoryImport.objects.count() == 0
