@@ -17,6 +17,7 @@ from ta_portal.params import int_param
 from ta_portal.params import text_param
 
 from . import progress
+from . import spec
 from .access import can_see_every_import
 from .models import HistoryImport
 
@@ -56,6 +57,12 @@ def confirmable(history_import: HistoryImport) -> bool:
     """A dry run whose workbook can be imported for real: finished, without errors (and not yet
     confirmed, which ``confirmation_of`` tells)."""
     return history_import.dry_run and history_import.status == HistoryImport.Status.DONE and not history_import.errors
+
+
+def summary_rows(history_import: HistoryImport) -> list[tuple[str, dict]]:
+    """The import's summary, sheet by sheet in the workbook's order."""
+    order = {name: index for index, name in enumerate(spec.SHEET_NAMES)}
+    return sorted(history_import.summary.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
 
 
 def with_live_progress(history_import: HistoryImport) -> HistoryImport:

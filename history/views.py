@@ -66,7 +66,7 @@ def import_detail(request, pk: int):
         "history/import_detail.html",
         {
             "history_import": history_import,
-            "summary": sorted(history_import.summary.items()),
+            "summary": selectors.summary_rows(history_import),
             "confirmation": confirmation,
             "can_confirm": confirmation is None
             and selectors.confirmable(history_import)

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from history import progress
 from history.models import HistoryImport
 from tests.factories import make_user
 from tests.history.factories import make_import
@@ -92,6 +93,7 @@ def test_a_finished_dry_run_shows_who_when_the_checksum_the_summary_per_sheet_an
         summary={
             "measures": {"created": 0, "updated": 0, "unchanged": 0},
             "assessments": {"created": 3, "updated": 1, "unchanged": 2},
+            "engagements": {"created": 1, "updated": 0, "unchanged": 0},
         },
         errors=ERRORS,
         file_name="peru 2011–2016.xlsx",
@@ -103,7 +105,12 @@ def test_a_finished_dry_run_shows_who_when_the_checksum_the_summary_per_sheet_an
     assert manager.username in html
     assert history_import.sha256 in html
     assert "Done" in html
-    assert _table_rows(html, "import-summary") == [["assessments", "3", "1", "2"], ["measures", "0", "0", "0"]]
+    # sheet by sheet in the workbook's order
+    assert _table_rows(html, "import-summary") == [
+        ["engagements", "1", "0", "0"],
+        ["assessments", "3", "1", "2"],
+        ["measures", "0", "0", "0"],
+    ]
     assert _table_rows(html, "import-errors") == [
         ["measures", "14", "due_date", "“2016-13-01” is not a date."],
         ["measures", "15", "status", "“done” is not a measure status."],
@@ -185,3 +192,37 @@ def test_the_imports_page_costs_the_same_queries_with_many_imports(client):
     assert not any(re.search(r'"errors"(?!\))', columns) for columns in selected)
     assert any("ARRAY_LENGTH" in columns for columns in selected)
     assert ">3<" in html
+
+
+def test_a_pending_import_shows_a_waiting_progress_bar_that_refreshes_itself_even_without_scripts(client):
+    manager = _signed_in(client, "manager", "PE")
+    pending = make_import(manager, status=HistoryImport.Status.PENDING, summary={})
+    html = client.get(pending.get_absolute_url()).content.decode()
+    assert '<label class="form-label" for="import-progress">Rows of the workbook read</label>' in html
+    bar = re.search(r'<progress[^>]*id="import-progress"[^>]*>', html).group(0)
+    assert "value=" not in bar  # indeterminate until the workbook is opened
+    assert "Waiting for the workbook to be read…" in html
+    # the script follows it; without scripts the page reloads itself, and a link does it by hand
+    assert re.search(r'<script src="[^"]*history/import-progress[^"]*\.js"', html)
+    assert re.search(r'<noscript><meta http-equiv="refresh" content="\d+"></noscript>', html)
+    assert f'href="{pending.get_absolute_url()}">Refresh the page</a>' in html
+    assert f'data-progress-url="{reverse("history:import_progress", args=[pending.pk])}"' in html
+    assert "import-summary" not in html and "Import for real" not in html
+
+
+def test_a_running_import_shows_the_rows_read_so_far(client):
+    manager = _signed_in(client, "manager", "PE")
+    running = make_import(manager, status=HistoryImport.Status.RUNNING, summary={})
+    progress.report(running.pk, done=150, total=600)
+    html = client.get(running.get_absolute_url()).content.decode()
+    assert re.search(r'<progress[^>]*max="600" value="150"', html)
+    assert "150 of 600 rows read (25 %)." in html
+    response = client.get(reverse("history:import_progress", args=[running.pk]))
+    assert response.json() == {
+        "status": "running",
+        "status_label": "Running",
+        "finished": False,
+        "done": 150,
+        "total": 600,
+        "percent": 25,
+    }
