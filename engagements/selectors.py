@@ -4,6 +4,7 @@ from accounts.access import get_visible_or_404
 from accounts.models import User
 from accounts.roles import EVERY_ROLE
 from accounts.roles import MANAGING_ROLES
+from accounts.scoping import Scope
 from accounts.scoping import scope_for
 from ta_portal.filtering import filter_given
 from ta_portal.filtering import text_search
@@ -12,6 +13,7 @@ from .models import Agency
 from .models import Country
 from .models import Engagement
 from .models import Person
+from .models import Programme
 
 
 def _filtered(rows: QuerySet, *, search: str, search_fields: tuple[str, ...], country: str, **exact) -> QuerySet:
@@ -40,6 +42,15 @@ def countries_visible_to(user) -> QuerySet[Country]:
 
 def countries_editable_by(user, roles=MANAGING_ROLES) -> QuerySet[Country]:
     return Country.objects.filter(scope_for(user, roles).q("code"))
+
+
+def programmes_reached(scope: Scope) -> QuerySet[Programme]:
+    """Programmes with an engagement in the scope's countries (every programme for a global scope)."""
+    if scope.everywhere:
+        return Programme.objects.all()
+    if scope.empty:
+        return Programme.objects.none()
+    return Programme.objects.filter(pk__in=Engagement.objects.filter(scope.q("country")).values("programme_id"))
 
 
 def agency_list_for_user(*, user, search: str = "", country: str = "", kind: str = "") -> QuerySet[Agency]:

@@ -6,13 +6,19 @@ from accounts.scoping import scope_for
 
 
 def can_import_history(user) -> bool:
-    """Import a history workbook (into the countries the user manages): managers and administrators."""
+    """Import a history workbook (into the countries the user manages): managers and administrators.
+    They also download the template and export the records of the countries they manage."""
     return not scope_for(user, MANAGING_ROLES).empty
+
+
+def can_see_every_import(user) -> bool:
+    """Administrators see everyone's imports; anyone else only their own."""
+    return is_admin(user)
 
 
 def can_see_import(user, history_import) -> bool:
     """An import is seen by whoever made it, and by administrators."""
-    return history_import.created_by_id == getattr(user, "pk", None) or is_admin(user)
+    return history_import.created_by_id == getattr(user, "pk", None) or can_see_every_import(user)
 
 
 def can_confirm_import(user, history_import) -> bool:

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from engagements.models import Country
 from engagements.models import Engagement
 from engagements.models import Programme
+from engagements.selectors import programmes_reached
 from ta_portal.multilingual import translated
 
 from . import facts as f
@@ -489,12 +490,6 @@ def _indicator_series(rows: list[f.IndicatorValueFact]) -> list[IndicatorSeries]
 
 
 def visible_programmes(user):
-    """Programmes with an engagement in the user's countries (every programme for global roles)."""
-    scope = f.outcome_scope(user)
-    if scope.everywhere:
-        return Programme.objects.all()
-    if scope.empty:
-        return Programme.objects.none()
-    return Programme.objects.filter(
-        Q(pk__in=Engagement.objects.filter(scope.q("country")).values("programme_id"))
-    ).distinct()
+    """Programmes with an engagement in the countries whose outcomes the user reads (every programme
+    for global roles)."""
+    return programmes_reached(f.outcome_scope(user))

@@ -1,10 +1,12 @@
 """What the pages share: list pages (the values of their filter form and the page of rows those
-values select) and the permission checks of the pages that create or change a row."""
+values select), form pages that save through a service, and the permission checks of the pages
+that create or change a row."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.shortcuts import render
 
 from accounts.access import get_visible_or_404
@@ -23,6 +25,31 @@ def run_action(request, action, success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+_RAISE = object()
+
+
+def saving_form_page(request, template, form, *, save, success, then=None, errors_on=_RAISE, **context):
+    """The page of ``form``; a valid POST is written by ``save(form)``, which returns what it saved,
+    confirmed with ``success`` (a string, or a function of what was saved) and redirected to
+    ``then(saved)`` (default: the saved object's page).
+
+    A service that refuses (Django's ValidationError) shows its message on the field ``errors_on``
+    (``None``: above the form, or on the fields a dict of errors names) when given; otherwise the
+    error propagates.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form)
+        except ValidationError as error:
+            if errors_on is _RAISE:
+                raise
+            form.add_error(errors_on, error)
+        else:
+            messages.success(request, success(saved) if callable(success) else success)
+            return redirect(then(saved) if then is not None else saved)
+    return render(request, template, {"form": form, **context})
 
 
 def filter_values(filters) -> dict:

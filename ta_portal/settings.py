@@ -332,6 +332,7 @@ SPECTACULAR_SETTINGS = {
         "AgencyKindGroupEnum": "network.models.AgencyGroup",
         # Measures and status updates share one status set (a check --deploy warning otherwise).
         "MeasureStatusEnum": "followups.models.MeasureStatus",
+        "HistoryImportStatusEnum": "history.models.HistoryImport.Status",
     },
 }
 

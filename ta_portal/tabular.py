@@ -230,11 +230,16 @@ def xlsx_bytes(tables: Sequence[Table], *, keys: bool = False) -> bytes:
     return _workbook_bytes(workbook)
 
 
-def xlsx_response(tables: Sequence[Table], *, stem: str, keys: bool = False) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(tables, keys=keys), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename(stem, "xlsx")}"'
+def file_download(content: bytes, name: str, content_type: str) -> HttpResponse:
+    """A file made for the one who asked, as a download under ``name`` that no cache keeps."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def xlsx_response(tables: Sequence[Table], *, stem: str, keys: bool = False) -> HttpResponse:
+    return file_download(xlsx_bytes(tables, keys=keys), filename(stem, "xlsx"), XLSX_CONTENT_TYPE)
 
 
 # Plain sheets: a header and rows of values, e.g. a template to fill in and import back. ---------

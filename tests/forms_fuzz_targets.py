@@ -28,6 +28,7 @@ from assessments import forms as assessments_forms
 from audit import forms as audit_forms
 from engagements import forms as engagements_forms
 from followups import forms as followups_forms
+from history import forms as history_forms
 from network import forms as network_forms
 from outcomes import forms as outcomes_forms
 from reports import forms as reports_forms
@@ -213,6 +214,8 @@ TARGETS = [
         page=_u("outcomes:programme", "programme"),
     ),
     Target(outcomes_forms.CountryFilterForm, lambda world: reverse("outcomes:country", args=[world.own]), method="GET"),
+    # history
+    Target(history_forms.ImportForm, _u("history:import_list"), user="manager"),
     # The exports take the filters of the lists they export.
     Target(
         outcomes_forms.ExportFilterForm,

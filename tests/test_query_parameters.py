@@ -26,6 +26,9 @@ PAGES = [
     ("/trainings/courses/?dimension={v}", 200),
     ("/trainings/statistics/?year={v}", 200),
     ("/network/documents/new/?event={v}", 200),
+    ("/history/?page={v}", 200),
+    ("/history/export.xlsx?country={v}", 404),
+    ("/history/export.xlsx?programme={v}", 404),
     ("/api/v1/training-sessions/?country={v}", 200),
     ("/api/v1/auth/tokens/?user={v}", 400),
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from engagements.models import Person
 from ta_portal.pages import criteria
 from ta_portal.pages import filter_values
+from ta_portal.pages import saving_form_page
 from ta_portal.pagination import paginate
 
 from .. import access
@@ -24,7 +25,6 @@ from ..models import ExpertProfile
 from ..vcard import entry_vcard
 from ..vcard import vcards
 from ._helpers import pk_of
-from ._helpers import saving_form_page
 
 
 def _require_directory(user) -> None:

@@ -18,6 +18,7 @@ from ta_portal.pages import criteria
 from ta_portal.pages import fetch_for_editing
 from ta_portal.pages import list_page
 from ta_portal.pages import run_action
+from ta_portal.pages import saving_form_page
 
 from .. import access
 from .. import selectors
@@ -35,7 +36,6 @@ from ..models import Document
 from ..models import ExternalRecommendation
 from ..models import NetworkEvent
 from ..models import Registration
-from ._helpers import saving_form_page
 
 
 @login_required

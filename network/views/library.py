@@ -12,6 +12,7 @@ from ta_portal.bodylimit import body_limit
 from ta_portal.pages import criteria
 from ta_portal.pages import fetch_for_editing
 from ta_portal.pages import list_page
+from ta_portal.pages import saving_form_page
 from ta_portal.params import int_param
 from ta_portal.uploads import LIBRARY
 
@@ -24,7 +25,6 @@ from ..forms import DocumentReplaceForm
 from ..models import Document
 from ..models import NetworkEvent
 from ._helpers import pk_of
-from ._helpers import saving_form_page
 
 
 @login_required

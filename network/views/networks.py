@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from ta_portal.pages import fetch_for_editing
 from ta_portal.pages import run_action
+from ta_portal.pages import saving_form_page
 
 from .. import access
 from .. import selectors
@@ -20,7 +21,6 @@ from ..forms import NetworkForm
 from ..forms import NetworkMemberForm
 from ..models import Network
 from ..models import NetworkEvent
-from ._helpers import saving_form_page
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ta_portal.pages import criteria
 from ta_portal.pages import fetch_for_editing
 from ta_portal.pages import list_page
+from ta_portal.pages import saving_form_page
 
 from .. import access
 from .. import selectors
@@ -16,7 +17,6 @@ from ..forms import ExternalRecommendationFilterForm
 from ..forms import ExternalRecommendationForm
 from ..models import ExternalRecommendation
 from ..models import NetworkEvent
-from ._helpers import saving_form_page
 
 
 @login_required

@@ -47,6 +47,8 @@ NOT_PAGES = {
     "network:network_member_remove": "POST only",
     "network:registration_cancel": "POST only",
     "outcomes:annual_report": "POST only (requests the PDF)",
+    "history:import_progress": "JSON polled by the import page's progress script",
+    "history:import_confirm": "POST only (the dry run's button)",
 }
 
 

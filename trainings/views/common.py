@@ -1,7 +1,6 @@
-"""What the trainings views share: fetching a session for those who run it, downloads."""
+"""What the trainings views share: fetching a session for those who run it."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 
 from .. import selectors
 from ..access import can_edit_session
@@ -14,10 +13,3 @@ def session_for_editing(request, pk: int) -> TrainingSession:
     if not can_edit_session(request.user, session):
         raise PermissionDenied
     return session
-
-
-def file_download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -15,6 +15,9 @@ from django.views.decorators.http import require_POST
 
 from ta_portal.bodylimit import body_limit
 from ta_portal.pagination import paginate
+from ta_portal.tabular import CSV_CONTENT_TYPE
+from ta_portal.tabular import XLSX_CONTENT_TYPE
+from ta_portal.tabular import file_download
 from ta_portal.tabular import write_csv
 from ta_portal.tabular import write_xlsx
 from ta_portal.uploads import MULTIPART_ALLOWANCE
@@ -42,7 +45,6 @@ from ..statistics import ResultRow
 from ..statistics import prepost_summary
 from ..templatetags.trainings_tags import formatted_figures
 from ..templatetags.trainings_tags import score
-from .common import file_download
 from .common import session_for_editing
 
 # Scores -----------------------------------------------------------------------------------------
@@ -186,12 +188,8 @@ def results_download(request, pk: int, fmt: str):
     columns, rows = results_sheet(session)
     name = f"results-{slugify(session.title)[:40] or session.pk}-{session.pk}"
     if fmt == "xlsx":
-        return file_download(
-            write_xlsx(columns, rows, title="results"),
-            f"{name}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    return file_download(write_csv(columns, rows), f"{name}.csv", "text/csv; charset=utf-8")
+        return file_download(write_xlsx(columns, rows, title="results"), f"{name}.xlsx", XLSX_CONTENT_TYPE)
+    return file_download(write_csv(columns, rows), f"{name}.csv", CSV_CONTENT_TYPE)
 
 
 @login_required
