@@ -377,12 +377,16 @@ def empty_block(purpose: str) -> dict:
     return {"surveys": 0, "invited": 0, "answered": 0, "response_rate": None} | dict.fromkeys(HEADLINE_KEYS[purpose])
 
 
+def empty_blocks() -> dict:
+    return {purpose: empty_block(purpose) for purpose in Purpose.values}
+
+
 def outcome_blocks(sessions: QuerySet[TrainingSession], scope, *, by_country: bool = False) -> dict:
     """docs/API.md's ``reaction`` and ``application`` blocks over these sessions, counting only the
     participants of the countries of ``scope`` (per country of the participants when ``by_country``):
     ``{None or country: {"reaction": {...}, "application": {...}}}``. Four queries."""
     surveys = Survey.objects.filter(session__in=sessions.order_by().values("pk"))
-    blocks = defaultdict(lambda: {purpose: empty_block(purpose) for purpose in Purpose.values})
+    blocks = defaultdict(empty_blocks)
 
     def key(country):
         return country if by_country else None
@@ -444,7 +448,7 @@ def outcome_blocks(sessions: QuerySet[TrainingSession], scope, *, by_country: bo
             figures["response_rate"] = response_rate(figures["answered"], figures["invited"])
     found = dict(blocks)
     if not by_country:
-        found.setdefault(None, {purpose: empty_block(purpose) for purpose in Purpose.values})
+        found.setdefault(None, empty_blocks())
     return found
 
 

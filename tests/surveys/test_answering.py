@@ -52,7 +52,7 @@ def test_the_link_opens_the_survey_in_the_participant_s_language_without_signing
     assert "En general, estoy satisfecho/a con esta capacitación." in page  # the question's Spanish text
     assert "<fieldset" in page and "<legend" in page  # Likert radios grouped under their question
     assert response["Content-Language"] == "es"
-    assert "<script>" not in page.replace('<script src=', "")  # no inline script (CSP)
+    assert "<script>" not in page.replace("<script src=", "")  # no inline script (CSP)
 
 
 def test_an_anonymous_answer_is_recorded_once_and_linked_to_no_one():
@@ -112,15 +112,13 @@ def test_validation_errors_keep_what_was_typed():
     assert response.status_code == 400
     page = response.content.decode()
     assert typed in page
-    assert f'value="4" checked' in page  # the other answer given stays chosen
+    assert 'value="4" checked' in page  # the other answer given stays chosen
     assert 'role="alert"' in page
     assert not SurveyResponse.objects.exists()
     assert not Invitation.objects.get(pk=invitation.pk).answered
 
 
-@pytest.mark.parametrize(
-    "value", ["6", "0", "x", "'; DROP TABLE surveys_answer; --", "5" * 1000]
-)
+@pytest.mark.parametrize("value", ["6", "0", "x", "'; DROP TABLE surveys_answer; --", "5" * 1000])
 def test_bad_values_are_refused_and_nothing_is_saved(value):
     survey, (invitation, _other) = _open_survey()
     response = Client().post(link_of(invitation), _answers(**{f"q{question('satisfaction').pk}": value}))
