@@ -67,6 +67,9 @@ def _group_mean(**kwargs):
     )
 
 
+# One class each (the schema names them once), used for several fields.
+_Group = type(_group())
+_GroupMean = type(_group_mean())
 _QUESTION = inline_serializer(
     "SurveyQuestionResult",
     {
@@ -83,8 +86,8 @@ _QUESTION = inline_serializer(
         "mean": serializers.FloatField(allow_null=True),
         "median": serializers.FloatField(allow_null=True),
         "agree_rate": serializers.FloatField(allow_null=True),
-        "by_sex": _group_mean(many=True),
-        "by_agency": _group_mean(many=True),
+        "by_sex": _GroupMean(many=True),
+        "by_agency": _GroupMean(many=True),
         "comments": serializers.ListField(child=serializers.CharField(), allow_null=True),
     },
     many=True,
@@ -99,8 +102,8 @@ RESULTS = inline_serializer(
         "invited": serializers.IntegerField(),
         "answered": serializers.IntegerField(),
         "response_rate": serializers.FloatField(allow_null=True),
-        "by_sex": _group(many=True),
-        "by_agency": _group(many=True),
+        "by_sex": _Group(many=True),
+        "by_agency": _Group(many=True),
         "groups_withheld": serializers.IntegerField(),
         "questions": _QUESTION,
     },
@@ -160,6 +163,7 @@ def results_data(survey: Survey, user) -> dict:
 class SurveyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Surveys of the sessions the caller sees (``?session=``, ``?purpose=``); read only."""
 
+    http_method_names = ["get", "head", "options"]
     queryset = Survey.objects.all()
     serializer_class = SurveySerializer
     filterset_fields = ["session", "purpose"]
