@@ -126,9 +126,10 @@ def survey_create(
     opens_on: date,
     by,
     today: date | None = None,
+    notify: bool = True,
 ) -> Survey:
     """Create a session's survey of ``purpose`` and invite its participants; the e-mails go once the
-    survey is open (now if it opens today or earlier, else from the daily run)."""
+    survey is open (now if it opens today or earlier and ``notify``, else from the daily run)."""
     if by is not None and not access.can_run_surveys(by, session):
         raise PermissionDenied
     today = today or timezone.localdate()
@@ -164,7 +165,7 @@ def survey_create(
                 created_by=by,
             )
             invite_participants(survey_ids=[survey.pk])
-            if opens_on <= today:
+            if notify and opens_on <= today:
                 from .reminders import send_survey_emails  # noqa: PLC0415 (reminders -> services for the figures)
 
                 send_survey_emails(today=today, survey_ids=[survey.pk])
