@@ -260,6 +260,14 @@ def programme_dashboard(*, scope, programme: Programme, year: int, today: date) 
     )
 
 
+def programme_surveys(*, scope, programme: Programme, dashboard: ProgrammeDashboard) -> list[tuple[str, str, dict]]:
+    """(code, name, reaction and application blocks) of each country of the dashboard: the surveys
+    of the sessions of the dashboard's year, per country of the participants (four queries)."""
+    start, end = year_bounds(dashboard.year)
+    blocks = f.survey_blocks(f.Slice(scope=scope, programme=programme, since=start, until=end), by_country=True)
+    return [(row.code, row.name, blocks.get(row.code, empty_blocks())) for row in dashboard.countries]
+
+
 def _programme_countries(found: f.Facts, activity, outcome, *, year: int, today: date) -> list[CountryRow]:
     start, end = year_bounds(year)
     index = found.status_index(min(end, today))
