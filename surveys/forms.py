@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from engagements.forms import DateBoundsMixin
+from engagements.forms import DateInput
 from ta_portal.multilingual import form_field_name
 from ta_portal.multilingual import multilingual_form
 from ta_portal.multilingual import other_languages
@@ -61,7 +63,7 @@ class AnswerForm(forms.Form):
         return {question: self.cleaned_data.get(field_name(question)) for question in self.questions}
 
 
-class SurveyCreateForm(forms.Form):
+class SurveyCreateForm(DateBoundsMixin, forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
     template = forms.ModelChoiceField(label=_("Template"), queryset=SurveyTemplate.objects.none())
     anonymous = forms.BooleanField(
@@ -72,7 +74,7 @@ class SurveyCreateForm(forms.Form):
     )
     opens_on = forms.DateField(
         label=_("Opens on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("The participants are e-mailed their personal link on this day."),
     )
 
@@ -87,7 +89,7 @@ def _lines(text: str) -> list[str]:
 
 
 class QuestionFormBase(forms.ModelForm):
-    options_text = forms.CharField(
+    options = forms.CharField(
         label=_("Options"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -101,7 +103,7 @@ class QuestionFormBase(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         stored = self.instance.translations or {}
-        self.fields["options_text"].initial = "\n".join(self.instance.options or [])
+        self.fields["options"].initial = "\n".join(self.instance.options or [])
         for language, language_name in other_languages():
             name = f"options_{language}"
             self.fields[name] = forms.CharField(
@@ -115,7 +117,7 @@ class QuestionFormBase(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        options = _lines(cleaned.get("options_text"))
+        options = _lines(cleaned.get("options"))
         self.instance.options = options
         for language, _name in other_languages():
             given = _lines(cleaned.get(f"options_{language}"))

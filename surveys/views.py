@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -313,34 +314,36 @@ def _unusable(invitation, today) -> str | None:
 @never_cache
 def answer(request, token: str):
     """A participant's survey, reached through their personal link: no account, no sign-in."""
+    language = _page_language(request)
     try:
         invitation = invitation_for(token)
     except LinkError as exc:
-        return _refusal(request, exc.reason, language=_page_language(request))
+        return _refusal(request, exc.reason, language=language)
     survey = invitation.survey
-    language = _page_language(request)
+    context = {"survey": survey, "session": survey.session}
     today = timezone.localdate()
     reason = _unusable(invitation, today)
+    if reason == "answered" and request.method == "GET" and request.GET.get("done"):
+        return _page(request, "surveys/answer_done.html", context, language=language)
+    if reason is not None:
+        return _refusal(request, reason, language=language, survey=survey)
     with translation.override(language):
-        if reason is None:
-            form = AnswerForm(request.POST or None, questions=survey.template.ordered_questions())
-            if request.method == "POST" and form.is_valid():
-                try:
-                    services.response_submit(invitation=invitation, answers=form.answers(), today=today)
-                except services.AlreadyAnsweredError:
-                    reason = "answered"
-                except services.ClosedError:
-                    reason = "closed"
-                else:
-                    response = render(
-                        request, "surveys/answer_done.html", {"survey": survey, "session": survey.session}
-                    )
-            else:
-                context = {"survey": survey, "session": survey.session, "form": form, "items": form.items()}
-                status = 400 if request.method == "POST" else 200
-                response = render(request, "surveys/answer.html", context, status=status)
-        if reason is not None:
-            response = _refusal(request, reason, language=language, survey=survey)
+        form = AnswerForm(request.POST or None, questions=survey.template.ordered_questions())
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.response_submit(invitation=invitation, answers=form.answers(), today=today)
+            except (services.AlreadyAnsweredError, services.ClosedError) as exc:
+                reason = "answered" if isinstance(exc, services.AlreadyAnsweredError) else "closed"
+                return _refusal(request, reason, language=language, survey=survey)
+            # To a page that thanks, so that reloading it sends nothing again.
+            return redirect(f"{request.path}?{urlencode({'lang': language, 'done': '1'})}")
+    status = 400 if request.method == "POST" else 200
+    return _page(request, "surveys/answer.html", {**context, "form": form, "items": form.items()}, language, status)
+
+
+def _page(request, template: str, context: dict, language: str, status: int = 200):
+    with translation.override(language):
+        response = render(request, template, context, status=status)
     response["Content-Language"] = language
     return response
 
@@ -348,7 +351,4 @@ def answer(request, token: str):
 def _refusal(request, reason: str, *, language: str, survey=None):
     status, name = REFUSALS[reason]
     context = {"reason": name, "survey": survey, "session": survey.session if survey else None}
-    with translation.override(language):
-        response = render(request, "surveys/answer_refused.html", context, status=status)
-    response["Content-Language"] = language
-    return response
+    return _page(request, "surveys/answer_refused.html", context, language, status)

@@ -59,9 +59,11 @@ def test_an_anonymous_answer_is_recorded_once_and_linked_to_no_one():
     survey, (invitation, other) = _open_survey(anonymous=True)
     client = Client()
     # when: the participant answers
-    response = client.post(link_of(invitation), _answers())
-    # then: thanked; one response, with the participant's sex and country but no link and no time
-    assert response.status_code == 200
+    response = client.post(link_of(invitation), _answers(), follow=True)
+    # then: thanked (on a page of its own: reloading it sends nothing); one response, with the
+    # participant's sex and country but no link and no time
+    assert response.redirect_chain[-1][1] == 302 and response.status_code == 200
+    assert "Thank you" in response.content.decode()
     assert SurveyResponse.objects.count() == 1
     stored = SurveyResponse.objects.get()
     assert stored.invitation_id is None and stored.submitted_at is None
