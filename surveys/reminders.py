@@ -122,5 +122,5 @@ OUTBOX = outbox.Outbox(
     still_needed=_still_needed,
     build_message=build_message,
     task=_task,
-    label="survey e-mails",
+    log_name="survey e-mails",
 )
