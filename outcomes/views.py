@@ -88,7 +88,7 @@ def programme_dashboard(request, code: str):
         form=form,
         report=report,
         can_configure_certificates=can_edit_programme_certificates(request.user, programme),
-        surveys=selectors.programme_surveys(scope=scope, programme=programme, dashboard=dashboard),
+        surveys=cache.programme_surveys(scope=scope, programme=programme, dashboard=dashboard),
     )
 
 

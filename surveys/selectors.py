@@ -384,65 +384,47 @@ def empty_blocks() -> dict:
 def outcome_blocks(sessions: QuerySet[TrainingSession], scope, *, by_country: bool = False) -> dict:
     """docs/API.md's ``reaction`` and ``application`` blocks over these sessions, counting only the
     participants of the countries of ``scope`` (per country of the participants when ``by_country``):
-    ``{None or country: {"reaction": {...}, "application": {...}}}``. Four queries."""
+    ``{None or country: {"reaction": {...}, "application": {...}}}``. Three queries."""
     surveys = Survey.objects.filter(session__in=sessions.order_by().values("pk"))
     blocks = defaultdict(empty_blocks)
 
-    def key(country):
-        return country if by_country else None
+    def grouped(queryset, country_path: str, purpose_path: str):
+        """The rows grouped by (country, purpose), or by purpose alone (country None)."""
+        keys = (country_path, purpose_path) if by_country else (purpose_path,)
+        return queryset.order_by().values(*keys)
 
-    # How many surveys reached someone of each country (a regional session's survey counts for each).
-    reached = (
-        Invitation.objects.filter(scope.q("enrolment__person__country_id"), survey__in=surveys)
-        .order_by()
-        .values_list("enrolment__person__country_id", "survey__purpose")
-        .annotate(n=Count("survey_id", distinct=True), invited=Count("pk"))
-    )
-    n_surveys = defaultdict(int)
-    for country, purpose, n, invited in reached:
-        n_surveys[(key(country), purpose)] = max(n_surveys[(key(country), purpose)], n)
-        blocks[key(country)][purpose]["invited"] += invited
-    if not by_country:  # the surveys themselves, not the largest count of one country
-        counted = (
-            Invitation.objects.filter(scope.q("enrolment__person__country_id"), survey__in=surveys)
-            .order_by()
-            .values_list("survey__purpose")
-            .annotate(n=Count("survey_id", distinct=True))
-        )
-        n_surveys = {(None, purpose): n for purpose, n in counted}
-    for (country, purpose), n in n_surveys.items():
-        blocks[country][purpose]["surveys"] = n
-    answered = (
-        SurveyResponse.objects.filter(scope.q("country_id"), survey__in=surveys)
-        .order_by()
-        .values_list("country_id", "survey__purpose")
-        .annotate(n=Count("pk"))
-    )
-    for country, purpose, n in answered:
-        blocks[key(country)][purpose]["answered"] += n
-    headline = (
+    def key(row, country_path):
+        return row[country_path] if by_country else None
+
+    invited = grouped(
+        Invitation.objects.filter(scope.q("enrolment__person__country_id"), survey__in=surveys),
+        "enrolment__person__country_id",
+        "survey__purpose",
+    ).annotate(n_surveys=Count("survey_id", distinct=True), n=Count("pk"))
+    for row in invited:
+        block = blocks[key(row, "enrolment__person__country_id")][row["survey__purpose"]]
+        block["surveys"], block["invited"] = row["n_surveys"], row["n"]
+    answered = grouped(
+        SurveyResponse.objects.filter(scope.q("country_id"), survey__in=surveys), "country_id", "survey__purpose"
+    ).annotate(n=Count("pk"))
+    for row in answered:
+        blocks[key(row, "country_id")][row["survey__purpose"]]["answered"] = row["n"]
+    # The answers to the headline question of each purpose (the satisfaction of a reaction survey…).
+    headline = Q()
+    for purpose, name in HEADLINES.items():
+        headline |= Q(response__survey__purpose=purpose, question__headline=name)
+    answers = grouped(
         Answer.objects.filter(
-            scope.q("response__country_id"),
-            response__survey__in=surveys,
-            likert__isnull=False,
-            question__headline__in=[HEADLINES[p] for p in Purpose.values],
-        )
-        .order_by()
-        .values_list("response__country_id", "response__survey__purpose", "question__headline")
-        .annotate(n=Count("pk"), total=Sum("likert"), agree=Count("pk", filter=Q(likert__gte=AGREES_FROM)))
-    )
-    sums = defaultdict(lambda: [0, 0, 0])
-    for country, purpose, name, n, total, agree in headline:
-        if HEADLINES[purpose] != name:
-            continue
-        bucket = sums[(key(country), purpose)]
-        bucket[0] += n
-        bucket[1] += total
-        bucket[2] += agree
-    for (country, purpose), (n, total, agree) in sums.items():
-        mean_key, rate_key = HEADLINE_KEYS[purpose]
-        blocks[country][purpose][mean_key] = total / n if n else None
-        blocks[country][purpose][rate_key] = agree / n if n else None
+            headline, scope.q("response__country_id"), response__survey__in=surveys, likert__isnull=False
+        ),
+        "response__country_id",
+        "response__survey__purpose",
+    ).annotate(n=Count("pk"), total=Sum("likert"), agree=Count("pk", filter=Q(likert__gte=AGREES_FROM)))
+    for row in answers:
+        mean_key, rate_key = HEADLINE_KEYS[row["response__survey__purpose"]]
+        block = blocks[key(row, "response__country_id")][row["response__survey__purpose"]]
+        block[mean_key] = row["total"] / row["n"]
+        block[rate_key] = row["agree"] / row["n"]
     for block in blocks.values():
         for figures in block.values():
             figures["response_rate"] = response_rate(figures["answered"], figures["invited"])

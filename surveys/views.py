@@ -24,6 +24,7 @@ from engagements.models import Engagement
 from engagements.models import Programme
 from ta_portal.pages import run_action
 from ta_portal.pagination import paginate
+from ta_portal.params import text_param
 from trainings.models import Course
 from trainings.models import TrainingSession
 from trainings.selectors import SMALLEST_SHOWN_GROUP
@@ -61,7 +62,7 @@ def _require_catalogue_editor(user) -> None:
 @login_required
 def survey_list(request):
     _require_surveys(request.user)
-    purpose = request.GET.get("purpose", "")
+    purpose = text_param(request.GET.get("purpose"))
     if purpose not in Purpose.values:
         purpose = ""
     page = paginate(request, selectors.survey_list_for_user(user=request.user, purpose=purpose))
@@ -295,7 +296,7 @@ REFUSALS = {
 def _page_language(request) -> str:
     """The participant's language, which the e-mailed link names (``?lang=``); without it (a link
     copied without it, or after choosing with the switcher), the language the request asks for."""
-    given = request.GET.get("lang", "")
+    given = text_param(request.GET.get("lang"))
     return given if given in dict(settings.LANGUAGES) else translation.get_language()
 
 
