@@ -22,17 +22,14 @@ their recipients and the claims are each read or written in one statement.
 from __future__ import annotations
 
 import logging
-import smtplib
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils import translation
@@ -52,15 +49,6 @@ from .models import ReminderLog
 from .models import StatusUpdate
 
 logger = logging.getLogger(__name__)
-
-CHUNK_SIZE = 200
-MAX_ATTEMPTS = 8
-# A pending or failed e-mail untouched this long is handed to a worker again by the next run
-# (its task was lost, e.g. the broker was down when it was dispatched).
-REDISPATCH_AFTER = timedelta(minutes=15)
-# Longer than any task may run (CELERY_TASK_TIME_LIMIT): a row still "sending" after this was
-# being sent by a worker that died.
-INTERRUPTED_AFTER = timedelta(minutes=30)
 
 
 def counterpart_kind(due_date: date, today: date) -> str:
@@ -178,18 +166,7 @@ def _escalation_recipients(rows) -> dict[tuple[int, str], list[tuple[int, str]]]
 
 
 def _recover_unfinished(now) -> list[int]:
-    """Mark e-mails abandoned mid-send as interrupted; return those whose task was lost, to send again."""
-    ReminderLog.objects.filter(status=ReminderLog.Status.SENDING, updated_at__lt=now - INTERRUPTED_AFTER).update(
-        status=ReminderLog.Status.INTERRUPTED, updated_at=now
-    )
-    datacache.changed(ReminderLog)
-    return list(
-        ReminderLog.objects.filter(
-            status__in=[ReminderLog.Status.PENDING, ReminderLog.Status.FAILED],
-            updated_at__lt=now - REDISPATCH_AFTER,
-            attempts__lt=MAX_ATTEMPTS,
-        ).values_list("pk", flat=True)
-    )
+    return OUTBOX.recover_unfinished(now)
 
 
 def claim_notices(*, update: StatusUpdate, recipients, kind: str) -> list[int]:
@@ -218,69 +195,15 @@ def claim_notices(*, update: StatusUpdate, recipients, kind: str) -> list[int]:
 
 def dispatch(log_ids: list[int]) -> None:
     """Hand the claimed e-mails to workers once the claims are committed, in chunks."""
-    if not log_ids:
-        return
-    chunks = [log_ids[i : i + CHUNK_SIZE] for i in range(0, len(log_ids), CHUNK_SIZE)]
-
-    def send_chunks():
-        from .tasks import deliver_followup_emails  # noqa: PLC0415 (cycle: reminders -> tasks -> reminders)
-
-        for chunk in chunks:
-            try:
-                deliver_followup_emails.delay(chunk)
-            except Exception:  # e.g. the broker is down: the rows stay unsent and a later run sends them
-                logger.exception("Could not hand %d follow-up e-mails to a worker; a later run will", len(chunk))
-
-    transaction.on_commit(send_chunks)
+    OUTBOX.dispatch(log_ids)
 
 
 # ---- Sending ---------------------------------------------------------------------------------
 
 
-UNSENT = [ReminderLog.Status.PENDING, ReminderLog.Status.FAILED]
-
-
 def deliver(log_ids: Iterable[int]) -> list[int]:
     """Send the claimed e-mails that are still to be sent; return the ids whose sending failed."""
-    return outbox.deliver_each(log_ids, _try_deliver)
-
-
-def _try_deliver(log_id: int, connection) -> bool | None:
-    """Send one e-mail if it is still to be sent: False if the send failed, None if another
-    transaction holds the row. The row stays locked until the outcome is recorded."""
-    with transaction.atomic():
-        unsent = ReminderLog.objects.filter(status__in=UNSENT).select_related(
-            "recipient", "round__engagement__country", "status_update__measure", "status_update__reviewed_by"
-        )
-        log, outcome = outbox.lock_unsent(unsent, log_id)
-        if log is None:  # sent or skipped already, or locked
-            return outcome
-        if not _still_needed(log):
-            _mark(log, ReminderLog.Status.SKIPPED)
-            return True
-        try:
-            build_message(log, connection=connection).send()
-        except (smtplib.SMTPException, OSError) as exc:
-            logger.warning("Follow-up e-mail %s to %s failed: %s", log.pk, log.email, exc)
-            _mark(log, ReminderLog.Status.FAILED, attempted=True, error=f"{type(exc).__name__}: {exc}"[:2000])
-            outbox.close_quietly(connection)
-            return False
-        _mark(log, ReminderLog.Status.SENT, attempted=True)
-    return True
-
-
-def _mark(log: ReminderLog, status: str, *, attempted: bool = False, error: str = "") -> None:
-    now = timezone.now()
-    # An earlier failure's error stays recorded after a later attempt succeeds.
-    fields = {"status": status, "updated_at": now}
-    if attempted:
-        fields["attempts"] = F("attempts") + 1
-    if error:
-        fields["last_error"] = error
-    if status == ReminderLog.Status.SENT:
-        fields["sent_at"] = now
-    ReminderLog.objects.filter(pk=log.pk).update(**fields)
-    datacache.changed(ReminderLog)
+    return OUTBOX.deliver(log_ids)
 
 
 def _still_needed(log: ReminderLog) -> bool:
@@ -332,3 +255,19 @@ def build_message(log: ReminderLog, *, connection=None) -> EmailMessage:
         connection=connection,
         headers={"Content-Language": language, "Auto-Submitted": "auto-generated", "X-Followup-Kind": log.kind},
     )
+
+
+def _task():
+    from .tasks import deliver_followup_emails  # noqa: PLC0415 (cycle: reminders -> tasks -> reminders)
+
+    return deliver_followup_emails
+
+
+OUTBOX = outbox.Outbox(
+    model=ReminderLog,
+    related=("recipient", "round__engagement__country", "status_update__measure", "status_update__reviewed_by"),
+    still_needed=_still_needed,
+    build_message=build_message,
+    task=_task,
+    log_name="follow-up e-mails",
+)

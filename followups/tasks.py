@@ -38,13 +38,4 @@ def open_followup_rounds(day: str | None = None) -> list[int]:
 def deliver_followup_emails(self, log_ids: list[int]) -> dict:
     """Send claimed follow-up e-mails; failed ones are retried with growing delays, then left
     recorded as failed for the next daily run to try again."""
-    failed = reminders.deliver(log_ids)
-    if failed and self.request.is_eager:
-        # No broker (development, or a run in-process): retry at once rather than not at all.
-        for _attempt in range(self.max_retries):
-            failed = reminders.deliver(failed)
-            if not failed:
-                break
-    elif failed and self.request.retries < self.max_retries:
-        raise self.retry(args=[failed], countdown=outbox.retry_countdown(self.request.retries))
-    return {"sent_or_skipped": len(log_ids) - len(failed), "failed": failed}
+    return outbox.run_delivery(self, reminders.OUTBOX, log_ids)

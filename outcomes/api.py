@@ -126,12 +126,38 @@ _MATURITY = inline_serializer(
         "change": serializers.DictField(child=serializers.IntegerField()),
     },
 )
-BLOCKS = {"training": _TRAINING, "measures": _MEASURES, "followup": _FOLLOWUP, "maturity": _MATURITY}
+
+
+def _survey_block(name: str, mean: str, rate: str):
+    return inline_serializer(
+        name,
+        {
+            "surveys": serializers.IntegerField(),
+            "invited": serializers.IntegerField(),
+            "answered": serializers.IntegerField(),
+            "response_rate": serializers.FloatField(allow_null=True),
+            mean: serializers.FloatField(allow_null=True),
+            rate: serializers.FloatField(allow_null=True),
+        },
+    )
+
+
+_REACTION = _survey_block("OutcomeReaction", "mean_satisfaction", "satisfied_rate")
+_APPLICATION = _survey_block("OutcomeApplication", "mean_applied", "applied_rate")
+BLOCKS = {
+    "training": _TRAINING,
+    "measures": _MEASURES,
+    "followup": _FOLLOWUP,
+    "maturity": _MATURITY,
+    "reaction": _REACTION,
+    "application": _APPLICATION,
+}
 
 
 class EngagementOutcomeView(APIView):
     """docs/API.md's outcome blocks of one engagement: training (every session, participants pooled),
-    measures, follow-up compliance and maturity baseline against latest. ``?format=csv`` for a CSV."""
+    measures, follow-up compliance, maturity baseline against latest, and the reaction and
+    application surveys. ``?format=csv`` for a CSV."""
 
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
 

@@ -65,3 +65,12 @@ def country_outcomes(*, user, today, year=None, programme=None) -> list[dict]:
         outcome_scope(user),
         lambda: selectors.country_outcomes(user=user, today=today, year=year, programme=programme),
     )
+
+
+def programme_surveys(*, scope, programme, dashboard):
+    return cached(
+        "programme-surveys",
+        (programme.pk, dashboard.year, dashboard.today),
+        scope,
+        lambda: selectors.programme_surveys(scope=scope, programme=programme, dashboard=dashboard),
+    )

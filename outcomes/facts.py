@@ -47,6 +47,7 @@ from followups.models import StatusUpdate
 from followups.models import agreed_day
 from followups.selectors import COUNTING_STATES
 from followups.selectors import status_reported_by
+from surveys.selectors import outcome_blocks
 from ta_portal.multilingual import translated
 from trainings.models import Enrolment
 from trainings.models import TrainingSession
@@ -172,6 +173,12 @@ def _sessions(where: Slice):
     if where.until:
         sessions = sessions.filter(start_date__lte=where.until)
     return sessions
+
+
+def survey_blocks(where: Slice, *, by_country: bool = False) -> dict:
+    """The reaction and application blocks of the slice's sessions (surveys.selectors.outcome_blocks:
+    participants of the scope's countries, per country of the participants when ``by_country``)."""
+    return outcome_blocks(_sessions(where), where.scope, by_country=by_country)
 
 
 class SessionFact(NamedTuple):

@@ -20,6 +20,7 @@ from engagements.models import Country
 from engagements.models import Engagement
 from engagements.models import Programme
 from engagements.selectors import programmes_reached
+from surveys.selectors import empty_blocks
 from ta_portal.multilingual import translated
 
 from . import facts as f
@@ -70,6 +71,7 @@ def engagement_outcome(*, user, engagement: Engagement, today: date) -> dict:
         "measures": figures.measures_block(found.measures),
         "followup": figures.followup_block(found.rounds, today=today),
         "maturity": figures.maturity_block(found.scores, engagement_id=engagement.pk),
+        **f.survey_blocks(where)[None],
     }
 
 
@@ -97,7 +99,8 @@ def country_outcomes(*, user, today: date, year: int | None = None, programme: P
         "rounds": figures.by_country(rounds),
         "scores": figures.by_country(found.scores),
     }
-    codes = {e.country for e in found.engagements} | set(groups["results"])
+    surveys = f.survey_blocks(dated, by_country=True)
+    codes = {e.country for e in found.engagements} | set(groups["results"]) | set(surveys)
     names = {
         code: translated(Country(code=code, name=name, translations=translations), "name")
         for code, name, translations in Country.objects.filter(code__in=sorted(codes)).values_list(
@@ -115,6 +118,7 @@ def country_outcomes(*, user, today: date, year: int | None = None, programme: P
                 "measures": figures.measures_block(groups["measures"].get(code, []), as_of_index=index),
                 "followup": figures.followup_block(groups["rounds"].get(code, []), today=today),
                 "maturity": figures.maturity_block(groups["scores"].get(code, []), as_of=end),
+                **surveys.get(code, empty_blocks()),
             }
         )
     return rows
@@ -254,6 +258,14 @@ def programme_dashboard(*, scope, programme: Programme, year: int, today: date) 
         trends=trends,
         objectives=objectives,
     )
+
+
+def programme_surveys(*, scope, programme: Programme, dashboard: ProgrammeDashboard) -> list[tuple[str, str, dict]]:
+    """(code, name, reaction and application blocks) of each country of the dashboard: the surveys
+    of the sessions of the dashboard's year, per country of the participants (four queries)."""
+    start, end = year_bounds(dashboard.year)
+    blocks = f.survey_blocks(f.Slice(scope=scope, programme=programme, since=start, until=end), by_country=True)
+    return [(row.code, row.name, blocks.get(row.code, empty_blocks())) for row in dashboard.countries]
 
 
 def _programme_countries(found: f.Facts, activity, outcome, *, year: int, today: date) -> list[CountryRow]:

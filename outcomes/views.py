@@ -75,6 +75,7 @@ def programme_dashboard(request, code: str):
     scope, programme, form, dashboard = _programme_context(request, code)
     report = services.annual_report_latest(programme=programme, year=dashboard.year, scope=scope)
     export_query = f"year={dashboard.year}"
+
     return _dashboard_page(
         request,
         "outcomes/programme_dashboard.html",
@@ -87,6 +88,7 @@ def programme_dashboard(request, code: str):
         form=form,
         report=report,
         can_configure_certificates=can_edit_programme_certificates(request.user, programme),
+        surveys=cache.programme_surveys(scope=scope, programme=programme, dashboard=dashboard),
     )
 
 

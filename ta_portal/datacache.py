@@ -48,7 +48,7 @@ from django.utils.translation import get_language
 logger = logging.getLogger(__name__)
 
 # The apps whose tables hold the programme's data (outcomes: the programme's objectives and targets).
-DATA_APPS = ("engagements", "assessments", "trainings", "followups", "outcomes")
+DATA_APPS = ("engagements", "assessments", "trainings", "followups", "surveys", "outcomes")
 ALL = "*"  # the version of all data tables
 
 

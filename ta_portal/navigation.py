@@ -30,3 +30,14 @@ def engagement_links(request, engagement) -> list[NavItem]:
         if hasattr(module, "engagement_links"):
             links.extend(module.engagement_links(request, engagement))
     return links
+
+
+def panels(kind: str, request, obj) -> list[str]:
+    """Sections that later apps add to an earlier app's page (rendered HTML), from each app's
+    ``nav.<kind>_panels(request, obj)``: e.g. the surveys of a training session on its page."""
+    found: list[str] = []
+    for module in portal_modules("nav"):
+        function = getattr(module, f"{kind}_panels", None)
+        if function is not None:
+            found.extend(function(request, obj))
+    return found

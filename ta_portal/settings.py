@@ -68,8 +68,8 @@ DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 # The portal's own apps, in dependency order: each may import only those before it. Navigation,
 # URLs, the API router and the demo data are gathered from them in this order.
 PORTAL_APPS = [
-    "accounts", "audit", "engagements", "reports", "assessments", "trainings", "network", "followups", "outcomes",
-    "history",
+    "accounts", "audit", "engagements", "reports", "assessments", "trainings", "network", "followups", "surveys",
+    "outcomes", "history",
 ]
 
 INSTALLED_APPS = [
@@ -260,6 +260,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followups.tasks.send_followup_reminders",
         "schedule": crontab(hour=7, minute=13),
     },
+    "run-surveys": {"task": "surveys.tasks.run_surveys", "schedule": crontab(hour=6, minute=23)},
     # Reports requested while the broker was down stay pending; this queues them again.
     "redispatch-pending-reports": {
         "task": "reports.tasks.redispatch_pending_reports",
@@ -291,6 +292,13 @@ CERTIFICATE_SIGNATORIES = [
 ][:3]
 CERTIFICATE_LOGO = env.str("CERTIFICATE_LOGO", default="")
 CERTIFICATE_LOGO_MAX_BYTES = env.int("CERTIFICATE_LOGO_MAX_BYTES", default=1024 * 1024)
+
+# Evaluation surveys: how long a personal link works, the days after opening when those who have not
+# answered are reminded (the second is the last), and whether the surveys created automatically
+# are anonymous.
+SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=60)
+SURVEY_REMINDER_DAYS = sorted(env.list("SURVEY_REMINDER_DAYS", cast=int, default=[7, 21]))
+SURVEY_ANONYMOUS_BY_DEFAULT = env.bool("SURVEY_ANONYMOUS_BY_DEFAULT", default=True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -21,6 +21,10 @@ from engagements.models import Person
 from engagements.reference_data import load_countries
 from engagements.reference_data import load_substances
 from engagements.reference_data import load_translations
+from surveys.defaults import load_defaults as load_survey_defaults
+from surveys.models import SurveyQuestion
+from surveys.models import SurveyTemplate
+from surveys.models import TemplateQuestion
 
 PASSWORD = "correct-horse-battery"
 
@@ -111,10 +115,11 @@ def build_world() -> World:
 
 
 def load_reference_data() -> None:
-    """The rows the data migrations load (countries, substances, the default framework, and their
-    names in the other languages); idempotent."""
+    """The rows the data migrations load (countries, substances, the default framework, the default
+    survey templates, and their names in the other languages); idempotent."""
     load_countries(Country)
     load_substances(ControlledSubstance)
     load_translations(Country, ControlledSubstance)
     load_framework(Framework, Dimension)
     load_framework_translations(Framework, Dimension)
+    load_survey_defaults(SurveyQuestion, SurveyTemplate, TemplateQuestion)

@@ -32,10 +32,17 @@ from history import forms as history_forms
 from network import forms as network_forms
 from outcomes import forms as outcomes_forms
 from reports import forms as reports_forms
+from surveys import forms as surveys_forms
+from surveys.tokens import token_for
 from trainings import forms as trainings_forms
 
 # Classes that only serve as bases of other forms (each subclass has its own target).
-BASES = {network_forms.SearchForm, assessments_forms._AssessmentPartForm}
+BASES = {
+    network_forms.SearchForm,
+    assessments_forms._AssessmentPartForm,
+    surveys_forms.QuestionFormBase,
+    surveys_forms.TemplateFormBase,
+}
 
 
 @dataclass(frozen=True)
@@ -216,6 +223,17 @@ TARGETS = [
     Target(outcomes_forms.CountryFilterForm, lambda world: reverse("outcomes:country", args=[world.own]), method="GET"),
     # history
     Target(history_forms.ImportForm, _u("history:import_list"), user="manager"),
+    # surveys
+    Target(surveys_forms.SurveyCreateForm, _u("surveys:survey_create", "survey_session"), user="trainer"),
+    Target(surveys_forms.QuestionForm, _u("surveys:question_create"), user="manager"),
+    Target(surveys_forms.QuestionForm, _u("surveys:question_edit", "survey_question"), user="manager"),
+    Target(surveys_forms.TemplateForm, _u("surveys:template_create"), user="manager"),
+    Target(surveys_forms.TemplateForm, _u("surveys:template_edit", "survey_template"), user="manager"),
+    Target(surveys_forms.PooledFilterForm, _u("surveys:pooled_results"), method="GET"),
+    # A participant's answers, through their personal link (signed out).
+    Target(
+        surveys_forms.AnswerForm, lambda world: reverse("surveys:answer", args=[token_for(world.invitation)]), user=None
+    ),
     # The exports take the filters of the lists they export.
     Target(
         outcomes_forms.ExportFilterForm,

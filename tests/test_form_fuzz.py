@@ -37,6 +37,7 @@ from tests.forms_fuzz_targets import TARGETS
 from tests.forms_fuzz_targets import discover_form_classes
 from tests.network import authz_cases as network
 from tests.outcomes import authz_cases as outcomes
+from tests.surveys import authz_cases as surveys
 from tests.trainings import authz_cases as trainings
 
 EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "10"))
@@ -59,8 +60,9 @@ def test_every_form_class_of_the_portal_has_a_fuzz_target():
 
 @pytest.fixture
 def rich_world(world):
-    for module in (assessments, trainings, network, followups):
+    for module in (assessments, trainings, network, followups, surveys):
         module.setup(world)
+    world.invitation = world.survey.invitations.get()
     outcomes.with_programmes(world)
     return world
 

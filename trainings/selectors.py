@@ -141,7 +141,7 @@ def _without_small_groups(figures: dict, shown_agencies) -> dict:
     return {**figures, "by_agency": by_agency, "n_agencies_withheld": len(figures["by_agency"]) - len(by_agency)}
 
 
-def _nameable(user):
+def nameable_scope(user):
     """Where ``user`` may see the names of participants (they run the country's sessions)."""
     return scope_for(user, (*MANAGING_ROLES, Role.TRAINER))
 
@@ -151,7 +151,7 @@ def outcome_by_country_for(user, sessions: QuerySet[TrainingSession]) -> list[tu
     session also has participants of other countries), and without the agency groups of fewer than
     SMALLEST_SHOWN_GROUP participants where they may not see names (``n_agencies_withheld`` counts them)."""
     readable = scope_for(user, EVERY_ROLE)
-    named = _nameable(user)
+    named = nameable_scope(user)
     shown = []
     for code, name, figures in outcome_by_country(sessions):
         if not readable.allows(code):
@@ -172,7 +172,7 @@ def pooled_outcome_for(user, sessions: QuerySet[TrainingSession]) -> dict:
         scope_for(user, EVERY_ROLE).q("person__country_id"), session__in=sessions.order_by().values("pk")
     )
     figures = statistics.prepost_summary(result_rows(enrolments))
-    named = _nameable(user)
+    named = nameable_scope(user)
     countries = dict(Agency.objects.filter(pk__in=list(figures["by_agency"])).values_list("pk", "country_id"))
     shown_agencies = {
         agency

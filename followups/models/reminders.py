@@ -3,13 +3,13 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import MANAGING_ROLES
 from engagements.models import ScopedQuerySet
 from engagements.models import scoped_manager
 from ta_portal.models import optional_link
+from ta_portal.outbox import ClaimedEmail
 
 from .rounds import FollowupRound
 from .updates import StatusUpdate
@@ -33,7 +33,7 @@ class ReminderLogQuerySet(ScopedQuerySet):
     read_roles = MANAGING_ROLES
 
 
-class ReminderLog(models.Model):
+class ReminderLog(ClaimedEmail):
     """One follow-up e-mail to one person, claimed before it is sent.
 
     The unique constraints are the guarantee that a (round, recipient, kind) is e-mailed at most
@@ -41,34 +41,16 @@ class ReminderLog(models.Model):
     the same job running at the same moment) finds them taken. The status records what happened.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting to be sent")
-        SENDING = "sending", _("Being sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed, will be retried")
-        SKIPPED = "skipped", _("Not sent (no longer needed)")
-        INTERRUPTED = "interrupted", _("Interrupted while sending (may not have arrived)")
-
     round = optional_link(FollowupRound, on_delete=models.CASCADE, related_name="reminders")
     status_update = optional_link(StatusUpdate, on_delete=models.CASCADE, related_name="notices")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followup_emails", verbose_name=_("recipient")
     )
     kind = models.CharField(_("kind"), max_length=20)
-    email = models.EmailField(_("address"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    claim_token = models.UUIDField(_("claimed by run"), db_index=True)
-    # Set with ``sending``: which worker's batch took the e-mail (see reminders.deliver).
-    send_token = models.UUIDField(_("taken by batch"), null=True, blank=True, db_index=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     objects = scoped_manager(ReminderLogQuerySet)
 
-    class Meta:
+    class Meta(ClaimedEmail.Meta):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("follow-up e-mail")
         verbose_name_plural = _("follow-up e-mails")

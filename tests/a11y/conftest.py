@@ -29,10 +29,14 @@ from django.test import Client
 from django.test import override_settings
 from django.test.utils import setup_databases
 from django.test.utils import teardown_databases
+from django.urls import reverse
+from django.utils import timezone
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from assessments.models import Assessment
+from surveys.models import Invitation
+from surveys.tokens import token_for
 from tests.assessments.factories import add_finding
 from tests.assessments.factories import add_instrument
 from tests.assessments.factories import add_meeting
@@ -71,9 +75,16 @@ class DemoSite:
         return self.crawls[role]
 
     def unlinked_pages(self) -> tuple[str, ...]:
-        """Pages reached from outside the portal: the certificate check behind a PDF's QR code."""
+        """Pages reached from outside the portal: the certificate check behind a PDF's QR code, and a
+        survey's answer page behind a participant's e-mailed link (of the demo's open survey)."""
+        pages = []
         certificate = Certificate.objects.order_by("pk").first()
-        return (certificate.get_verify_url(),) if certificate else ()
+        if certificate:
+            pages.append(certificate.get_verify_url())
+        invitation = Invitation.objects.filter(answered=False, survey__closes_on__gte=timezone.localdate()).first()
+        if invitation:
+            pages.append(reverse("surveys:answer", args=[token_for(invitation)]))
+        return tuple(pages)
 
     def session_cookie(self, role: str) -> dict | None:
         """A signed-in session for the browser, made without typing a password: one per role, which

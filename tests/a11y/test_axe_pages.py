@@ -49,6 +49,7 @@ NOT_PAGES = {
     "outcomes:annual_report": "POST only (requests the PDF)",
     "history:import_progress": "JSON polled by the import page's progress script",
     "history:import_confirm": "POST only (the dry run's button)",
+    "surveys:template_copy": "POST only (the template page's copy button)",
 }
 
 

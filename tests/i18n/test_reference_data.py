@@ -85,6 +85,7 @@ def test_the_admin_edits_a_course_in_each_language(client):
             "code": "risk",
             "description": "Selecting shipments.",
             "is_active": "on",
+            "application_survey_months": "4",
             "title_es": "Perfiles de riesgo",
             "title_pt": "Perfis de risco",
             "title_fr": "Profilage des risques",

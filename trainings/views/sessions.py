@@ -17,6 +17,7 @@ from engagements.models import Person
 from engagements.selectors import countries_visible_to
 from engagements.selectors import engagement_get_for_user
 from ta_portal.ics import calendar_response
+from ta_portal.navigation import panels
 from ta_portal.pages import create_and_edit_views
 from ta_portal.pages import filter_values
 from ta_portal.pages import require_creatable
@@ -87,6 +88,8 @@ def session_detail(request, pk: int):
         "countries": session.countries.all(),
         "trainers": session.trainers.all(),
         "outcome": selectors.session_outcome(session),
+        # What later apps add to the page (the session's evaluation surveys).
+        "panels": panels("session", request, session),
     }
     if can_edit:
         enrolments = list(selectors.enrolments_of(session))
@@ -281,6 +284,7 @@ def course_detail(request, pk: int):
             "agency_names": selectors.agency_names(pooled["by_agency"]),
             "chart": charts.sessions_chart(compared) if compared else None,
             "can_edit": can_edit_course(request.user, course),
+            "panels": panels("course", request, course),
         },
     )
 
