@@ -76,11 +76,17 @@ class DemoSite:
 
     def unlinked_pages(self) -> tuple[str, ...]:
         """Pages reached from outside the portal: the certificate check behind a PDF's QR code, and a
-        survey's answer page behind a participant's e-mailed link (of the demo's open survey)."""
+        survey's answer page behind a participant's e-mailed link (of the demo's open survey); and the
+        revoking of a certificate, see below."""
         pages = []
         certificate = Certificate.objects.order_by("pk").first()
         if certificate:
             pages.append(certificate.get_verify_url())
+        # Revoking is linked only from a session's certificates page, which the crawl may reach
+        # through a session that has none: open the form of a valid one directly.
+        valid = Certificate.objects.filter(revoked_at__isnull=True).select_related("enrolment").order_by("pk").first()
+        if valid:
+            pages.append(reverse("trainings:certificate_revoke", args=[valid.enrolment.session_id, valid.pk]))
         invitation = Invitation.objects.filter(answered=False, survey__closes_on__gte=timezone.localdate()).first()
         if invitation:
             pages.append(reverse("surveys:answer", args=[token_for(invitation)]))
