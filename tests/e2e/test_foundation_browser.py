@@ -49,7 +49,7 @@ def test_a_manager_creates_an_engagement_that_another_countrys_counterpart_canno
     # when: they fill in and save the form
     page.get_by_label("Country").select_option(label="Peru")
     page.get_by_label("Title").fill("Peru: browser-made engagement")
-    page.get_by_label("Phase").select_option(label="Assessment")
+    page.get_by_role("combobox", name="Phase").select_option(label="Assessment")
     page.get_by_label("Start date").fill("2026-05-04")
     page.get_by_role("button", name="Save").click()
 
