@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from .roles import MANAGING_ROLES
 from .roles import Role
 
 
@@ -84,6 +85,12 @@ def scope_for(user, roles: Iterable[str]) -> Scope:
             return EVERYWHERE
         countries |= scope.countries
     return Scope(everywhere=False, countries=frozenset(countries)) if countries else NOWHERE
+
+
+def manages_somewhere(user) -> bool:
+    """A manager or administrator of at least one country: who may add to the catalogues, import a
+    programme's history or configure what its certificates print."""
+    return not scope_for(user, MANAGING_ROLES).empty
 
 
 def has_role(user, *roles: str) -> bool:

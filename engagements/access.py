@@ -3,11 +3,13 @@ queryset's ``visible_to`` / ``editable_by`` / ``creatable_by``. Views, templates
 booleans views compute from these), serializers and the API all ask here."""
 
 from accounts.roles import MANAGING_ROLES
+from accounts.scoping import manages_somewhere
 from accounts.scoping import scope_for
 
 from .models import Engagement
 from .models import Person
 from .models import Programme
+from .selectors import programmes_reached
 
 
 def can_read_people(user) -> bool:
@@ -22,17 +24,12 @@ def can_edit_engagement(user, engagement: Engagement) -> bool:
 def programmes_editable_by(user):
     """The programmes whose certificates a user configures: admins and global managers every one,
     managers of some countries those with an engagement there."""
-    scope = scope_for(user, MANAGING_ROLES)
-    if scope.everywhere:
-        return Programme.objects.all()
-    if scope.empty:
-        return Programme.objects.none()
-    return Programme.objects.filter(pk__in=Engagement.objects.filter(scope.q("country")).values("programme_id"))
+    return programmes_reached(scope_for(user, MANAGING_ROLES))
 
 
 def can_configure_certificates(user) -> bool:
     """Managers and admins configure what their programmes' certificates print."""
-    return not scope_for(user, MANAGING_ROLES).empty
+    return manages_somewhere(user)
 
 
 def can_edit_programme_certificates(user, programme: Programme) -> bool:

@@ -1,14 +1,13 @@
 """Who may do what with history imports (services check these; pages and the API ask the same)."""
 
-from accounts.roles import MANAGING_ROLES
 from accounts.scoping import is_admin
-from accounts.scoping import scope_for
+from accounts.scoping import manages_somewhere
 
 
 def can_import_history(user) -> bool:
     """Import a history workbook (into the countries the user manages): managers and administrators.
     They also download the template and export the records of the countries they manage."""
-    return not scope_for(user, MANAGING_ROLES).empty
+    return manages_somewhere(user)
 
 
 def can_see_every_import(user) -> bool:

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.http import Http404
@@ -5,12 +6,14 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ta_portal.params import text_param
 
 from . import registry
 from .certificates import certificate_find
+from .forms import CertificateRevokeForm
 from .models import Report
 
 
@@ -77,3 +80,21 @@ def verify_certificate(request, code: str = ""):
     )
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def certificate_revoke_page(request, *, certificate, holder: str, occasion: str, back_url: str, revoke):
+    """The page that revokes any kind of certificate with a reason: the apps check who may and
+    say whose it is; ``revoke(reason)`` is their service."""
+    if not certificate.is_valid:
+        messages.info(request, _("Certificate %(code)s is revoked already.") % {"code": certificate.code})
+        return redirect(back_url)
+    form = CertificateRevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        revoke(form.cleaned_data["reason"])
+        messages.success(request, _("Certificate %(code)s was revoked.") % {"code": certificate.code})
+        return redirect(back_url)
+    return render(
+        request,
+        "reports/certificate_revoke.html",
+        {"form": form, "certificate": certificate, "holder": holder, "occasion": occasion, "back_url": back_url},
+    )

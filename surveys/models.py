@@ -30,9 +30,6 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import EVERY_ROLE
-from accounts.roles import MANAGING_ROLES
-from accounts.scoping import scope_for
 from engagements.models import Agency
 from engagements.models import Country
 from engagements.models import Person
@@ -44,6 +41,7 @@ from ta_portal.multilingual import localized
 from ta_portal.multilingual import source_language
 from ta_portal.multilingual import translations_field
 from ta_portal.outbox import ClaimedEmail
+from trainings.models import CourseQuerySet
 from trainings.models import Enrolment
 from trainings.models import SessionPartQuerySet
 from trainings.models import TrainingSession
@@ -72,18 +70,9 @@ class Headline(models.TextChoices):
     APPLICATION = "application", _("Applied at work (the application figure)")
 
 
-class CatalogueQuerySet(models.QuerySet):
+class CatalogueQuerySet(CourseQuerySet):
     """The question bank and the templates are not a country's data: any role reads them, managers
-    and admins edit them (as the course catalogue)."""
-
-    def visible_to(self, user):
-        return self.none() if scope_for(user, EVERY_ROLE).empty else self.all()
-
-    def editable_by(self, user):
-        return self.all() if self.creatable_by(user) else self.none()
-
-    def creatable_by(self, user, country=None) -> bool:
-        return not scope_for(user, MANAGING_ROLES).empty
+    and admins edit them, exactly as the course catalogue."""
 
 
 class SurveyQuestion(models.Model):

@@ -34,6 +34,7 @@ from accounts.roles import EVERY_ROLE
 from accounts.roles import MANAGING_ROLES
 from accounts.roles import Role
 from accounts.scoping import has_role
+from accounts.scoping import manages_somewhere
 from accounts.scoping import scope_for
 from engagements.certificates import issuer_for
 from engagements.models import Agency
@@ -73,7 +74,7 @@ class CourseQuerySet(models.QuerySet):
 
     def creatable_by(self, user, country=None) -> bool:
         """Managers and admins anywhere add to the catalogue (a course has no country)."""
-        return not scope_for(user, self.write_roles).empty
+        return manages_somewhere(user)
 
 
 class Course(models.Model):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports.forms import CertificateRevokeForm
+from reports.views import certificate_revoke_page
 from ta_portal.pages import fetch_for_editing
 
 from .. import access
@@ -85,25 +85,13 @@ def event_certificate_revoke(request, pk: int, certificate_pk: int):
     event, certificate = _certificate_of(request, pk, certificate_pk)
     if not access.can_revoke_event_certificate(request.user, event):
         raise PermissionDenied
-    back = reverse("network:event_certificates", args=[event.pk])
-    if not certificate.is_valid:
-        messages.info(request, _("Certificate %(code)s is revoked already.") % {"code": certificate.code})
-        return redirect(back)
-    form = CertificateRevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        certificates.event_certificate_revoke(
-            certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
-        )
-        messages.success(request, _("Certificate %(code)s was revoked.") % {"code": certificate.code})
-        return redirect(back)
-    return render(
+    return certificate_revoke_page(
         request,
-        "reports/certificate_revoke.html",
-        {
-            "form": form,
-            "certificate": certificate,
-            "holder": certificate.registration.person.full_name,
-            "occasion": event.title,
-            "back_url": back,
-        },
+        certificate=certificate,
+        holder=certificate.registration.person.full_name,
+        occasion=event.title,
+        back_url=reverse("network:event_certificates", args=[event.pk]),
+        revoke=lambda reason: certificates.event_certificate_revoke(
+            certificate=certificate, by=request.user, reason=reason
+        ),
     )

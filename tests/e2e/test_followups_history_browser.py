@@ -39,6 +39,7 @@ def scene(settings, tmp_path):
     return {"engagement": engagement, "measure": measure, "current": open_round(engagement)}
 
 
+@pytest.mark.clock_sensitive
 def test_a_manager_records_a_round_of_the_past_and_its_late_report(page: Page, live_server, scene):
     base = live_server.url
     sign_in(page, base, "maria")

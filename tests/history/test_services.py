@@ -117,6 +117,7 @@ def test_an_unexpected_problem_fails_the_import_saves_nothing_and_is_logged(mana
     assert f"history import {result.pk} failed" in caplog.text and "disk on fire" in caplog.text
 
 
+@pytest.mark.clock_sensitive
 def test_an_import_left_running_by_a_dead_worker_is_run_again(manager, settings):
     # given: two imports marked running, one since long before any worker would have stopped it
     stale = services.import_create(user=manager, upload=upload(workbook(**small())), dry_run=True)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports.forms import CertificateRevokeForm
+from reports.views import certificate_revoke_page
 
 from .. import certificates
 from ..access import can_plan_session
@@ -79,23 +79,11 @@ def certificate_revoke(request, pk: int, certificate_pk: int):
     session, certificate = _certificate_of(request, pk, certificate_pk)
     if not can_revoke_certificate(request.user, certificate):
         raise PermissionDenied
-    back = reverse("trainings:certificates", args=[session.pk])
-    if not certificate.is_valid:
-        messages.info(request, _("Certificate %(code)s is revoked already.") % {"code": certificate.code})
-        return redirect(back)
-    form = CertificateRevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        certificates.certificate_revoke(certificate=certificate, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Certificate %(code)s was revoked.") % {"code": certificate.code})
-        return redirect(back)
-    return render(
+    return certificate_revoke_page(
         request,
-        "reports/certificate_revoke.html",
-        {
-            "form": form,
-            "certificate": certificate,
-            "holder": certificate.enrolment.person.full_name,
-            "occasion": session.title,
-            "back_url": back,
-        },
+        certificate=certificate,
+        holder=certificate.enrolment.person.full_name,
+        occasion=session.title,
+        back_url=reverse("trainings:certificates", args=[session.pk]),
+        revoke=lambda reason: certificates.certificate_revoke(certificate=certificate, by=request.user, reason=reason),
     )
