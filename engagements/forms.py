@@ -166,3 +166,13 @@ class ProgrammeCertificateForm(forms.Form):
             {"name": data.get(f"signatory_{n}_name", ""), "title": data.get(f"signatory_{n}_title", "")}
             for n in range(1, MAX_SIGNATORIES + 1)
         ]
+
+
+class PhaseAdvanceForm(forms.Form):
+    """Moving an engagement on to the phase its activities suggest; the service decides what may."""
+
+    to_phase = forms.ChoiceField(choices=Engagement.Phase.choices, widget=forms.HiddenInput)
+    # Required by the service (engagements.services.engagement_advance), which says so in its words.
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
