@@ -35,6 +35,7 @@ def work_items(user, *, today, since) -> list[WorkItem]:
         days = (today - assessment.updated_at.date()).days
         items.append(
             WorkItem(
+                order=50,
                 role=Role.MANAGER,
                 title=_("Draft untouched: %(assessment)s") % {"assessment": assessment.title},
                 url=assessment.get_absolute_url(),

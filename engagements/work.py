@@ -45,6 +45,7 @@ def work_items(user, *, today, since) -> list[WorkItem]:
         label = Engagement.Phase(phase).label
         items.append(
             WorkItem(
+                order=30,
                 role=Role.MANAGER,
                 title=_("%(engagement)s: its activities suggest the phase “%(phase)s”")
                 % {"engagement": engagement.title, "phase": label},
@@ -71,6 +72,7 @@ def work_items(user, *, today, since) -> list[WorkItem]:
     for country in lonely:
         items.append(
             WorkItem(
+                order=40,
                 role=Role.MANAGER,
                 title=_("%(country)s has no counterpart in the portal") % {"country": country.local_name},
                 url=f"{reverse('engagements:list')}?country={country.code}",

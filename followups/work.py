@@ -54,6 +54,7 @@ def _counterpart_items(user, today) -> list[WorkItem]:
             when = ngettext("%(days)d day overdue", "%(days)d days overdue", -days_left) % {"days": -days_left}
         items.append(
             WorkItem(
+                order=10,
                 role=Role.COUNTERPART,
                 title=_("%(engagement)s: round due %(due)s")
                 % {"engagement": round_.engagement.title, "due": round_.due_date},
@@ -80,6 +81,7 @@ def _counterpart_items(user, today) -> list[WorkItem]:
         url = round_.get_absolute_url() if round_ is not None and round_.accepts_updates else measure.get_absolute_url()
         items.append(
             WorkItem(
+                order=20,
                 role=Role.COUNTERPART,
                 title=_("Report returned: %(measure)s") % {"measure": measure.title},
                 url=url,
@@ -95,6 +97,7 @@ def _manager_items(user, today) -> list[WorkItem]:
     if waiting:
         items.append(
             WorkItem(
+                order=10,
                 role=Role.MANAGER,
                 title=ngettext(
                     "%(count)d report awaiting verification", "%(count)d reports awaiting verification", waiting
@@ -118,6 +121,7 @@ def _manager_items(user, today) -> list[WorkItem]:
             detail = _("%(overdue)s; escalated to the managers") % {"overdue": detail}
         items.append(
             WorkItem(
+                order=20,
                 role=Role.MANAGER,
                 title=_("%(engagement)s: round due %(due)s is overdue")
                 % {"engagement": round_.engagement.title, "due": round_.due_date},
@@ -135,6 +139,7 @@ def _manager_items(user, today) -> list[WorkItem]:
     for roundtable in without_measures:
         items.append(
             WorkItem(
+                order=60,
                 role=Role.MANAGER,
                 title=_("Roundtable without measures: %(roundtable)s") % {"roundtable": roundtable.title},
                 url=reverse("followups:roundtable_measures", args=[roundtable.pk]),

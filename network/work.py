@@ -25,6 +25,7 @@ def work_items(user, *, today, since) -> list[WorkItem]:
     )
     items = [
         WorkItem(
+            order=30,
             role=Role.COUNTERPART,
             title=_("New document: %(title)s") % {"title": document.title},
             url=document.get_absolute_url(),
@@ -35,6 +36,7 @@ def work_items(user, *, today, since) -> list[WorkItem]:
     if len(new) > SHOWN:
         items.append(
             WorkItem(
+                order=31,
                 role=Role.COUNTERPART,
                 title=_("More new documents in the library"),
                 url=reverse("network:document_list"),

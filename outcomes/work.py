@@ -87,6 +87,7 @@ def _changes(user, scope, *, today, since) -> list[WorkItem]:
             )
         items.append(
             WorkItem(
+                order=10,
                 role=Role.VIEWER,
                 title=_("%(country)s: new since your last visit") % {"country": names.get(code, code)},
                 url=reverse("outcomes:country", args=[code]),
@@ -106,6 +107,7 @@ def _behind(scope, *, today) -> list[WorkItem]:
         for evaluation in dashboard.targets_behind:
             items.append(
                 WorkItem(
+                    order=20,
                     role=Role.VIEWER,
                     title=_("%(programme)s: behind target") % {"programme": programme.name},
                     url=url,

@@ -38,6 +38,8 @@ class WorkItem:
     title: str
     url: str  # the page where the work is done
     detail: str = ""
+    # Where it stands in its role's section (lower first): the most pressing kinds of work first.
+    order: int = 50
     # A form shown with the item (template name and its context), e.g. a one-click action.
     form_template: str = ""
     form_context: dict = field(default_factory=dict, compare=False, hash=False)
@@ -62,7 +64,7 @@ def work_items(user, *, today: date, since: datetime) -> list[WorkItem]:
 
 
 def by_role(items: list[WorkItem]) -> list[tuple[str, list[WorkItem]]]:
-    return [(role, [item for item in items if item.role == role]) for role in ROLE_ORDER]
+    return [(role, sorted((item for item in items if item.role == role), key=lambda i: i.order)) for role in ROLE_ORDER]
 
 
 def gather_phase_evidence(engagements) -> dict[int, list[PhaseEvidence]]:

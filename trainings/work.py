@@ -45,6 +45,7 @@ def work_items(user, *, today, since) -> list[WorkItem]:
         if session.n_without_attendance:
             items.append(
                 WorkItem(
+                    order=10,
                     role=Role.TRAINER,
                     title=_("%(session)s: attendance missing") % {"session": session.title},
                     url=reverse("trainings:attendance", args=[session.pk]),
@@ -60,6 +61,7 @@ def work_items(user, *, today, since) -> list[WorkItem]:
         if (session.has_forms or session.n_scored) and session.n_without_score:
             items.append(
                 WorkItem(
+                    order=10,
                     role=Role.TRAINER,
                     title=_("%(session)s: scores missing") % {"session": session.title},
                     url=reverse("trainings:scores", args=[session.pk]),
@@ -93,6 +95,7 @@ def _certificates_ready(sessions: list[TrainingSession]) -> list[WorkItem]:
             ready[session.pk] = ready.get(session.pk, 0) + 1
     return [
         WorkItem(
+            order=20,
             role=Role.TRAINER,
             title=_("%(session)s: certificates ready to issue") % {"session": by_pk[pk].title},
             url=reverse("trainings:certificates", args=[pk]),

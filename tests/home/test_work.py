@@ -2,10 +2,10 @@
 (outsider), each item linking to where it is done; counted in the navigation; in a bounded number
 of queries. Data on fixed dates, items asked for ``today`` (the pages read the clock: marked)."""
 
+from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 import pytest
@@ -39,7 +39,7 @@ from tests.trainings.factories import exam_form
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 3, 15)
-SINCE = datetime(2026, 3, 1, tzinfo=dt_timezone.utc)
+SINCE = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def items_of(user, role=None, *, today=TODAY, since=SINCE):
@@ -145,8 +145,8 @@ def test_a_manager_sees_drafts_untouched_for_sixty_days_and_roundtables_without_
     manager = world.users["manager"]
     stale = make_assessment(engagement=world.engagement, title="Forgotten draft")
     make_assessment(engagement=world.engagement, title="Fresh draft")
-    Assessment.objects.filter(pk=stale.pk).update(updated_at=datetime(2026, 1, 1, 12, tzinfo=dt_timezone.utc))
-    Assessment.objects.exclude(pk=stale.pk).update(updated_at=datetime(2026, 3, 10, 12, tzinfo=dt_timezone.utc))
+    Assessment.objects.filter(pk=stale.pk).update(updated_at=datetime(2026, 1, 1, 12, tzinfo=UTC))
+    Assessment.objects.exclude(pk=stale.pk).update(updated_at=datetime(2026, 3, 10, 12, tzinfo=UTC))
     bare = Roundtable.objects.create(engagement=world.engagement, title="Lima", date=date(2026, 3, 1), venue="Lima")
     agreed = Roundtable.objects.create(engagement=world.engagement, title="Cusco", date=date(2026, 3, 2), venue="Cusco")
     make_measure(world.engagement, roundtable=agreed, by=manager)
@@ -312,7 +312,7 @@ def test_a_viewer_sees_what_changed_since_the_last_visit_and_what_is_behind_targ
     SessionFactory(title="Held", start_date=date(2026, 3, 2), end_date=date(2026, 3, 3))
 
     # a visit long ago: the report was verified since, the session held since
-    items = items_of(viewer, Role.VIEWER, since=datetime(2026, 2, 1, tzinfo=dt_timezone.utc))
+    items = items_of(viewer, Role.VIEWER, since=datetime(2026, 2, 1, tzinfo=UTC))
 
     assert [(i.title, i.url, i.detail) for i in items] == [
         (
@@ -327,7 +327,7 @@ def test_a_viewer_sees_what_changed_since_the_last_visit_and_what_is_behind_targ
         ),
     ]
     # a visit after all of it: nothing new, still behind
-    later = items_of(viewer, Role.VIEWER, since=datetime(2030, 1, 1, tzinfo=dt_timezone.utc))
+    later = items_of(viewer, Role.VIEWER, since=datetime(2030, 1, 1, tzinfo=UTC))
     assert titles(later) == ["Precursors: behind target"]
     # Colombia's viewer: nothing of Peru
     assert not [i for i in items_of(make_user(Role.VIEWER, "CO")) if "Peru" in i.title]
