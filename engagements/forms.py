@@ -168,6 +168,11 @@ class ProgrammeCertificateForm(forms.Form):
         ]
 
 
+def advance_auto_id(engagement) -> str:
+    """Element ids of an engagement's move-on form, unique among the several on the home page."""
+    return f"id_advance_{engagement.pk}_%s"
+
+
 class PhaseAdvanceForm(forms.Form):
     """Moving an engagement on to the phase its activities suggest; the service decides what may."""
 

@@ -30,6 +30,7 @@ from .forms import ListFilterForm
 from .forms import PersonForm
 from .forms import PhaseAdvanceForm
 from .forms import ProgrammeCertificateForm
+from .forms import advance_auto_id
 from .models import Agency
 from .models import Engagement
 from .models import Person
@@ -107,7 +108,7 @@ def engagement_advance(request, pk: int):
     engagement = selectors.engagement_get_for_user(user=request.user, pk=pk)
     if not access.can_edit_engagement(request.user, engagement):
         raise PermissionDenied
-    form = PhaseAdvanceForm(request.POST, prefix=f"advance-{engagement.pk}")
+    form = PhaseAdvanceForm(request.POST, auto_id=advance_auto_id(engagement))
     if form.is_valid():
         try:
             services.engagement_advance(
@@ -126,7 +127,7 @@ def engagement_advance(request, pk: int):
                 % {"engagement": engagement.title, "phase": Engagement.Phase(form.cleaned_data["to_phase"]).label},
             )
             return redirect(engagement)
-    phase = form.data.get(form.add_prefix("to_phase"), "")
+    phase = form.data.get("to_phase", "")
     return render(
         request,
         "engagements/phase_advance.html",

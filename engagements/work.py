@@ -12,6 +12,7 @@ from ta_portal.work import WorkItem
 from ta_portal.work import gather_phase_evidence
 
 from .forms import PhaseAdvanceForm
+from .forms import advance_auto_id
 from .models import Country
 from .models import Engagement
 
@@ -54,7 +55,7 @@ def work_items(user, *, today, since) -> list[WorkItem]:
                 form_template="engagements/_phase_advance_form.html",
                 form_context={
                     "form": PhaseAdvanceForm(
-                        initial={"to_phase": phase, "reason": reason}, prefix=f"advance-{engagement.pk}"
+                        initial={"to_phase": phase, "reason": reason}, auto_id=advance_auto_id(engagement)
                     ),
                     "engagement": engagement,
                     "phase_label": label,

@@ -67,9 +67,7 @@ def _phase_change_post(world, side):
 
 
 def _advance_post(world, side):
-    engagement = obj(world, side, "engagement")
-    prefix = f"advance-{engagement.pk}"
-    return {f"{prefix}-to_phase": "roundtable", f"{prefix}-reason": "The roundtable was held."}
+    return {"to_phase": "roundtable", "reason": "The roundtable was held."}
 
 
 def _agency_post(world, side):

@@ -196,11 +196,10 @@ def test_moving_on_in_one_click_records_the_reason_in_the_phase_history(world, c
     manager = world.users["manager"]
     engagement = _engagement_with_activities(world, manager)
     client.force_login(manager)
-    prefix = f"advance-{engagement.pk}"
 
     response = client.post(
         reverse("engagements:advance", args=[engagement.pk]),
-        {f"{prefix}-to_phase": "follow_up", f"{prefix}-reason": "A follow-up round was opened."},
+        {"to_phase": "follow_up", "reason": "A follow-up round was opened."},
     )
 
     assert response.status_code == 302 and response["Location"] == engagement.get_absolute_url()
@@ -229,11 +228,8 @@ def test_a_bad_move_on_shows_what_is_wrong_and_saves_nothing(world, client, post
     manager = world.users["manager"]
     engagement = _engagement_with_activities(world, manager)
     client.force_login(manager)
-    prefix = f"advance-{engagement.pk}"
 
-    response = client.post(
-        reverse("engagements:advance", args=[engagement.pk]), {f"{prefix}-{k}": v for k, v in posted.items()}
-    )
+    response = client.post(reverse("engagements:advance", args=[engagement.pk]), posted)
 
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -243,7 +239,7 @@ def test_a_bad_move_on_shows_what_is_wrong_and_saves_nothing(world, client, post
 
 def test_moving_on_needs_the_right_to_edit_the_engagement(world, client):
     engagement = _engagement_with_activities(world, world.users["manager"])
-    data = {f"advance-{engagement.pk}-to_phase": "follow_up", f"advance-{engagement.pk}-reason": "Because"}
+    data = {"to_phase": "follow_up", "reason": "Because"}
     url = reverse("engagements:advance", args=[engagement.pk])
     client.force_login(make_user(Role.MANAGER, "CO"))
     assert client.post(url, data).status_code == 404
