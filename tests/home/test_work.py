@@ -410,3 +410,22 @@ def test_the_work_is_gathered_in_the_same_number_of_queries_whatever_the_data(wo
     assert large_items > small_items
     assert small_queries == large_queries
     assert len(large_queries) <= 30
+
+
+@pytest.mark.clock_sensitive
+def test_the_home_page_makes_the_same_number_of_queries_whatever_the_data(world, client):
+    manager, counterpart = world.users["manager"], world.users["counterpart"]
+    client.force_login(manager)
+
+    def page_queries() -> int:
+        client.get(reverse("home"))  # the session settles (the counts it keeps)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("home"))
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    _busy_country(world, manager, counterpart, 1)
+    small = page_queries()
+    _busy_country(world, manager, counterpart, 4)
+
+    assert page_queries() == small
