@@ -104,6 +104,7 @@ def _manager_items(user, today) -> list[WorkItem]:
                 )
                 % {"count": waiting},
                 url=reverse("followups:inbox"),
+                count=waiting,
             )
         )
     overdue = (

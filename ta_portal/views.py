@@ -30,7 +30,11 @@ def home(request):
     held = {role for role, _scope in role_countries(request.user).items()}
     if held & set(MANAGING_ROLES):
         held.add(Role.MANAGER)  # administrators do the managers' work everywhere
-    sections = [(role, Role(role).label, found) for role, found in by_role(items) if role in held]
+    sections = [
+        (role, Role(role).label, found, sum(item.count for item in found))
+        for role, found in by_role(items)
+        if role in held
+    ]
     return render(request, "home.html", {"sections": sections, "roles": ROLE_ORDER})
 
 

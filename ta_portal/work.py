@@ -38,6 +38,8 @@ class WorkItem:
     title: str
     url: str  # the page where the work is done
     detail: str = ""
+    # How much work it stands for (a count of reports waiting, say), as the navigation counts it.
+    count: int = 1
     # Where it stands in its role's section (lower first): the most pressing kinds of work first.
     order: int = 50
     # A form shown with the item (template name and its context), e.g. a one-click action.
@@ -88,14 +90,14 @@ def since_of(request) -> datetime:
 
 
 def section_counts(items: list[WorkItem], sections: list[str]) -> dict[str, int]:
-    """The number of items under each navigation section (a URL prefix): each item counts once,
-    under the longest section its link starts with."""
+    """The work under each navigation section (a URL prefix): each item counts (its ``count``) under
+    the longest section its link starts with."""
     counts = dict.fromkeys(sections, 0)
     ordered = sorted((s for s in sections if s), key=len, reverse=True)
     for item in items:
         section = next((s for s in ordered if item.url.startswith(s)), None)
         if section is not None:
-            counts[section] += 1
+            counts[section] += item.count
     return counts
 
 

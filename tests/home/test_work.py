@@ -429,3 +429,25 @@ def test_the_home_page_makes_the_same_number_of_queries_whatever_the_data(world,
     _busy_country(world, manager, counterpart, 4)
 
     assert page_queries() == small
+
+
+@pytest.mark.clock_sensitive
+def test_with_the_data_cache_the_counts_follow_the_data_on_every_page(world, client, settings, redis_url):
+    # given: the data cache on (Redis), and a manager who has not opened the home page
+    settings.DATA_CACHE_SECONDS = 60
+    manager, counterpart = world.users["manager"], world.users["counterpart"]
+    day = date.today()
+    first, second = (make_measure(world.engagement, title=title, by=manager) for title in ("Inspect", "Train"))
+    round_ = open_round(world.engagement, opens_on=day - timedelta(days=2), due_date=day + timedelta(days=20))
+    report(first, round_, counterpart)
+    client.force_login(manager)
+    assert "(1 waiting)" in client.get(reverse("engagements:list")).content.decode()
+
+    # when: another report comes in
+    report(second, round_, counterpart)
+
+    # then: the next page counts it, without the work list computed again while nothing changes
+    assert "(2 waiting)" in client.get(reverse("engagements:list")).content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("engagements:list"))
+    assert not [q for q in captured.captured_queries if "followups_statusupdate" in q["sql"]]
