@@ -90,10 +90,14 @@ def _labels(periods_of: dict[int, list[dict]]) -> dict[str, dict[str, str]]:
 
 
 def indicator_blocks(
-    indicators: Iterable[Indicator], *, scope, today: date, charts: bool = True
+    indicators: Iterable[Indicator], *, scope, today: date, charts: bool = True, until: date | None = None
 ) -> list[IndicatorBlock]:
+    """The blocks of the indicators; ``until`` leaves out the periods that start after it (a report
+    of a past year shows the periods up to that year)."""
     indicators = list(indicators)
     periods_of = indicators_periods(indicators, scope=scope, today=today)
+    if until is not None:
+        periods_of = {pk: [p for p in periods if p["start"] <= until] for pk, periods in periods_of.items()}
     labels = _labels(periods_of)
     blocks = []
     for indicator in indicators:

@@ -53,7 +53,7 @@ def annual_report_request(*, programme, year: int, scope: Scope, by, language: s
     are unchanged, otherwise queued for rendering (returns at once)."""
     language = language or get_language() or "en"
     owner = annual_report_owner(programme=programme, year=year, scope=scope)
-    data = annual_report_data(owner)
+    data = annual_report_data(owner, language=language)
     return report_request(
         owner=owner,
         kind=KIND,
