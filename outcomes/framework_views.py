@@ -277,7 +277,7 @@ def indicator_detail(request, pk: int):
         {
             "indicator": indicator,
             "programme": programme,
-            "block": block,
+            "indicator_block": block,
             "periods": indicator.periods.all(),
             "values": values,
             "form": form,
