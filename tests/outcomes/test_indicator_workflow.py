@@ -1,6 +1,8 @@
 """Indicators in use: managers build the framework in pages, counterparts report values that count
 once a manager verifies them, the API's shape and scope, and bad input refused with nothing saved."""
 
+import re
+import subprocess
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.scoping import EVERYWHERE
 from engagements.models import Programme
 from followups.models import UpdateState
 from outcomes import services
@@ -20,6 +23,7 @@ from outcomes.models import IndicatorPeriod
 from outcomes.models import IndicatorValue
 from outcomes.models import ObjectiveNarrative
 from outcomes.models import ProgrammeObjective
+from reports.models import Report
 from tests.factories import EngagementFactory
 from tests.factories import make_user
 
@@ -368,3 +372,57 @@ def test_a_counterpart_may_not_edit_the_framework(client, reported, users):
     )
     assert response.status_code == 403
     assert reported.periods.count() == 1
+
+
+# --- The annual progress report ----------------------------------------------------------------------------
+
+
+def _pdf_text(report, pdftotext) -> str:
+    raw = subprocess.run([pdftotext, "-raw", report.file.path, "-"], check=True, capture_output=True, text=True).stdout
+    return re.sub(r"\s+", " ", raw)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "absent"),
+    [
+        ("en", ["Forty officials were trained.", "Staff turnover.", "2.1 Inspectors certified"], []),
+        ("es", ["Se formaron cuarenta funcionarios.", "Staff turnover.", "2.1 Inspectors certified"], ["Forty"]),
+        ("pt", ["Forty officials were trained.", "2.1 Inspectors certified"], []),
+        ("fr", ["Forty officials were trained.", "2.1 Inspectors certified"], []),
+    ],
+)
+def test_the_annual_report_has_the_narrative_and_the_indicator_tables(
+    reported, users, django_capture_on_commit_callbacks, pdftotext, language, expected, absent
+):
+    # given a narrative in English with a Spanish translation, and a verified value
+    ObjectiveNarrative.objects.create(
+        objective=reported.objective,
+        year=2025,
+        achievements="Forty officials were trained.",
+        challenges="Staff turnover.",
+        translations={"es": {"achievements": "Se formaron cuarenta funcionarios."}},
+    )
+    services.indicator_value_report(
+        indicator=reported,
+        period=reported.periods.get(),
+        country="PE",
+        value=Decimal(13),
+        by_values={"sex": {"female": "7", "male": "6"}},
+        evidence_link="https://example.org/e",
+        by=users["manager"],
+    )
+    # when the report is rendered in the language
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.annual_report_request(
+            programme=reported.objective.programme, year=2025, scope=EVERYWHERE, by=None, language=language
+        )
+    report.refresh_from_db()
+    assert report.status == Report.Status.READY, report.error
+    # then it reads the narrative (in the reader's language when given) and the indicator's figures
+    text = _pdf_text(report, pdftotext)
+    for phrase in expected:
+        assert phrase in text, phrase
+    for phrase in absent:
+        assert phrase not in text, phrase
+    assert re.search(r"2025 20 13 ", text), text[-1500:]  # period, target, actual
+    assert re.search(r"Female|Mujer|Mulher|Femme", text)
