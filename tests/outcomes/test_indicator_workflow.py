@@ -426,3 +426,71 @@ def test_the_annual_report_has_the_narrative_and_the_indicator_tables(
         assert phrase not in text, phrase
     assert re.search(r"2025 20 13 ", text), text[-1500:]  # period, target, actual
     assert re.search(r"Female|Mujer|Mulher|Femme", text)
+
+
+# --- Indicators over the API ------------------------------------------------------------------------------
+
+
+def test_a_manager_creates_an_indicator_with_targets_by_sex_over_the_api(programme, users):
+    objective = ProgrammeObjective.objects.create(programme=programme, code="O1", title="Capacity")
+    response = _api(users["manager"]).post(
+        "/api/v1/indicators/",
+        {
+            "objective": objective.pk,
+            "code": "1.1",
+            "name": "Officials trained",
+            "source": "computed",
+            "metric": "people_trained",
+            "disaggregations": ["sex"],
+            "periods": [
+                {
+                    "start": "2025-01-01",
+                    "end": "2025-12-31",
+                    "target": "40",
+                    "by": {"sex": {"female": {"target": "20"}, "male": {"target": "20"}}},
+                }
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    (period,) = response.json()["periods"]
+    assert period["by"]["sex"]["female"]["target"] == 20.0 and period["target"] == 40.0
+    # a PATCH without periods keeps them
+    pk = response.json()["id"]
+    response = _api(users["manager"]).patch(f"/api/v1/indicators/{pk}/", {"name": "People trained"}, format="json")
+    assert response.status_code == 200 and len(response.json()["periods"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("periods", "message"),
+    [
+        (
+            [
+                {"start": "2025-01-01", "end": "2025-12-31", "target": "10"},
+                {"start": "2025-06-01", "end": "2026-05-31", "target": "10"},
+            ],
+            "overlaps",
+        ),
+        ([{"target": "10"}], "A target needs a period"),
+        (
+            [{"start": "2025-01-01", "end": "2025-12-31", "target": "10", "by": {"sex": {"female": {"target": "8"}}}}],
+            "add up to 8",
+        ),
+        ([{"start": "2025-12-31", "end": "2025-01-01", "target": "10"}], "must not end before"),
+    ],
+)
+def test_bad_periods_over_the_api_are_refused_with_nothing_saved(reported, users, periods, message):
+    response = _api(users["manager"]).patch(f"/api/v1/indicators/{reported.pk}/", {"periods": periods}, format="json")
+    assert response.status_code == 400
+    assert message in str(response.json()["periods"]), response.json()
+    period = reported.periods.get()
+    assert (period.start, period.target) == (date(2025, 1, 1), Decimal(20))
+
+
+def test_an_unknown_unit_or_figure_over_the_api_is_a_clear_error(reported, users):
+    for body, field in (({"unit": "kg"}, "unit"), ({"source": "computed", "metric": "happiness"}, "metric")):
+        response = _api(users["manager"]).patch(f"/api/v1/indicators/{reported.pk}/", body, format="json")
+        assert response.status_code == 400 and field in response.json(), response.json()
+    reported.refresh_from_db()
+    assert (reported.unit, reported.source) == ("number", "reported")
