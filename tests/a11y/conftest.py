@@ -203,24 +203,12 @@ def production_server(demo_site):
         environment.pop("PYTEST_CURRENT_TEST", None)
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-            cwd=ROOT,
-            env=environment,
-            check=True,
+            cwd=ROOT, env=environment, check=True,
         )
         server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "ta_portal.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--no-control-socket",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=environment,
+            [str(Path(sys.executable).parent / "gunicorn"), "ta_portal.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", "2", "--no-control-socket", "--log-level", "warning"],
+            cwd=ROOT, env=environment,
         )
         url = f"http://localhost:{port}"
         try:

@@ -85,12 +85,8 @@ def crawl(client: Client, *, extra: tuple[str, ...] = (), limit: int = 800, trie
     """
     found = Crawl()
     # The start pages, then every page whose address needs no parameter (reached by a form, say).
-    starts = (
-        START_PAGES
-        + list(extra)
-        + sorted(
-            {route for route in portal_routes().values() if "<" not in route and "(" not in route} - set(START_PAGES)
-        )
+    starts = START_PAGES + list(extra) + sorted(
+        {route for route in portal_routes().values() if "<" not in route and "(" not in route} - set(START_PAGES)
     )
     queue = deque(starts)
     queued: set[str] = set(starts)

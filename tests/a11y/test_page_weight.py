@@ -40,9 +40,7 @@ def test_every_page_weighs_under_300_kb_on_a_first_visit(visits, role):
 
 
 def test_static_files_are_compressed_and_cached_by_content_hash(visits):
-    sign_in = next(
-        (visit for visit in visits("anonymous", WEIGHED).values() if visit.address == "/accounts/login/"), None
-    )
+    sign_in = next((visit for visit in visits("anonymous", WEIGHED).values() if visit.address == "/accounts/login/"), None)
     assert sign_in is not None and sign_in.status == 200, sign_in
     assets = [resource for resource in sign_in.resources if "/static/" in resource["url"]]
     assert {Path(resource["url"]).suffix for resource in assets} >= {".css", ".js"}

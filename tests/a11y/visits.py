@@ -22,33 +22,11 @@ LANGUAGES = ["en", "es", "pt", "fr"]
 # labels, titles, languages): the same guarantee at a fraction of the time.
 FULL_CHECK = {"en", "es"}
 TEXT_RULES = [
-    "html-has-lang",
-    "html-lang-valid",
-    "html-xml-lang-mismatch",
-    "valid-lang",
-    "document-title",
-    "label",
-    "label-title-only",
-    "button-name",
-    "link-name",
-    "select-name",
-    "input-button-name",
-    "image-alt",
-    "svg-img-alt",
-    "role-img-alt",
-    "aria-input-field-name",
-    "aria-toggle-field-name",
-    "aria-command-name",
-    "aria-progressbar-name",
-    "aria-tooltip-name",
-    "aria-dialog-name",
-    "empty-heading",
-    "empty-table-header",
-    "frame-title",
-    "summary-name",
-    "object-alt",
-    "input-image-alt",
-    "area-alt",
+    "html-has-lang", "html-lang-valid", "html-xml-lang-mismatch", "valid-lang", "document-title", "label",
+    "label-title-only", "button-name", "link-name", "select-name", "input-button-name", "image-alt",
+    "svg-img-alt", "role-img-alt", "aria-input-field-name", "aria-toggle-field-name", "aria-command-name",
+    "aria-progressbar-name", "aria-tooltip-name", "aria-dialog-name", "empty-heading", "empty-table-header",
+    "frame-title", "summary-name", "object-alt", "input-image-alt", "area-alt",
 ]
 BLOCKING = ["serious", "critical"]
 # Page weight is measured on the English visit: the assets are the same in every language.
