@@ -125,9 +125,9 @@ class IndicatorWriteSerializer(PortalModelSerializer):
     objective = serializers.PrimaryKeyRelatedField(queryset=ProgrammeObjective.objects.all())
     # Plain text here, checked against the model's choices by the service (full_clean): the choice
     # sets are described once, by the read serializer.
-    unit = serializers.CharField(required=False, help_text="number, percent")
-    direction = serializers.CharField(required=False, help_text="higher, lower")
-    source = serializers.CharField(required=False, help_text="computed, reported")
+    unit = serializers.CharField(required=False)
+    direction = serializers.CharField(required=False)
+    source = serializers.CharField(required=False)
     metric = serializers.CharField(required=False, allow_blank=True, help_text=_("Computed indicators: the figure."))
     session_kind = serializers.CharField(required=False, allow_blank=True)
     phase = serializers.CharField(required=False, allow_blank=True)
