@@ -29,6 +29,7 @@ from ta_portal.tabular import csv_response
 from trainings.statistics import SUMMARY_KEYS
 
 from . import cache
+from . import indicator_api
 from . import selectors
 
 
@@ -259,3 +260,7 @@ urlpatterns = [
     path("outcomes/engagements/<int:pk>/", EngagementOutcomeView.as_view(), name="outcome-engagement"),
     path("outcomes/countries/", CountryOutcomeView.as_view(), name="outcome-countries"),
 ]
+
+
+def register(router) -> None:
+    indicator_api.register(router)
