@@ -27,7 +27,11 @@ from django.db.models import F
 from django.db.models import Q
 from django.db.models import TextField
 from django.db.models import Value
+from django.db.models.functions import Cast
+from django.db.models.functions import Coalesce
 from django.db.models.functions import Concat
+from django.db.models.functions import NullIf
+from django.db.models.functions import Trim
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -89,11 +93,17 @@ def _hit(source: Source, obj, *, snippet: str, rank: float) -> Hit:
     )
 
 
-def _snippet_text(fields: tuple[str, ...]):
+def _snippet_text(source: Source):
+    """The text the snippet is taken from: the source's snippet fields, or its title field while
+    they are empty (a measure with no description is found by its title, shown highlighted)."""
+    fields = source.snippet_fields
     if len(fields) == 1:
-        return F(fields[0])
-    parts = [part for field in fields for part in (F(field), Value(" "))]
-    return Concat(*parts[:-1], output_field=TextField())
+        body = F(fields[0])
+    else:
+        parts = [part for field in fields for part in (F(field), Value(" "))]
+        body = Concat(*parts[:-1], output_field=TextField())
+    title = Cast(source.fields[0][0], output_field=TextField())
+    return Coalesce(NullIf(Trim(body), Value("")), title, output_field=TextField())
 
 
 def _postgresql_hits(source: Source, user, query: str, config: str, limit: int) -> list[Hit]:
@@ -116,7 +126,7 @@ def _postgresql_hits(source: Source, user, query: str, config: str, limit: int) 
         .annotate(
             search_rank=SearchRank(F("search_document"), search_query),
             search_snippet=SearchHeadline(
-                _snippet_text(source.snippet_fields),
+                _snippet_text(source),
                 search_query,
                 config=config,
                 start_sel=MARK_START,
@@ -142,8 +152,8 @@ def _fallback_hits(source: Source, user, query: str, limit: int) -> list[Hit]:
     for row in rows:
         title = str(_value(row, title_field))
         rank = 1.0 if all(term.lower() in title.lower() for term in terms) else 0.5
-        text = " ".join(str(_value(row, field) or "") for field in source.snippet_fields).strip()
-        hits.append(_hit(source, row, snippet=mark_terms(text, terms) if text else "", rank=rank))
+        text = " ".join(str(_value(row, field) or "") for field in source.snippet_fields).strip() or title
+        hits.append(_hit(source, row, snippet=mark_terms(text, terms), rank=rank))
     return hits
 
 

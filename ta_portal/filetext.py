@@ -52,7 +52,7 @@ _OFFICE_PARTS = {
 # in the body's elements, every one of them.
 _OOXML_TEXT = {"t"}
 # Elements that end a paragraph, a cell or a line: a space between their words.
-_BREAKS = {"p", "h", "br", "tab", "c", "tc", "si", "table-cell", "line-break", "s"}
+_BREAKS = {"p", "h", "br", "tab", "c", "tc", "si", "row", "tr", "table-row", "table-cell", "line-break", "s"}
 
 
 class _EnoughTextError(Exception):
