@@ -71,7 +71,7 @@ def search_for_user(*, user, query: str, kind: str = "", language: str | None = 
     if not query or not user.is_authenticated:
         return []
     sources = [KINDS[kind]] if kind else SOURCES
-    if connection.vendor == "postgresql":
+    if full_text_search():
         config = config_for(language or get_language())
         hits = [hit for source in sources for hit in _postgresql_hits(source, user, query, config, limit)]
     else:
@@ -79,6 +79,11 @@ def search_for_user(*, user, query: str, kind: str = "", language: str | None = 
     order = {source.kind: index for index, source in enumerate(SOURCES)}
     hits.sort(key=lambda hit: (-hit.rank, order[hit.kind], -hit.id))
     return hits[:limit]
+
+
+def full_text_search() -> bool:
+    """Whether the database searches text itself (PostgreSQL), or the simpler way is used."""
+    return connection.vendor == "postgresql"
 
 
 def _hit(source: Source, obj, *, snippet: str, rank: float) -> Hit:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from followups.models import Measure
 from network.models import Document
+from search import selectors
 from search.selectors import LIMIT
 from search.selectors import search_for_user
 from ta_portal.fulltext import MARK_START
@@ -213,6 +214,32 @@ def test_a_document_is_stemmed_in_its_own_language_and_found_word_for_word_in_an
     document = make_document(by=admin, title="Guía de inspecciones", language="es")
     assert found(admin, "inspección", language="es") == {("document", document.pk)}
     assert found(admin, "inspecciones", language="fr") == {("document", document.pk)}
+
+
+# Without PostgreSQL -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def without_full_text(monkeypatch):
+    """The simpler search SQLite gets (every word in some field, case-insensitive), here on PostgreSQL."""
+    monkeypatch.setattr(selectors, "full_text_search", lambda: False)
+
+
+def test_without_full_text_search_every_kind_is_still_found_within_the_same_scope(world, corpus, without_full_text):
+    expected = records(corpus["PE"], "engagement", "measure", "update", "document", "country document")
+    assert found(world.users["viewer"], WORD.upper()) == expected | records(corpus["CO"], "document")
+    assert found(world.users["admin"]) == records(corpus["PE"], *EVERY_KIND) | records(corpus["CO"], *EVERY_KIND)
+
+
+def test_without_full_text_search_every_word_must_appear_and_the_snippet_marks_them(world, without_full_text):
+    admin = world.users["admin"]
+    measure = make_measure(
+        world.engagement, title="Plan", description="Store <b>acetone</b> and Toluene apart", by=admin
+    )
+    make_measure(world.engagement, title="Other", description="Store acetone only", by=admin)
+    (hit,) = search_for_user(user=admin, query="acetone toluene", kind="measure")
+    assert hit.id == measure.pk
+    assert hit.snippet == "Store &lt;b&gt;<mark>acetone</mark>&lt;/b&gt; and <mark>Toluene</mark> apart"
 
 
 # Performance -------------------------------------------------------------------------------------
