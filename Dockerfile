@@ -1,6 +1,6 @@
 FROM python:3.11-slim
 RUN apt-get update && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 \
-      libharfbuzz0b fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
+      libharfbuzz0b fonts-dejavu-core poppler-utils && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.lock .
 RUN pip install --no-cache-dir -r requirements.lock

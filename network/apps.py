@@ -15,7 +15,14 @@ class NetworkConfig(AppConfig):
         # a country and are covered like every scoped model.)
         register("network.Network")
         register("network.NetworkMembership")
-        register("network.Document", country_path="audience_country", ignore=("updated_at",))
+        # A document's text and search vector follow from its file and fields: not worth an entry of
+        # their own, and too long to copy into every entry of the document.
+        register(
+            "network.Document",
+            country_path="audience_country",
+            ignore=("updated_at", "text", "text_sha256", "search_vector"),
+            redact=("text", "search_vector"),
+        )
         register("network.DocumentVersion", country_path="document__audience_country")
         register("network.NetworkEvent", country_path="host_country", ignore=("updated_at",))
         register(

@@ -490,7 +490,9 @@ def _recommendations(meeting, users) -> None:
         fields = row_fields(EXTERNAL_RECOMMENDATION_FIELDS, row)
         topic = _topics(fields.pop("topic_code"))
         code, source = fields["country_id"], fields["source"]
-        if ExternalRecommendation.objects.filter(country_id=code, source=source, reference=fields["reference"]).exists():
+        if ExternalRecommendation.objects.filter(
+            country_id=code, source=source, reference=fields["reference"]
+        ).exists():
             continue
         engagement = Engagement.objects.filter(country_id=code).order_by("-start_date").first()
         services.external_recommendation_save(

@@ -1,13 +1,24 @@
 """Writes of the network layer: each a function under a transaction, tasks dispatched on commit."""
 
+from functools import reduce
+from operator import add
+
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.db import transaction
+from django.db.models import Case
 from django.db.models import Max
+from django.db.models import Value
+from django.db.models import When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engagements.models import Person
+from ta_portal.filetext import file_text
+from ta_portal.fulltext import CONFIGS
+from ta_portal.fulltext import SIMPLE
 from ta_portal.uploads import LIBRARY
 from ta_portal.uploads import check_upload
 
@@ -43,6 +54,9 @@ def _store_version(*, document: Document, uploaded, by, note: str, stored: list[
     version.save()
     document.current_version = version
     document.save(update_fields=["current_version", "updated_at"])
+    _document_index(document.pk)
+    # The file's words are read by a worker: a large PDF must not hold up the upload.
+    transaction.on_commit(lambda pk=document.pk: tasks.read_document_text.delay(pk), robust=True)
     return version
 
 
@@ -90,7 +104,69 @@ def document_update(*, document: Document, by, m2m_save=None) -> Document:
     document.save()
     if m2m_save is not None:
         m2m_save()
+    _document_index(document.pk)
     return document
+
+
+# The fields search reads, and their weight in the ranking (the title counts most).
+_INDEXED_FIELDS = (("title", "A"), ("authors", "B"), ("description", "B"), ("text", "C"))
+
+
+def _document_search_vector():
+    """A document's search vector, as SQL: its fields in its own language's configuration and word
+    for word (``simple``), so a query in either finds it (see ta_portal/fulltext.py)."""
+    language_config = Case(
+        *(When(language=code, then=Value(config)) for code, config in CONFIGS.items()), default=Value(SIMPLE)
+    )
+    parts = []
+    for field, weight in _INDEXED_FIELDS:
+        parts.append(SearchVector(field, config=language_config, weight=weight))
+        parts.append(SearchVector(field, config=SIMPLE, weight=weight))
+    return reduce(add, parts)
+
+
+def _document_index(document_id: int | None = None) -> None:
+    """Recompute the search vector of one document (all, without an id), from its stored fields.
+    PostgreSQL only: elsewhere search reads the fields themselves."""
+    if connection.vendor != "postgresql":
+        return
+    documents = Document.objects.all() if document_id is None else Document.objects.filter(pk=document_id)
+    documents.update(search_vector=_document_search_vector())
+
+
+def document_read_text(*, document_id: int) -> bool:
+    """Read the words of the document's current file into ``text`` and index them; False when
+    there is nothing to do (gone, no file, or this file's text already read). Idempotent: the text
+    names the file it came from, and is stored only while that file is still the current one."""
+    document = Document.objects.select_related("current_version").filter(pk=document_id).first()
+    if document is None or document.current_version is None:
+        return False
+    version = document.current_version
+    if document.text_sha256 == version.sha256:
+        return False
+    with version.file.open("rb") as stored:
+        data = stored.read()
+    text = file_text(data, version.content_type)
+    with transaction.atomic():
+        stored_now = Document.objects.filter(pk=document.pk, current_version=version).update(
+            text=text, text_sha256=version.sha256
+        )
+        if stored_now:
+            _document_index(document.pk)
+    return bool(stored_now)
+
+
+def documents_read_text(*, again: bool = False) -> int:
+    """Read the text of every document whose current file's text is not read yet (every document,
+    ``again``) and refresh every search vector: for documents stored before search read their files.
+    Returns how many documents' texts were read."""
+    if again:
+        Document.objects.update(text_sha256="")
+    read = 0
+    for document_id in Document.objects.filter(current_version__isnull=False).values_list("pk", flat=True):
+        read += document_read_text(document_id=document_id)
+    _document_index()
+    return read
 
 
 # ---------------------------------------------------------------------------------------------

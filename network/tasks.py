@@ -20,3 +20,10 @@ def send_event_invitation(self, registration_id: int) -> bool:
         delay = min(self.default_retry_delay * 2**self.request.retries, 15 * 60)
         logger.warning("invitation for registration %s not sent (%s); retry in %s s", registration_id, exc, delay)
         raise self.retry(exc=exc, countdown=delay)
+
+
+# Idempotent: the service stores a text only for the file that is still current, and skips a file
+# whose text it already read (see services.document_read_text).
+@shared_task(acks_late=True)
+def read_document_text(document_id: int) -> bool:
+    return services.document_read_text(document_id=document_id)

@@ -4,6 +4,8 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import global_settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -123,6 +125,13 @@ class Document(models.Model):
         help_text=_("Meetings where the document was presented or adopted."),
     )
     current_version = optional_link("DocumentVersion", on_delete=models.SET_NULL, related_name="+", editable=False)
+    # The words of the current file (PDF, office documents), read by a worker after each upload
+    # (services.document_read_text); ``text_sha256`` names the file they were read from.
+    text = models.TextField(_("text of the file"), blank=True, editable=False)
+    text_sha256 = models.CharField(_("text read from"), max_length=64, blank=True, editable=False)
+    # Title, description, authors and text, as PostgreSQL indexes them for search (in the document's
+    # language and word for word, see ta_portal/fulltext.py); kept by the services, never edited.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_by = acting_user_field()
     created_at = created_at_field()
     updated_at = updated_at_field()
@@ -152,7 +161,10 @@ class Document(models.Model):
                 name="document_audience_reference",
             )
         ]
-        indexes = [models.Index(fields=["audience", "kind"])]
+        indexes = [
+            models.Index(fields=["audience", "kind"]),
+            GinIndex(fields=["search_vector"], name="document_search_vector"),
+        ]
 
     def __str__(self) -> str:
         return self.title
