@@ -89,6 +89,13 @@ def followup_block(rounds: Iterable[RoundFact], *, today: date) -> dict:
     )
 
 
+def training_days(sessions: Iterable) -> int:
+    """Days of training delivered: each session's days (start to end, inclusive) counted once, even
+    when a regional session appears once per country."""
+    spans = {s.session_id: (s.end_date - s.start_date).days + 1 for s in sessions}
+    return sum(spans.values())
+
+
 # --- Maturity ----------------------------------------------------------------------------------------
 
 

@@ -16,13 +16,14 @@ from reports.registry import RenderSpec
 from reports.registry import ReportKind
 from reports.services import fingerprint
 
+from . import money
 from . import presentation
 from . import selectors
 from .models import AnnualProgressReport
 
 KIND = "annual_progress"
 # Raise when the template or its context changes, so stored reports are rendered anew.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 
 
 def annual_report_data(owner: AnnualProgressReport, *, today=None) -> dict:
@@ -30,7 +31,12 @@ def annual_report_data(owner: AnnualProgressReport, *, today=None) -> dict:
     dashboard = selectors.programme_dashboard(
         scope=owner.scope, programme=owner.programme, year=owner.year, today=today
     )
-    return {"dashboard": dashboard, "tables": presentation.programme_tables(dashboard)}
+    return {
+        "dashboard": dashboard,
+        "tables": presentation.programme_tables(dashboard),
+        # The financial summary: totals only, over the report's countries (README, "Money").
+        "money": money.programme_money(scope=owner.scope, dashboard=dashboard),
+    }
 
 
 def annual_report_fingerprint(owner: AnnualProgressReport, language: str, data: dict) -> str:
@@ -44,7 +50,25 @@ def annual_report_fingerprint(owner: AnnualProgressReport, language: str, data: 
         owner.scope_key,
         [programme.name, programme.funder, programme.start_date, programme.end_date],
         tables,
+        _money_values(data["money"]),
     )
+
+
+def _money_values(summary: money.ProgrammeMoney) -> list:
+    budgets = [[b.pk, b.period_start, b.period_end, b.status, b.currency, b.amount, b.spent] for b in summary.budgets]
+    costs = [
+        [
+            c.currency,
+            c.spent,
+            c.training_spent,
+            c.spent_to_date,
+            c.people_trained,
+            c.training_days,
+            c.measures_implemented,
+        ]
+        for c in summary.costs
+    ]
+    return [budgets, costs]
 
 
 def _countries_label(owner: AnnualProgressReport) -> str:
@@ -63,6 +87,7 @@ def build_annual_report(owner: AnnualProgressReport, language: str) -> RenderSpe
             "programme": owner.programme,
             "dashboard": dashboard,
             "tables": data["tables"],
+            "money": data["money"],
             "charts": charts,
             "country_charts": country_charts,
             "generated_on": timezone.localdate(),

@@ -69,6 +69,7 @@ DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 # URLs, the API router and the demo data are gathered from them in this order.
 PORTAL_APPS = [
     "accounts", "audit", "engagements", "reports", "assessments", "trainings", "network", "followups", "surveys",
+    "finance",
     "outcomes", "history",
 ]
 
