@@ -24,6 +24,7 @@ from engagements.models import Engagement
 from finance.models import MONEY_ROW_ROLES
 from finance.selectors import money_total_scope
 from ta_portal import tabular
+from ta_portal.exports import export_view
 
 from . import cache
 from . import listings
@@ -143,7 +144,7 @@ def _export(tables: dict, fmt: str, request, *, stem: str):
     return tabular.csv_response(tables[name], stem=f"{stem}-{name}")
 
 
-@login_required
+@export_view
 def programme_export(request, code: str, fmt: str):
     _scope, programme, _form, dashboard = _programme_context(request, code)
     tables = presentation.programme_tables(dashboard)
@@ -205,14 +206,14 @@ def country_dashboard(request, code: str):
     )
 
 
-@login_required
+@export_view
 def country_export(request, code: str, fmt: str):
     country, _form, dashboard = _country_context(request, code)
     stem = f"{country.code}-{dashboard.year}" if dashboard.year else country.code
     return _export(presentation.country_tables(dashboard), fmt, request, stem=f"outcomes-{stem}")
 
 
-@login_required
+@export_view
 def list_export(request, dataset: str, fmt: str):
     """A list a manager works from (engagements, sessions, measures…) with every column, the
     list's own filters and its own visibility rules."""
