@@ -96,6 +96,20 @@ def training_days(sessions: Iterable) -> int:
     return sum(spans.values())
 
 
+def coordination_score_mean(rounds: Iterable[RoundFact]) -> float | None:
+    """The mean coordination questionnaire score (0–100) of the rounds that answered it; None when none did."""
+    scores = [coordination_score(r.coordination_points) for r in rounds if r.coordination_points is not None]
+    return sum(scores) / len(scores) if scores else None
+
+
+def women_trained_share(results: Iterable[ResultFact]) -> float | None:
+    """Women among the distinct people trained (%); None when nobody was trained."""
+    sexes = {fact.person_id: fact.row.sex for fact in results}
+    if not sexes:
+        return None
+    return 100 * sum(1 for sex in sexes.values() if sex == "female") / len(sexes)
+
+
 # --- Maturity ----------------------------------------------------------------------------------------
 
 

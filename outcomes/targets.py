@@ -159,6 +159,26 @@ def outcome_actual(target: OutcomeTarget, facts: Facts, window: Window, *, today
     raise ValueError(f"Unknown outcome metric {target.metric!r}")
 
 
+def metric_actual(target, facts: Facts, window: Window, *, today: date, country: str | None = None) -> float | None:
+    """The actual of any metric of the results framework (an activity count, an outcome level, the
+    coordination score, the share of women trained) over the window: what indicators compute.
+    ``target`` carries ``metric`` and its parameters (``session_kind``, ``phase``, ``within_months``)."""
+    if target.metric in ActivityTarget.Metric.values:
+        return float(activity_actual(target, facts, window, country=country))
+    if target.metric == "coordination_score":
+        return figures.coordination_score_mean(
+            r for r in _facts_of(facts, "rounds", country) if window.holds(r.due_date)
+        )
+    if target.metric == "women_trained_share":
+        kind = target.session_kind
+        return figures.women_trained_share(
+            r
+            for r in _facts_of(facts, "results", country)
+            if window.holds(r.start_date) and (not kind or r.kind == kind)
+        )
+    return outcome_actual(target, facts, window, today=today, country=country)
+
+
 def mean_maturity_change(facts: Facts, *, as_of: date, since: date | None = None, country=None) -> float | None:
     """Mean, over the countries re-assessed by ``as_of`` (latest final assessment completed on or
     after ``since``), of their mean change per dimension since the baseline."""

@@ -22,7 +22,7 @@ from ta_portal.models import optional_link
 from ta_portal.validation import date_order_constraint
 from trainings.models import TrainingSession
 
-from .facts import outcome_scope
+from ..facts import outcome_scope
 
 EVERYWHERE_KEY = "*"
 
