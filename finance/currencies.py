@@ -25,7 +25,8 @@ ZMW ZWG ZWL
 
 
 def validate_currency(code: str) -> None:
-    if code not in ISO_4217:
+    """Any case is accepted (the model stores the code in capitals, see ``MoneyRow.clean``)."""
+    if str(code).strip().upper() not in ISO_4217:
         raise ValidationError(
             _("“%(code)s” is not an ISO 4217 currency code (e.g. USD, EUR)."), code="currency", params={"code": code}
         )

@@ -17,7 +17,9 @@ from django.http import Http404
 
 from accounts.scoping import Scope
 from accounts.scoping import scope_for
+from engagements.selectors import programmes_reached
 
+from .models import MONEY_ROW_ROLES
 from .models import MONEY_TOTAL_ROLES
 from .models import Budget
 from .models import Transaction
@@ -29,6 +31,14 @@ ZERO = Decimal("0.00")
 def money_total_scope(user) -> Scope:
     """The countries whose money totals the user reads (managers, administrators, viewers)."""
     return scope_for(user, MONEY_TOTAL_ROLES)
+
+
+def programme_get_for_money(*, user, code: str):
+    """The programme if the user manages a country it works in (or every country); 404 otherwise."""
+    programme = programmes_reached(scope_for(user, MONEY_ROW_ROLES)).filter(code=code).first()
+    if programme is None:
+        raise Http404
+    return programme
 
 
 def budget_list_for_user(*, user, programme=None):

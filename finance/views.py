@@ -12,7 +12,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
-from engagements.selectors import programmes_reached
 from ta_portal.pagination import paginate
 
 from . import selectors
@@ -26,17 +25,9 @@ from .models import IatiPublication
 from .models import Transaction
 
 
-def programme_get_for_money(*, user, code: str):
-    """The programme if the user manages a country it works in (or every country); 404 otherwise."""
-    programme = programmes_reached(scope_for(user, MONEY_ROW_ROLES)).filter(code=code).first()
-    if programme is None:
-        raise Http404
-    return programme
-
-
 @login_required
 def budget_list(request, code: str):
-    programme = programme_get_for_money(user=request.user, code=code)
+    programme = selectors.programme_get_for_money(user=request.user, code=code)
     lines = {
         line.pk: line
         for line in selectors.budget_lines(scope=scope_for(request.user, MONEY_ROW_ROLES), programme=programme)
@@ -54,7 +45,7 @@ def budget_list(request, code: str):
 
 @login_required
 def transaction_list(request, code: str):
-    programme = programme_get_for_money(user=request.user, code=code)
+    programme = selectors.programme_get_for_money(user=request.user, code=code)
     records = selectors.transaction_list_for_user(user=request.user, programme=programme)
     editable = set(records.editable_by(request.user).values_list("pk", flat=True))
     page = paginate(request, records)
@@ -80,7 +71,7 @@ def _edit(request, *, programme, form_class, instance, save, template: str, back
 
 @login_required
 def budget_create(request, code: str):
-    programme = programme_get_for_money(user=request.user, code=code)
+    programme = selectors.programme_get_for_money(user=request.user, code=code)
     return _edit(
         request,
         programme=programme,
@@ -108,7 +99,7 @@ def budget_edit(request, pk: int):
 
 @login_required
 def transaction_create(request, code: str):
-    programme = programme_get_for_money(user=request.user, code=code)
+    programme = selectors.programme_get_for_money(user=request.user, code=code)
     return _edit(
         request,
         programme=programme,
@@ -137,7 +128,7 @@ def transaction_edit(request, pk: int):
 @login_required
 def iati_publication(request, code: str):
     """Whether the programme's IATI file is public: decided by those who manage every country."""
-    programme = programme_get_for_money(user=request.user, code=code)
+    programme = selectors.programme_get_for_money(user=request.user, code=code)
     if not scope_for(request.user, MONEY_ROW_ROLES).everywhere:
         raise Http404
     instance = IatiPublication.objects.filter(programme=programme).first() or IatiPublication(programme=programme)

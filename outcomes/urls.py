@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import iati_views
 from . import views
 
 app_name = "outcomes"
@@ -13,4 +14,5 @@ urlpatterns = [
     path("countries/<str:code>/", views.country_dashboard, name="country"),
     path("countries/<str:code>/export.<str:fmt>", views.country_export, name="country_export"),
     path("exports/<slug:dataset>.<str:fmt>", views.list_export, name="list_export"),
+    path("iati/<slug:code>.xml", iati_views.iati_public, name="iati_public"),
 ]
