@@ -284,14 +284,17 @@ def activities_file(*, programme: Programme, scope: Scope, today: date | None = 
     # The programme.
     activity = _head(root, activity_identifier(programme), hierarchy=1)
     _element(activity, "title", {SOURCE_LANGUAGE: programme.name})
-    if programme.description:
-        _element(activity, "description", {SOURCE_LANGUAGE: programme.description}, type=GENERAL_DESCRIPTION)
+    # The schema asks for a description: the title stands in when none was written.
+    general = programme.description or programme.name
+    _element(activity, "description", {SOURCE_LANGUAGE: general}, type=GENERAL_DESCRIPTION)
     objectives_text = "\n".join(f"{o.code} {o.title}" for o in objectives)
     if objectives_text:
         _element(activity, "description", {SOURCE_LANGUAGE: objectives_text}, type=OBJECTIVES_DESCRIPTION)
     _participants(activity, programme)
-    _element(activity, "activity-status", code=_status(programme.start_date, programme.end_date, today))
-    _dates(activity, programme.start_date, programme.end_date, today)
+    # The schema asks for a date: without its own start, the programme starts with its first engagement.
+    start = programme.start_date or min((e.start_date for e in engagements), default=today)
+    _element(activity, "activity-status", code=_status(start, programme.end_date, today))
+    _dates(activity, start, programme.end_date, today)
     for code, percentage in _percentages(sorted({e.country_id for e in engagements})):
         _element(activity, "recipient-country", code=code, percentage=percentage)
     _sector(activity)
@@ -305,8 +308,8 @@ def activities_file(*, programme: Programme, scope: Scope, today: date | None = 
     for engagement in engagements:
         child = _head(root, activity_identifier(programme, engagement), hierarchy=2)
         _element(child, "title", {SOURCE_LANGUAGE: engagement.title})
-        if engagement.description:
-            _element(child, "description", {SOURCE_LANGUAGE: engagement.description}, type=GENERAL_DESCRIPTION)
+        general = engagement.description or engagement.title
+        _element(child, "description", {SOURCE_LANGUAGE: general}, type=GENERAL_DESCRIPTION)
         _participants(child, programme)
         closed = engagement.phase == Engagement.Phase.CLOSED
         planning = engagement.phase == Engagement.Phase.PLANNING
