@@ -144,18 +144,27 @@ def budget_lines(*, scope: Scope, programme, start: date | None = None, end: dat
 
 @dataclass(frozen=True)
 class Spending:
+    """Disbursements and expenditures of one currency."""
+
     currency: str
-    total: Decimal  # disbursements and expenditures
+    total: Decimal  # from ``start`` to ``end``
     training: Decimal  # of which paid for training sessions
+    to_date: Decimal  # from the first transaction up to ``end``
 
 
 def spending(*, scope: Scope, programme, start: date, end: date) -> list[Spending]:
-    """The programme's spending in the scope from ``start`` to ``end``, per currency (one query)."""
+    """The programme's spending in the scope, per currency: in ``start``–``end``, and up to ``end``
+    (one query)."""
+    in_period = Q(date__gte=start)
     sums = (
         Transaction.objects.in_scope(scope)
-        .filter(programme=programme, kind__in=Transaction.SPENDING, date__gte=start, date__lte=end)
+        .filter(programme=programme, kind__in=Transaction.SPENDING, date__lte=end)
         .order_by("currency")
         .values("currency")
-        .annotate(total=Sum("amount"), training=Coalesce(Sum("amount", filter=Q(session__isnull=False)), ZERO))
+        .annotate(
+            total=Coalesce(Sum("amount", filter=in_period), ZERO),
+            training=Coalesce(Sum("amount", filter=in_period & Q(session__isnull=False)), ZERO),
+            to_date=Sum("amount"),
+        )
     )
-    return [Spending(row["currency"], row["total"], row["training"]) for row in sums]
+    return [Spending(row["currency"], row["total"], row["training"], row["to_date"]) for row in sums]

@@ -23,7 +23,6 @@ from decimal import Decimal
 from finance.selectors import BudgetLine
 from finance.selectors import budget_lines
 from finance.selectors import spending
-from ta_portal.params import EARLIEST_DATE
 
 from .selectors import ProgrammeDashboard
 from .selectors import YearRow
@@ -74,23 +73,19 @@ class ProgrammeMoney:
 
 
 def unit_costs(*, scope, programme, year: YearRow) -> list[UnitCosts]:
-    """The unit costs of ``year`` per currency the programme spent in (two queries)."""
+    """The unit costs of ``year`` per currency the programme spent in up to its end (one query)."""
     start, end = year_bounds(year.year)
-    in_year = {s.currency: s for s in spending(scope=scope, programme=programme, start=start, end=end)}
-    to_date = {s.currency: s for s in spending(scope=scope, programme=programme, start=EARLIEST_DATE, end=end)}
-    implemented = year.measures["by_status"]["implemented"]
-    zero = Decimal("0.00")
     return [
         UnitCosts(
-            currency=currency,
-            spent=in_year[currency].total if currency in in_year else zero,
-            training_spent=in_year[currency].training if currency in in_year else zero,
-            spent_to_date=to_date[currency].total,
+            currency=sums.currency,
+            spent=sums.total,
+            training_spent=sums.training,
+            spent_to_date=sums.to_date,
             people_trained=year.people,
             training_days=year.training_days,
-            measures_implemented=implemented,
+            measures_implemented=year.measures["by_status"]["implemented"],
         )
-        for currency in sorted(to_date)
+        for sums in spending(scope=scope, programme=programme, start=start, end=end)
     ]
 
 

@@ -1,6 +1,8 @@
 """The IATI activity file: valid against the official 2.03 schema, with what donors look for."""
 
 import os
+from datetime import date
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -19,7 +21,11 @@ from finance.models import IatiPublication
 from finance.models import Transaction
 from outcomes.iati import activities_file
 from outcomes.models import Indicator
+from outcomes.models import IndicatorPeriod
+from outcomes.models import ProgrammeObjective
 from tests.conftest import need
+from tests.trainings.factories import EnrolmentFactory
+from tests.trainings.factories import SessionFactory
 
 from .factories import with_money
 
@@ -112,3 +118,52 @@ def test_the_publication_is_chosen_by_those_who_manage_every_country(client, wor
     response = client.post(reverse("finance:iati", args=[world.programme.code]), {"public": "on"})
     assert response.status_code == 302
     assert IatiPublication.objects.get(programme=world.programme).public
+
+
+def test_results_carry_baselines_periods_and_targets_and_actuals_by_sex(schema, world):
+    # given: an indicator of people trained, by sex, with a baseline and a target per sex
+    with_money(world)
+    objective = ProgrammeObjective.objects.create(programme=world.programme, code="O1", title="Officials trained")
+    indicator = Indicator.objects.create(
+        objective=objective,
+        code="1.1",
+        name="People trained",
+        source="computed",
+        metric="people_trained",
+        disaggregations=["sex"],
+        baseline_value=Decimal("0"),
+        baseline_date=date(2024, 1, 1),
+        translations={"es": {"name": "Personas capacitadas"}},
+    )
+    IndicatorPeriod.objects.create(
+        indicator=indicator,
+        start=date(2025, 1, 1),
+        end=date(2025, 12, 31),
+        target=Decimal("10"),
+        targets_by={"sex": {"female": "5", "male": "5"}},
+    )
+    session = SessionFactory(engagement=world.engagement, start_date=date(2025, 3, 3), end_date=date(2025, 3, 4))
+    EnrolmentFactory(session=session, person=world.person)
+    # when
+    document = _valid(schema, activities_file(programme=world.programme, scope=EVERYWHERE, today=date(2026, 1, 10)))
+    # then
+    element = document.find("iati-activity/result/indicator")
+    assert element.get("measure") == "1" and element.get("ascending") == "1"
+    assert {n.get(XML_LANG): n.text for n in element.findall("title/narrative")} == {
+        None: "1.1 People trained",
+        "es": "Personas capacitadas",
+    }
+    assert element.find("baseline").get("year") == "2024"
+    period = element.find("period")
+    assert period.find("period-start").get("iso-date") == "2025-01-01"
+    targets = {
+        (t.find("dimension").get("value") if t.find("dimension") is not None else None): t.get("value")
+        for t in period.findall("target")
+    }
+    assert targets == {None: "10", "female": "5", "male": "5"}
+    actuals = {
+        (a.find("dimension").get("value") if a.find("dimension") is not None else None): a.get("value")
+        for a in period.findall("actual")
+    }
+    assert actuals[None] == "1"
+    assert actuals[world.person.sex] == "1"
