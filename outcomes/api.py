@@ -29,6 +29,7 @@ from ta_portal.tabular import csv_response
 from trainings.statistics import SUMMARY_KEYS
 
 from . import cache
+from . import indicator_api
 from . import selectors
 from .iati_views import IatiActivitiesView
 
@@ -261,3 +262,7 @@ urlpatterns = [
     path("outcomes/countries/", CountryOutcomeView.as_view(), name="outcome-countries"),
     path("iati/activities.xml", IatiActivitiesView.as_view(), name="iati-activities"),
 ]
+
+
+def register(router) -> None:
+    indicator_api.register(router)

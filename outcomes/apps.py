@@ -13,3 +13,8 @@ class OutcomesConfig(AppConfig):
         from .report import REPORT_KIND  # noqa: PLC0415 (app registry: outcomes.report imports the models)
 
         registry.register(REPORT_KIND)
+        # The results framework belongs to no country: covered by label (audit.registry).
+        from audit.registry import register  # noqa: PLC0415 (app loading: models -> audit.registry -> models)
+
+        for label in ("outcomes.Indicator", "outcomes.IndicatorPeriod", "outcomes.ObjectiveNarrative"):
+            register(label)

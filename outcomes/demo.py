@@ -1,14 +1,22 @@
 """Demo data: the results framework of the demo CICAD programme (objectives, activity and outcome
-targets), so its dashboard shows targets against the actuals computed from the other apps' demo
-data. Idempotent: objectives and targets are found by code and title."""
+targets, indicators with targets by sex, values reported by the counterparts and verified by the
+manager, a narrative), so its dashboard shows targets against the actuals computed from the other
+apps' demo data. Idempotent: objectives, targets and indicators are found by code and title."""
 
 from datetime import date
+from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from engagements.models import Programme
 
+from . import services
 from .models import ActivityTarget
+from .models import Indicator
+from .models import IndicatorPeriod
+from .models import IndicatorValue
+from .models import ObjectiveNarrative
 from .models import OutcomeTarget
 from .models import ProgrammeObjective
 
@@ -83,7 +91,106 @@ def seed(out) -> None:
         )
     _targets(ActivityTarget, ACTIVITY_TARGETS, programme=programme, objectives=objectives, first_order=0)
     _targets(OutcomeTarget, OUTCOME_TARGETS, programme=programme, objectives=objectives, first_order=100)
+    indicators = _indicators(objectives)
     out.write(
-        f"outcomes: {len(objectives)} objectives, {ActivityTarget.objects.filter(programme=programme).count()} activity "
+        f"outcomes: {len(objectives)} objectives, {indicators} indicators, {ActivityTarget.objects.filter(programme=programme).count()} activity "
         f"and {OutcomeTarget.objects.filter(programme=programme).count()} outcome targets for {programme.name}"
     )
+
+
+YEARS = (2024, 2025, 2026)
+# (objective, code, name, fields, {year: (target, {dimension: {value: target}})})
+# fmt: off
+INDICATORS = [
+    ("O1", "1.1", "Officials trained, women and men",
+     {"source": "computed", "metric": "people_trained", "disaggregations": ["sex", "country"],
+      "baseline_value": 0, "baseline_date": date(2023, 12, 31)},
+     {2024: (60, {"sex": {"female": 30, "male": 30}}), 2025: (90, {"sex": {"female": 45, "male": 45}}),
+      2026: (100, {"sex": {"female": 50, "male": 50}})}),
+    ("O1", "1.2", "Women among the officials trained",
+     {"source": "computed", "metric": "women_trained_share", "unit": "percent", "baseline_value": 35},
+     {2024: (40, {}), 2025: (45, {}), 2026: (50, {})}),
+    ("O1", "1.3", "Post-test pass rate, women and men",
+     {"source": "computed", "metric": "post_pass_rate", "unit": "percent", "disaggregations": ["sex"]},
+     {2024: (70, {"sex": {"female": 70, "male": 70}}), 2025: (75, {"sex": {"female": 75, "male": 75}}),
+      2026: (80, {"sex": {"female": 80, "male": 80}})}),
+    ("O3", "3.1", "Inter-agency coordination score (questionnaire)",
+     {"source": "computed", "metric": "coordination_score", "unit": "percent", "baseline_value": 40},
+     {2024: (50, {}), 2025: (60, {}), 2026: (70, {})}),
+    ("O2", "2.1", "Inspectors certified to inspect precursor operators, women and men",
+     {"source": "reported", "disaggregations": ["sex", "country"], "baseline_value": 12,
+      "baseline_date": date(2023, 12, 31)},
+     {2024: (20, {"sex": {"female": 10, "male": 10}, "country": {"PE": 10, "CO": 10}}),
+      2025: (30, {"sex": {"female": 15, "male": 15}, "country": {"PE": 15, "CO": 15}}),
+      2026: (40, {"sex": {"female": 20, "male": 20}, "country": {"PE": 20, "CO": 20}})}),
+]
+# Reported values: (indicator, year, country, value, by sex, reporter)
+REPORTED = [
+    ("2.1", 2024, "PE", 9, {"female": 4, "male": 5}, "counterpart"),
+    ("2.1", 2024, "CO", 11, {"female": 6, "male": 5}, "counterpart_co"),
+    ("2.1", 2025, "PE", 14, {"female": 8, "male": 6}, "counterpart"),
+    ("2.1", 2025, "CO", 13, {"female": 6, "male": 7}, "counterpart_co"),
+]
+# fmt: on
+
+
+def _indicators(objectives) -> int:
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["manager", "counterpart", "counterpart_co"])
+    }
+    manager = users.get("manager")
+    if manager is None or set(users) != {"manager", "counterpart", "counterpart_co"}:
+        return 0  # the demo users are the engagements app's; without them nothing is reported
+    created = {}
+    for order, (objective, code, name, fields, targets) in enumerate(INDICATORS):
+        indicator, new = Indicator.objects.get_or_create(
+            objective=objectives[objective], code=code, defaults={"name": name, "order": order, **fields}
+        )
+        created[code] = indicator
+        if not new:
+            continue
+        indicator.full_clean()
+        for year, (target, by) in targets.items():
+            period = IndicatorPeriod(
+                indicator=indicator,
+                start=date(year, 1, 1),
+                end=date(year, 12, 31),
+                target=Decimal(target),
+                targets_by=by,
+            )
+            services.indicator_period_save(period=period, by=manager)
+    for code, year, country, value, by_sex, reporter in REPORTED:
+        indicator = created[code]
+        period = indicator.periods.get(start=date(year, 1, 1))
+        if IndicatorValue.objects.filter(indicator=indicator, period=period, country_id=country).exists():
+            continue
+        reported = services.indicator_value_report(
+            indicator=indicator,
+            period=period,
+            country=country,
+            value=Decimal(value),
+            by_values={"sex": by_sex},
+            comment="Certificates issued by the national training centre.",
+            evidence_link="https://example.org/evidence/inspectors-certified",
+            by=users[reporter],
+        )
+        if reported.is_pending and manager is not None:
+            services.indicator_value_review(value=reported, by=manager, accept=True)
+    ObjectiveNarrative.objects.get_or_create(
+        objective=objectives["O1"],
+        year=2025,
+        defaults={
+            "achievements": "Customs and police officers of Peru and Colombia were trained together; "
+            "women were half of the participants for the first time.",
+            "challenges": "Staff turnover in the customs administrations.",
+            "lessons": "Mentoring after the training keeps what was learned in use.",
+            "translations": {
+                "es": {
+                    "achievements": "Funcionarios de aduanas y policía de Perú y Colombia se "
+                    "formaron juntos; por primera vez la mitad fueron mujeres."
+                }
+            },
+        },
+    )
+    return len(created)

@@ -26,7 +26,11 @@ from ta_portal.multilingual import translated
 from . import facts as f
 from . import figures
 from .models import ActivityTarget
+from .models import Indicator
+from .models import IndicatorPeriod
+from .models import IndicatorValue
 from .models import OutcomeTarget
+from .models import ProgrammeObjective
 from .targets import Evaluation
 from .targets import evaluate_activity
 from .targets import evaluate_all
@@ -508,3 +512,66 @@ def visible_programmes(user):
     """Programmes with an engagement in the countries whose outcomes the user reads (every programme
     for global roles)."""
     return programmes_reached(f.outcome_scope(user))
+
+
+# --- The results framework: objectives, indicators, reported values --------------------------------------
+
+
+def programme_get_for_user(*, user, code: str) -> Programme:
+    """The programme if the user reads its outcomes (404 otherwise)."""
+    programme = visible_programmes(user).filter(code=code).first()
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def programme_indicators(programme: Programme):
+    return Indicator.objects.filter(objective__programme=programme).select_related("objective__programme")
+
+
+def country_indicators(*, country: Country, programme: Programme | None = None):
+    """Indicators of the programmes working in the country (of ``programme`` only, when given)."""
+    programmes = Engagement.objects.filter(country=country).values("programme_id")
+    indicators = Indicator.objects.filter(objective__programme__in=programmes)
+    if programme is not None:
+        indicators = indicators.filter(objective__programme=programme)
+    return indicators.select_related("objective__programme")
+
+
+def objective_get_for_user(*, user, pk: int) -> ProgrammeObjective:
+    objective = ProgrammeObjective.objects.filter(programme__in=visible_programmes(user), pk=pk).first()
+    if objective is None:
+        raise Http404
+    return objective
+
+
+def indicator_get_for_user(*, user, pk: int) -> Indicator:
+    indicator = Indicator.objects.visible_to(user).filter(pk=pk).select_related("objective__programme").first()
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+def indicator_period_get_for_user(*, user, pk: int) -> IndicatorPeriod:
+    period = (
+        IndicatorPeriod.objects.filter(indicator__objective__programme__in=visible_programmes(user), pk=pk)
+        .select_related("indicator__objective__programme")
+        .first()
+    )
+    if period is None:
+        raise Http404
+    return period
+
+
+def indicator_values_for_user(*, user):
+    """Reported values of the countries the user reaches (every role reads them, as outcomes)."""
+    return IndicatorValue.objects.visible_to(user).select_related(
+        "indicator__objective__programme", "period", "country", "submitted_by", "reviewed_by"
+    )
+
+
+def indicator_value_get_for_user(*, user, pk: int) -> IndicatorValue:
+    value = indicator_values_for_user(user=user).filter(pk=pk).first()
+    if value is None:
+        raise Http404
+    return value

@@ -17,6 +17,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.scoping import Scope
 from accounts.scoping import scope_for
 from engagements.access import can_edit_programme_certificates
 from engagements.models import Country
@@ -35,6 +36,7 @@ from . import services
 from .facts import outcome_scope
 from .forms import CountryFilterForm
 from .forms import YearForm
+from .indicator_display import indicator_blocks
 
 FORMATS = ("csv", "xlsx")
 
@@ -94,6 +96,7 @@ def programme_dashboard(request, code: str):
         report=report,
         can_configure_certificates=can_edit_programme_certificates(request.user, programme),
         surveys=cache.programme_surveys(scope=scope, programme=programme, dashboard=dashboard),
+        indicators=indicator_blocks(selectors.programme_indicators(programme), scope=scope, today=dashboard.today),
         **_money_context(request.user, scope=scope, dashboard=dashboard),
     )
 
@@ -203,6 +206,11 @@ def country_dashboard(request, code: str):
         ),
         country=country,
         form=form,
+        indicators=indicator_blocks(
+            selectors.country_indicators(country=country, programme=dashboard.programme),
+            scope=Scope(everywhere=False, countries=frozenset({country.pk})),
+            today=timezone.localdate(),
+        ),
     )
 
 

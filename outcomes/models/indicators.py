@@ -30,11 +30,14 @@ from engagements.models import Engagement
 from engagements.models import Person
 from engagements.models import ScopedQuerySet
 from engagements.models import scoped_manager
+from engagements.selectors import programmes_reached
 from followups.models import REPORTING_ROLES
 from followups.models import UpdateState
 from ta_portal.models import acting_user_field
 from ta_portal.models import created_at_field
 from ta_portal.models import updated_at_field
+from ta_portal.multilingual import other_languages
+from ta_portal.multilingual import source_language
 from ta_portal.multilingual import translations_field
 from ta_portal.validation import date_order_constraint
 from trainings.models import TrainingSession
@@ -117,19 +120,17 @@ SEX_METRICS = frozenset(
 SESSION_METRICS = frozenset({*ActivityTarget.SESSION_METRICS, *OutcomeTarget.SESSION_METRICS})
 
 
-class IndicatorQuerySet(ScopedQuerySet):
+class IndicatorQuerySet(models.QuerySet):
     """Indicators belong to a programme, not to a country: every reader of outcomes sees the
-    programme's framework (its values are scoped by country, see ``IndicatorValue``)."""
+    programme's framework (its values are scoped by country, see ``IndicatorValue``); managers
+    (of any country, or global) edit it."""
 
     def visible_to(self, user):
-        if scope_for(user, EVERY_ROLE).empty:
-            return self.none()
-        return self.all()
+        """Indicators of the programmes working in a country the user reaches (all for global roles)."""
+        return self.filter(objective__programme__in=programmes_reached(scope_for(user, EVERY_ROLE)))
 
     def editable_by(self, user):
-        if scope_for(user, MANAGING_ROLES).empty:
-            return self.none()
-        return self.all()
+        return self.filter(objective__programme__in=programmes_reached(scope_for(user, MANAGING_ROLES)))
 
 
 class Indicator(models.Model):
@@ -191,7 +192,7 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     translations = translations_field()
 
-    objects = scoped_manager(IndicatorQuerySet)
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["objective__order", "objective__code", "order", "code"]
@@ -483,10 +484,9 @@ class IndicatorValue(models.Model):
 class ObjectiveNarrative(models.Model):
     """What managers write about an objective for the annual progress report of a year.
 
-    The texts are written in any of the portal's languages: the columns hold the text of the
-    language it was written in (``language``), ``translations`` the other languages given
-    (``ta_portal.multilingual``); the report shows the reader's language when given, else the
-    text as written.
+    Written in any of the portal's languages, one or several: the columns hold the English text,
+    ``translations`` the others (``ta_portal.multilingual``). The report shows the reader's
+    language when it was given, else the first language that was (``text``).
     """
 
     TRANSLATED_FIELDS = {"achievements": "achievements", "challenges": "challenges", "lessons": "lessons"}
@@ -495,7 +495,6 @@ class ObjectiveNarrative(models.Model):
         ProgrammeObjective, on_delete=models.CASCADE, related_name="narratives", verbose_name=_("objective")
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    language = models.CharField(_("written in"), max_length=8, default="en")
     achievements = models.TextField(_("achievements"), blank=True)
     challenges = models.TextField(_("challenges"), blank=True)
     lessons = models.TextField(_("lessons learned"), blank=True)
@@ -513,10 +512,15 @@ class ObjectiveNarrative(models.Model):
         return f"{self.objective} {self.year}"
 
     def text(self, field: str, language: str) -> tuple[str, str]:
-        """(text, its language): the text in ``language`` when given, else as written."""
+        """(text, its language code): in ``language`` when given, else English, else the first given."""
         language = language[:2]
-        if language != self.language:
-            given = (self.translations or {}).get(language, {}).get(field)
-            if given:
-                return given, language
-        return getattr(self, field), self.language
+        translations = self.translations or {}
+        english = getattr(self, field)
+        if language != source_language() and (translations.get(language) or {}).get(field):
+            return translations[language][field], language
+        if english:
+            return english, source_language()
+        for code, _name in other_languages():
+            if (translations.get(code) or {}).get(field):
+                return translations[code][field], code
+        return "", language

@@ -6,9 +6,16 @@ programme-wide pages answer 200 for everyone, filtered to the user's countries (
 itself is tested in test_scoping.py).
 """
 
+from datetime import date
+
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from engagements.models import Programme
+from outcomes.models import Indicator
+from outcomes.models import IndicatorPeriod
+from outcomes.models import IndicatorValue
+from outcomes.models import ProgrammeObjective
 from tests.authz import Case
 from tests.authz import obj
 from tests.authz import same
@@ -154,5 +161,219 @@ CASES = [
         lambda w, s: "/api/v1/outcomes/countries/?year=2025&format=csv",
         LIST,
         api=True,
+    ),
+]
+
+
+# --- The results framework: indicators, periods, reported values ----------------------------------------
+
+
+def with_indicators(world) -> None:
+    """Each programme gets an objective and a reported indicator with two periods; a counterpart's
+    value (with an evidence file) waits for verification in each country's first period."""
+    with_programmes(world)
+    for side, programme, country in (("", world.programme, world.own), ("other_", world.other_programme, world.other)):
+        objective = ProgrammeObjective.objects.create(programme=programme, code="O1", title="Objective")
+        indicator = Indicator.objects.create(objective=objective, code="1.1", name="Inspections", source="reported")
+        first = IndicatorPeriod.objects.create(
+            indicator=indicator, start=date(2025, 1, 1), end=date(2025, 12, 31), target=10
+        )
+        second = IndicatorPeriod.objects.create(
+            indicator=indicator, start=date(2026, 1, 1), end=date(2026, 12, 31), target=12
+        )
+        value = IndicatorValue(indicator=indicator, period=first, country_id=country, value=4, evidence_name="e.pdf")
+        value.evidence_file.save("e.pdf", ContentFile(b"%PDF-1.4 evidence"), save=False)
+        value.save()
+        setattr(world, f"{side}objective", objective)
+        setattr(world, f"{side}indicator", indicator)
+        setattr(world, f"{side}open_period", second)
+        setattr(world, f"{side}indicator_value", value)
+
+
+# Managers of the country (and admins) edit; the other roles of the country may not (403); a
+# programme outside the user's countries does not exist for them (404).
+FRAMEWORK_EDIT = {"admin": same(200), "manager": scoped(200)} | {
+    role: scoped(403) for role in ("trainer", "counterpart", "viewer")
+}
+VERIFY_PAGE = {"admin": same(302), "manager": scoped(302)} | {
+    role: scoped(403) for role in ("trainer", "counterpart", "viewer")
+}
+VERIFY_API = {"admin": same(200), "manager": scoped(200)} | {
+    role: scoped(403) for role in ("trainer", "counterpart", "viewer")
+}
+# Evidence files: admins, managers and counterparts of the country (as follow-up evidence).
+EVIDENCE = {"admin": same(200), "manager": scoped(200), "counterpart": scoped(200)} | {
+    role: same(404) for role in ("trainer", "viewer")
+}
+# Reporting: counterparts and managers of the country; another country's indicator is refused (400).
+REPORT_API = {"admin": same(201), "manager": (201, 400), "counterpart": (201, 400)} | {
+    role: same(403) for role in ("trainer", "viewer")
+}
+
+
+def _framework_url(name: str, attribute: str, *args):
+    return lambda w, s: reverse(name, args=[obj(w, s, attribute).pk, *args])
+
+
+CASES += [
+    Case(
+        "results framework page",
+        "outcomes:framework",
+        "GET",
+        _programme_url("outcomes:framework"),
+        EVERY_ROLE_IN_SCOPE,
+        setup=with_indicators,
+    ),
+    Case(
+        "new objective page",
+        "outcomes:objective_create",
+        "GET",
+        _programme_url("outcomes:objective_create"),
+        FRAMEWORK_EDIT,
+        setup=with_indicators,
+    ),
+    Case(
+        "objective edit page",
+        "outcomes:objective_edit",
+        "GET",
+        _framework_url("outcomes:objective_edit", "objective"),
+        FRAMEWORK_EDIT,
+        setup=with_indicators,
+    ),
+    Case(
+        "objective narrative page",
+        "outcomes:narrative_edit",
+        "GET",
+        _framework_url("outcomes:narrative_edit", "objective", 2025),
+        FRAMEWORK_EDIT,
+        setup=with_indicators,
+    ),
+    Case(
+        "new indicator page",
+        "outcomes:indicator_create",
+        "GET",
+        _framework_url("outcomes:indicator_create", "objective"),
+        FRAMEWORK_EDIT,
+        setup=with_indicators,
+    ),
+    Case(
+        "indicator page",
+        "outcomes:indicator",
+        "GET",
+        _framework_url("outcomes:indicator", "indicator"),
+        EVERY_ROLE_IN_SCOPE,
+        setup=with_indicators,
+    ),
+    Case(
+        "indicator edit page",
+        "outcomes:indicator_edit",
+        "GET",
+        _framework_url("outcomes:indicator_edit", "indicator"),
+        FRAMEWORK_EDIT,
+        setup=with_indicators,
+    ),
+    Case(
+        "new indicator period page",
+        "outcomes:period_create",
+        "GET",
+        _framework_url("outcomes:period_create", "indicator"),
+        FRAMEWORK_EDIT,
+        setup=with_indicators,
+    ),
+    Case(
+        "indicator period edit page",
+        "outcomes:period_edit",
+        "GET",
+        _framework_url("outcomes:period_edit", "open_period"),
+        FRAMEWORK_EDIT,
+        setup=with_indicators,
+    ),
+    Case(
+        "indicator value verification",
+        "outcomes:value_review",
+        "POST",
+        _framework_url("outcomes:value_review", "indicator_value"),
+        VERIFY_PAGE,
+        data=lambda w, s: {"decision": "accept"},
+        setup=with_indicators,
+    ),
+    Case(
+        "indicator value evidence file",
+        "outcomes:value_evidence",
+        "GET",
+        _framework_url("outcomes:value_evidence", "indicator_value"),
+        EVIDENCE,
+        setup=with_indicators,
+    ),
+    Case(
+        "API indicators",
+        "indicator-list",
+        "GET",
+        lambda w, s: "/api/v1/indicators/",
+        LIST,
+        api=True,
+        setup=with_indicators,
+    ),
+    Case(
+        "API indicator",
+        "indicator-detail",
+        "GET",
+        lambda w, s: f"/api/v1/indicators/{obj(w, s, 'indicator').pk}/",
+        EVERY_ROLE_IN_SCOPE,
+        api=True,
+        setup=with_indicators,
+    ),
+    Case(
+        "API indicator values",
+        "indicator-value-list",
+        "GET",
+        lambda w, s: "/api/v1/indicator-values/",
+        LIST,
+        api=True,
+        setup=with_indicators,
+    ),
+    Case(
+        "API indicator value",
+        "indicator-value-detail",
+        "GET",
+        lambda w, s: f"/api/v1/indicator-values/{obj(w, s, 'indicator_value').pk}/",
+        EVERY_ROLE_IN_SCOPE,
+        api=True,
+        setup=with_indicators,
+    ),
+    Case(
+        "API indicator value report",
+        "indicator-value-list",
+        "POST",
+        lambda w, s: "/api/v1/indicator-values/",
+        REPORT_API,
+        data=lambda w, s: {
+            "indicator": obj(w, s, "indicator").pk,
+            "period": obj(w, s, "open_period").pk,
+            "country": w.own if s == "own" else w.other,
+            "value": "3",
+            "evidence_link": "https://example.org/evidence",
+        },
+        api=True,
+        setup=with_indicators,
+    ),
+    Case(
+        "API indicator value review",
+        "indicator-value-review",
+        "POST",
+        lambda w, s: f"/api/v1/indicator-values/{obj(w, s, 'indicator_value').pk}/review/",
+        VERIFY_API,
+        data=lambda w, s: {"decision": "accept"},
+        api=True,
+        setup=with_indicators,
+    ),
+    Case(
+        "API indicator value evidence",
+        "indicator-value-evidence",
+        "GET",
+        lambda w, s: f"/api/v1/indicator-values/{obj(w, s, 'indicator_value').pk}/evidence/",
+        EVIDENCE,
+        api=True,
+        setup=with_indicators,
     ),
 ]
