@@ -250,13 +250,14 @@ def _results(activity: ET.Element, objectives: list[ProgrammeObjective], indicat
 
 
 def _narratives_by_objective(objectives: list[ProgrammeObjective], year: int) -> dict[int, dict[str, str]]:
-    """The achievements written for each objective in the latest year up to ``year``, per language."""
-    found: dict[int, dict[str, str]] = defaultdict(dict)
-    rows = ObjectiveNarrative.objects.filter(objective__in=objectives, year__lte=year).order_by("year", "pk")
-    for narrative in rows:
-        if narrative.achievements:
-            found[narrative.objective_id][narrative.language] = narrative.achievements
-    return {pk: dict(sorted(texts.items(), key=lambda item: item[0] != SOURCE_LANGUAGE)) for pk, texts in found.items()}
+    """The achievements written for each objective in the latest year up to ``year``, in every
+    language they were written in."""
+    found: dict[int, dict[str, str]] = {}
+    for narrative in ObjectiveNarrative.objects.filter(objective__in=objectives, year__lte=year).order_by("year", "pk"):
+        texts = _texts(narrative.translations, "achievements", narrative.achievements)
+        if texts:
+            found[narrative.objective_id] = texts
+    return found
 
 
 def activities_file(*, programme: Programme, scope: Scope, today: date | None = None) -> bytes:

@@ -22,6 +22,7 @@ from finance.models import Transaction
 from outcomes.iati import activities_file
 from outcomes.models import Indicator
 from outcomes.models import IndicatorPeriod
+from outcomes.models import ObjectiveNarrative
 from outcomes.models import ProgrammeObjective
 from tests.conftest import need
 from tests.trainings.factories import EnrolmentFactory
@@ -142,11 +143,16 @@ def test_results_carry_baselines_periods_and_targets_and_actuals_by_sex(schema, 
         target=Decimal("10"),
         targets_by={"sex": {"female": "5", "male": "5"}},
     )
+    ObjectiveNarrative.objects.create(
+        objective=objective, year=2025, achievements="Done", translations={"es": {"achievements": "Hecho"}}
+    )
     session = SessionFactory(engagement=world.engagement, start_date=date(2025, 3, 3), end_date=date(2025, 3, 4))
     EnrolmentFactory(session=session, person=world.person)
     # when
     document = _valid(schema, activities_file(programme=world.programme, scope=EVERYWHERE, today=date(2026, 1, 10)))
     # then
+    narratives = document.findall("iati-activity/result/description/narrative")
+    assert {n.get(XML_LANG): n.text for n in narratives} == {None: "Done", "es": "Hecho"}
     element = document.find("iati-activity/result/indicator")
     assert element.get("measure") == "1" and element.get("ascending") == "1"
     assert {n.get(XML_LANG): n.text for n in element.findall("title/narrative")} == {

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -285,3 +287,32 @@ def test_the_manager_pages_list_and_edit_money(world, client):
     world.budget.refresh_from_db()
     assert world.budget.amount == Decimal("1234.56")
     assert not scope_for(world.users["manager"], MONEY_ROW_ROLES).everywhere
+
+
+def test_money_pages_and_lists_make_the_same_queries_whatever_the_rows(world, client, django_assert_num_queries):
+    # given: one row of each, counted
+    with_money(world)
+    client.force_login(world.users["manager"])
+    api = _api(world.users["manager"])
+    urls = [
+        (client, reverse("finance:budgets", args=[world.programme.code])),
+        (client, reverse("finance:transactions", args=[world.programme.code])),
+        (api, reverse("budget-list")),
+        (api, reverse("transaction-list")),
+        (api, reverse("iati-activities") + f"?programme={world.programme.code}"),
+    ]
+    for caller, url in urls:
+        caller.get(url)  # warms per-process caches (content types)
+    counts = {}
+    for caller, url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            assert caller.get(url).status_code == 200
+        counts[url] = len(captured)
+    # when: ten times more money
+    for month in range(1, 11):
+        budget(world.programme, world.engagement, period_start=date(2024, month, 1), period_end=date(2024, month, 28))
+        transaction(world.programme, world.engagement, date=date(2024, month, 2))
+    # then
+    for caller, url in urls:
+        with django_assert_num_queries(counts[url]):
+            assert caller.get(url).status_code == 200
