@@ -20,6 +20,7 @@ from finance.selectors import budget_lines
 from finance.selectors import money_total_scope
 from outcomes import money
 from outcomes import selectors as outcome_selectors
+from ta_portal import datacache
 from tests.trainings.factories import EnrolmentFactory
 from tests.trainings.factories import SessionFactory
 
@@ -316,3 +317,18 @@ def test_money_pages_and_lists_make_the_same_queries_whatever_the_rows(world, cl
     for caller, url in urls:
         with django_assert_num_queries(counts[url]):
             assert caller.get(url).status_code == 200
+
+
+def test_the_cached_dashboard_never_hands_one_roles_money_to_another(world, client, settings, redis_url):
+    # given: the figures of the dashboard cached for the own country, as a viewer saw them
+    settings.DATA_CACHE_SECONDS = 60
+    datacache.bump()
+    with_money(world)
+    url = reverse("outcomes:programme", args=[world.programme.code]) + "?year=2025"
+    client.force_login(world.users["viewer"])
+    assert 'id="money-heading"' in client.get(url).content.decode()
+    # when: a trainer of the same country opens the same page
+    client.force_login(world.users["trainer"])
+    page = client.get(url).content.decode()
+    # then
+    assert 'id="money-heading"' not in page
