@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
         from . import lockout  # noqa: F401, PLC0415 (needs the app registry)
         from . import otp  # noqa: F401, PLC0415 (needs the app registry)
         from . import tokencache  # noqa: F401, PLC0415 (needs the app registry)
+        from . import visits  # noqa: F401, PLC0415 (needs the app registry)
 
         # Writes that end a token or change a user's reach forget the cached tokens.
         tokencache.watch()

@@ -21,6 +21,9 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Pages and e-mails use this language; empty means the browser's."),
     )
+    # The latest sign-in, kept apart from ``last_login`` (which the sign-in itself overwrites), so the
+    # home page can tell what changed since the visit before this one (accounts.visits).
+    last_visit_at = models.DateTimeField(_("last visit"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")

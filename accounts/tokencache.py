@@ -223,7 +223,7 @@ def note_use(digest: str, entry: dict, token, *, now: datetime, auth_version: st
 def _on_user_saved(sender, created, update_fields=None, using=None, **kwargs) -> None:
     if created:
         return  # no token yet
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
+    if update_fields is not None and set(update_fields) <= {"last_login", "last_visit_at"}:
         return  # signing in (the entry does not hold last_login)
     auth_changed(using)
 

@@ -27,7 +27,7 @@ class AuditConfig(AppConfig):
 
         # Accounts: who holds which role where, and who may call the API, are audited like data.
         # Password hashes and token digests never enter the trail; sign-ins alone leave no entry.
-        register("accounts.User", redact=("password",), ignore=("last_login",))
+        register("accounts.User", redact=("password",), ignore=("last_login", "last_visit_at"))
         register("accounts.Membership", country_path="country")
         register("accounts.ApiToken", redact=("digest",), ignore=("last_used_at",))
         register("accounts.OtpEnrolmentCode", redact=("digest",))

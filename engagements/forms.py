@@ -166,3 +166,18 @@ class ProgrammeCertificateForm(forms.Form):
             {"name": data.get(f"signatory_{n}_name", ""), "title": data.get(f"signatory_{n}_title", "")}
             for n in range(1, MAX_SIGNATORIES + 1)
         ]
+
+
+def advance_auto_id(engagement) -> str:
+    """Element ids of an engagement's move-on form, unique among the several on the home page."""
+    return f"id_advance_{engagement.pk}_%s"
+
+
+class PhaseAdvanceForm(forms.Form):
+    """Moving an engagement on to the phase its activities suggest; the service decides what may."""
+
+    to_phase = forms.ChoiceField(choices=Engagement.Phase.choices, widget=forms.HiddenInput)
+    # Required by the service (engagements.services.engagement_advance), which says so in its words.
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -364,6 +364,8 @@ class PhaseChange(models.Model):
     changed_by = acting_user_field(related_name=None)
     # Now, unless the change is of the past (a history workbook gives its date).
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    # Why it moved on, when the change was made for a reason (e.g. the activities that suggested it).
+    reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["changed_at"]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("engagements/new/", views.engagement_create, name="create"),
     path("engagements/<int:pk>/", views.engagement_detail, name="detail"),
     path("engagements/<int:pk>/edit/", views.engagement_edit, name="edit"),
+    path("engagements/<int:pk>/advance/", views.engagement_advance, name="advance"),
     path("agencies/", views.agency_list, name="agency_list"),
     path("agencies/new/", views.agency_create, name="agency_create"),
     path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),

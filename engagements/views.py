@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from ta_portal.bodylimit import body_limit
 from ta_portal.navigation import engagement_links
@@ -27,7 +28,9 @@ from .forms import EngagementFilterForm
 from .forms import EngagementForm
 from .forms import ListFilterForm
 from .forms import PersonForm
+from .forms import PhaseAdvanceForm
 from .forms import ProgrammeCertificateForm
+from .forms import advance_auto_id
 from .models import Agency
 from .models import Engagement
 from .models import Person
@@ -95,6 +98,45 @@ def _engagement_form(request, engagement: Engagement | None):
             messages.success(request, _("The engagement was saved."))
             return redirect(saved)
     return render(request, "engagements/engagement_form.html", {"form": form, "engagement": engagement})
+
+
+@login_required
+@require_POST
+def engagement_advance(request, pk: int):
+    """Move an engagement on to the phase its activities suggest (the home page's one-click form),
+    for the reason given; a refused post shows the form again with what is wrong, saving nothing."""
+    engagement = selectors.engagement_get_for_user(user=request.user, pk=pk)
+    if not access.can_edit_engagement(request.user, engagement):
+        raise PermissionDenied
+    form = PhaseAdvanceForm(request.POST, auto_id=advance_auto_id(engagement))
+    if form.is_valid():
+        try:
+            services.engagement_advance(
+                engagement=engagement,
+                to_phase=form.cleaned_data["to_phase"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields and field != "to_phase" else None, errors)
+        else:
+            messages.success(
+                request,
+                _("%(engagement)s moved on to the phase “%(phase)s”.")
+                % {"engagement": engagement.title, "phase": Engagement.Phase(form.cleaned_data["to_phase"]).label},
+            )
+            return redirect(engagement)
+    phase = form.data.get("to_phase", "")
+    return render(
+        request,
+        "engagements/phase_advance.html",
+        {
+            "form": form,
+            "engagement": engagement,
+            "phase_label": Engagement.Phase(phase).label if phase in Engagement.Phase.values else "",
+        },
+    )
 
 
 engagement_create, engagement_edit = create_and_edit_views(

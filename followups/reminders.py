@@ -67,6 +67,11 @@ def counterpart_kind(due_date: date, today: date) -> str:
     return ReminderKind.OPENED
 
 
+def is_escalated(due_date: date, today: date) -> bool:
+    """A round still waiting this long after its due date is escalated to the engagement's managers."""
+    return (today - due_date).days >= settings.FOLLOWUP_ESCALATION_DAYS
+
+
 def send_followup_reminders(*, today: date, round_ids: Iterable[int] | None = None) -> dict:
     """Claim and dispatch every follow-up reminder due on ``today``.
 
@@ -86,8 +91,7 @@ def send_followup_reminders(*, today: date, round_ids: Iterable[int] | None = No
 
     counterparts = _recipients_by_country(Role.COUNTERPART, {country for *_rest, country in rows})
 
-    escalation_days = settings.FOLLOWUP_ESCALATION_DAYS
-    escalated = [row for row in rows if (today - row[1]).days >= escalation_days]
+    escalated = [row for row in rows if is_escalated(row[1], today)]
     managers = _escalation_recipients(escalated)
 
     token, now = uuid.uuid4(), timezone.now()
@@ -96,7 +100,7 @@ def send_followup_reminders(*, today: date, round_ids: Iterable[int] | None = No
         kind = counterpart_kind(due_date, today)
         for user_id, email in counterparts[country]:
             claims.append(_claim(round_id, user_id, email, kind, token, now))
-        if (today - due_date).days >= escalation_days:
+        if is_escalated(due_date, today):
             for user_id, email in managers.get((engagement_id, country), ()):
                 claims.append(_claim(round_id, user_id, email, ReminderKind.ESCALATION, token, now))
 

@@ -213,18 +213,21 @@ def board_measures(engagement) -> QuerySet[Measure]:
     )
 
 
+def with_progress(rounds: QuerySet[FollowupRound], today: date) -> QuerySet[FollowupRound]:
+    """Rounds with their status on ``today``, ``n_measures`` asked about and ``n_reported`` of them."""
+    return rounds.with_status(today).annotate(
+        n_measures=Count("round_measures", distinct=True),
+        n_reported=Count(
+            "updates__measure",
+            filter=Q(updates__state__in=REPORTED_STATES),
+            distinct=True,
+        ),
+    )
+
+
 def engagement_rounds(engagement, today: date) -> QuerySet[FollowupRound]:
     return (
-        FollowupRound.objects.filter(engagement=engagement)
-        .with_status(today)
-        .annotate(
-            n_measures=Count("round_measures", distinct=True),
-            n_reported=Count(
-                "updates__measure",
-                filter=Q(updates__state__in=REPORTED_STATES),
-                distinct=True,
-            ),
-        )
+        with_progress(FollowupRound.objects.filter(engagement=engagement), today)
         .select_related("coordination")
         .order_by("-opens_on", "-pk")  # Meta.ordering does not apply to aggregating queries
     )

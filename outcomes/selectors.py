@@ -189,6 +189,10 @@ class ProgrammeDashboard:
         return [row for row in self.countries if row.behind]
 
     @property
+    def targets_behind(self) -> list[Evaluation]:
+        return [e for e in self.evaluations if e.status == "behind"]
+
+    @property
     def summary(self) -> dict[str, int]:
         counts = defaultdict(int)
         for evaluation in self.evaluations:

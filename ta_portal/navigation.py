@@ -1,8 +1,10 @@
 """The main navigation, gathered from each app's ``nav.py`` (``nav_items(request)``), in app order."""
 
 from dataclasses import dataclass
+from dataclasses import replace
 
 from .discovery import portal_modules
+from .work import nav_counts
 
 
 @dataclass(frozen=True)
@@ -11,6 +13,8 @@ class NavItem:
     url: str
     # The URL prefix that marks the item as the current section.
     section: str = ""
+    # The work waiting in the section (ta_portal.work), shown as a badge.
+    count: int = 0
 
 
 def nav_items(request) -> list[NavItem]:
@@ -20,7 +24,16 @@ def nav_items(request) -> list[NavItem]:
     items: list[NavItem] = []
     for module in portal_modules("nav"):
         items.extend(module.nav_items(request))
-    return items
+    counts = nav_counts(request, [item.section for item in items])
+    return [replace(item, count=counts.get(item.section, 0)) if item.section else item for item in items]
+
+
+def nav_sections(request) -> list[str]:
+    """The sections of the user's navigation (what the work counts are counted under)."""
+    sections: list[str] = []
+    for module in portal_modules("nav"):
+        sections.extend(item.section for item in module.nav_items(request))
+    return sections
 
 
 def engagement_links(request, engagement) -> list[NavItem]:

@@ -9,12 +9,33 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import NotFound
 
+from accounts.roles import MANAGING_ROLES
+from accounts.roles import Role
+from accounts.scoping import role_countries
+
+from .navigation import nav_sections
+from .work import ROLE_ORDER
+from .work import by_role
+from .work import remember_counts
+from .work import request_work
+
 logger = logging.getLogger(__name__)
 
 
 @login_required
 def home(request):
-    return render(request, "home.html")
+    """The user's work, a section per role they hold, each item linking to where it is done."""
+    items = request_work(request)
+    remember_counts(request, nav_sections(request))
+    held = {role for role, _scope in role_countries(request.user).items()}
+    if held & set(MANAGING_ROLES):
+        held.add(Role.MANAGER)  # administrators do the managers' work everywhere
+    sections = [
+        (role, Role(role).label, found, sum(item.count for item in found))
+        for role, found in by_role(items)
+        if role in held
+    ]
+    return render(request, "home.html", {"sections": sections, "roles": ROLE_ORDER})
 
 
 @never_cache

@@ -18,6 +18,7 @@ from pytest_django.plugin import blocking_manager_key
 
 from engagements.models import Country
 from ta_portal.celery import app
+from tests.clock import TRAVELLED
 from tests.factories import build_world
 from tests.factories import load_reference_data
 from tests.mailserver import Inbox
@@ -51,6 +52,8 @@ def pytest_configure(config):
     traveller = time_machine.travel(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC), tick=True)
     traveller.start()
     config.stash[CLOCK_KEY] = traveller
+    # Worker processes the tests start themselves travel with them (tests/reliability/worker_hooks.py).
+    os.environ[TRAVELLED] = "1"
 
 
 def pytest_unconfigure(config):

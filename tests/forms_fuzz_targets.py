@@ -115,6 +115,12 @@ TARGETS = [
     Target(engagements_forms.ListFilterForm, _u("engagements:person_list"), method="GET"),
     Target(engagements_forms.EngagementFilterForm, _u("engagements:list"), method="GET"),
     Target(engagements_forms.AgencyFilterForm, _u("engagements:agency_list"), method="GET"),
+    Target(
+        engagements_forms.PhaseAdvanceForm,
+        _u("engagements:advance", "engagement"),
+        user="manager",
+        page=_u("home"),
+    ),
     Target(engagements_forms.ProgrammeCertificateForm, _u("engagements:programme_certificates", "programme")),
     # assessments
     Target(assessments_forms.AssessmentForm, _u("assessments:create"), user="manager"),
@@ -145,7 +151,9 @@ TARGETS = [
     Target(assessments_forms.AssessmentFilterForm, _u("assessments:list"), method="GET"),
     # trainings
     Target(
-        reports_forms.CertificateRevokeForm, _u("trainings:certificate_revoke", "session", "certificate"), user="manager"
+        reports_forms.CertificateRevokeForm,
+        _u("trainings:certificate_revoke", "session", "certificate"),
+        user="manager",
     ),
     Target(trainings_forms.CourseForm, _u("trainings:course_create")),
     Target(trainings_forms.CourseForm, _u("trainings:course_edit", "course")),

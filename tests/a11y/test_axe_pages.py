@@ -29,6 +29,8 @@ NOT_PAGES = {
     "accounts:otp_enrol_link": "reached from the e-mailed link only (signed token); it redirects to the 2FA set-up",
     "accounts:otp_enrol": "shown only to a role that must use 2FA and has none, and the demo requires none "
     "(tests/e2e/test_audit_security_browser.py runs axe on it)",
+    "engagements:advance": "POST only (the home page's one-click move to the suggested phase; a refused "
+    "post shows its form again, the same form the home page shows)",
     "assessments:status": "POST only (workflow buttons on the assessment page)",
     "assessments:report": "POST only (requests the PDF)",
     "reports:status": "JSON polled by the report status script",

@@ -74,7 +74,7 @@ def test_an_admin_enrols_2fa_uses_swagger_and_the_admin_under_the_csp(
     # and with the app's code they reach the portal
     page.get_by_label("Code from your authenticator app").fill(totp_code(secret))
     page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
 
     # the Swagger UI renders from local files and its start-up script file
     page.goto(f"{base}/api/docs/")

@@ -63,7 +63,7 @@ def test_a_trainer_enters_scores_with_the_keyboard_and_sees_the_statistics_updat
     page.get_by_label("Username").fill("tomas")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Password").press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
     page.goto(f"{live_server.url}/trainings/sessions/{session.pk}/scores/")
     expect(figure(page, "n_paired")).to_have_text("0")
 

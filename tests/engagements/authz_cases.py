@@ -66,6 +66,10 @@ def _phase_change_post(world, side):
     }
 
 
+def _advance_post(world, side):
+    return {"to_phase": "roundtable", "reason": "The roundtable was held."}
+
+
 def _agency_post(world, side):
     return {"country": _country(world, side), "name": "Posted agency", "kind": "customs"}
 
@@ -148,6 +152,14 @@ CASES = [
         lambda w, s: reverse("engagements:edit", args=[obj(w, s, "engagement").pk]),
         {**EDIT_PAGE, "admin": same(302), "manager": scoped(302)},
         data=_phase_change_post,
+    ),
+    Case(
+        "engagement moved on from the home page's suggestion",
+        "engagements:advance",
+        "POST",
+        lambda w, s: reverse("engagements:advance", args=[obj(w, s, "engagement").pk]),
+        {**EDIT_PAGE, "admin": same(302), "manager": scoped(302)},
+        data=_advance_post,
     ),
     Case("agency list page", "engagements:agency_list", "GET", lambda w, s: reverse("engagements:agency_list"), LIST),
     Case(

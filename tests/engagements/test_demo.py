@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -28,11 +29,20 @@ SCOPE = {
 }
 
 
-@pytest.fixture
-def demo():
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the module (it takes a while) and rolled back at its end; each
+    test's own writes are rolled back after it (the ``db`` fixture nests inside this transaction)."""
     out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(seeded, db):
+    return seeded
 
 
 def test_the_demo_world_has_countries_agencies_people_engagements_in_every_phase(demo):

@@ -165,6 +165,7 @@ class Processes:
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             "CELERY_UNACKED_RESTORE_INTERVAL": "1",
             "TEST_RENDER_SECONDS": str(RENDER_SECONDS),
+            **worker_hooks.clock_for_workers(),
             **extra,
         }
 
