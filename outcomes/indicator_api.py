@@ -24,21 +24,28 @@ from rest_framework.parsers import JSONParser
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from accounts.roles import MANAGING_ROLES
+from accounts.scoping import manages_somewhere
 from accounts.scoping import scope_for
 from engagements.api import ScopedPrimaryKeyField
 from engagements.models import Country
+from engagements.selectors import programmes_reached
 from followups.api import ReviewSerializer
 from followups.models import EVIDENCE_ROLES
+from ta_portal.api import PortalModelSerializer
 from ta_portal.api import ScopedViewSetMixin
 from ta_portal.api import check_country_writable
 
 from . import services
+from .access import can_edit_framework
 from .access import can_verify_value
 from .facts import outcome_scope
 from .indicators import indicators_periods
+from .models import DIMENSIONS
 from .models import Indicator
 from .models import IndicatorPeriod
 from .models import IndicatorValue
+from .models import ProgrammeObjective
 
 TAGS = ["indicators"]
 
@@ -97,6 +104,98 @@ class IndicatorSerializer(serializers.ModelSerializer):
         return self.context["periods_of"].get(obj.pk, [])
 
 
+class PeriodInputSerializer(serializers.Serializer):
+    """A period as given: ``by`` as ``periods`` answers it, ``{dimension: {value: {"target": n}}}``."""
+
+    start = serializers.DateField(required=False, allow_null=True)
+    end = serializers.DateField(required=False, allow_null=True)
+    target = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    by = serializers.DictField(
+        child=serializers.DictField(child=serializers.DictField(child=serializers.CharField(allow_null=True))),
+        required=False,
+        default=dict,
+    )
+
+
+class IndicatorWriteSerializer(PortalModelSerializer):
+    """What a manager gives to create or change an indicator; the rules are the model's and the
+    service's (``indicator_save``, ``indicator_periods_replace``), checked once when saving."""
+
+    validate_with_model_clean = False  # the service runs the model's clean() with the periods
+    objective = serializers.PrimaryKeyRelatedField(queryset=ProgrammeObjective.objects.all())
+    # Plain text here, checked against the model's choices by the service (full_clean): the choice
+    # sets are described once, by the read serializer.
+    unit = serializers.CharField(required=False)
+    direction = serializers.CharField(required=False)
+    source = serializers.CharField(required=False)
+    metric = serializers.CharField(required=False, allow_blank=True, help_text=_("Computed indicators: the figure."))
+    session_kind = serializers.CharField(required=False, allow_blank=True)
+    phase = serializers.CharField(required=False, allow_blank=True)
+    disaggregations = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(DIMENSIONS)), required=False, default=list
+    )
+    periods = PeriodInputSerializer(
+        many=True,
+        required=False,
+        write_only=True,
+        help_text=_("Every period with its target; replaces the periods (those with reported values must stay)."),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "objective",
+            "code",
+            "name",
+            "description",
+            "unit",
+            "direction",
+            "source",
+            "metric",
+            "session_kind",
+            "phase",
+            "within_months",
+            "baseline_value",
+            "baseline_date",
+            "disaggregations",
+            "periods",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")  # none when the OpenAPI schema is generated
+        if request is not None:
+            self.fields["objective"].queryset = ProgrammeObjective.objects.filter(
+                programme__in=programmes_reached(scope_for(request.user, MANAGING_ROLES))
+            )
+
+    def save(self, **kwargs):
+        data = dict(self.validated_data)
+        periods = data.pop("periods", None)
+        indicator = self.instance or Indicator()
+        for name, value in data.items():
+            setattr(indicator, name, value)
+        self.instance = services.indicator_save(
+            indicator=indicator,
+            by=self.context["request"].user,
+            periods=None
+            if periods is None
+            else [
+                {
+                    "start": p.get("start"),
+                    "end": p.get("end"),
+                    "target": p.get("target"),
+                    "targets_by": {
+                        dimension: {value: (figures or {}).get("target") for value, figures in values.items()}
+                        for dimension, values in (p.get("by") or {}).items()
+                    },
+                }
+                for p in periods
+            ],
+        )
+        return self.instance
+
+
 class IndicatorFilter(django_filters.FilterSet):
     programme = django_filters.CharFilter(method="filter_programme", help_text=_("Programme id or code."))
 
@@ -110,13 +209,41 @@ class IndicatorFilter(django_filters.FilterSet):
         return queryset.filter(objective__programme__code=value)
 
 
-@extend_schema_view(list=extend_schema(tags=TAGS), retrieve=extend_schema(tags=TAGS))
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(tags=TAGS),
+    retrieve=extend_schema(tags=TAGS),
+    create=extend_schema(tags=TAGS, request=IndicatorWriteSerializer, responses={201: IndicatorSerializer}),
+    partial_update=extend_schema(tags=TAGS, request=IndicatorWriteSerializer, responses=IndicatorSerializer),
+)
+class IndicatorViewSet(viewsets.ModelViewSet):
     """The programmes' indicators with targets and actuals per period (``periods``), within the
-    caller's countries: actuals and disaggregations by country cover only the countries they reach."""
+    caller's countries: actuals and disaggregations by country cover only the countries they reach.
+    Managers create and change them (POST, PATCH), periods and targets included."""
 
+    http_method_names = ["get", "post", "patch", "head", "options"]
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
+
+    def get_serializer_class(self):
+        return IndicatorWriteSerializer if self.action in ("create", "partial_update") else IndicatorSerializer
+
+    def create(self, request, *args, **kwargs):
+        # Refuse before validating, so someone who may not write learns nothing from field errors.
+        if not manages_somewhere(request.user):
+            raise PermissionDenied
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        indicator = body.save()
+        return Response(IndicatorSerializer(indicator, context=self._with_periods([indicator])).data, status=201)
+
+    def partial_update(self, request, *args, **kwargs):
+        indicator = self.get_object()
+        if not can_edit_framework(request.user, indicator.objective.programme):
+            raise PermissionDenied
+        body = self.get_serializer(indicator, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        indicator = body.save()
+        return Response(IndicatorSerializer(indicator, context=self._with_periods([indicator])).data)
 
     def get_queryset(self):
         return Indicator.objects.visible_to(self.request.user).select_related("objective__programme")

@@ -95,16 +95,52 @@ def objective_save(*, objective: ProgrammeObjective, by) -> ProgrammeObjective:
 
 
 @transaction.atomic
-def indicator_save(*, indicator: Indicator, by) -> Indicator:
-    """Save an indicator; a computed one keeps no reported values, so it cannot become computed
-    while values were reported for it."""
+def indicator_save(*, indicator: Indicator, by, periods: list[dict] | None = None) -> Indicator:
+    """Save an indicator (and, when ``periods`` is given, its periods with their targets, see
+    ``indicator_periods_replace``); a computed one keeps no reported values, so it cannot become
+    computed while values were reported for it."""
     if not can_edit_framework(by, indicator.objective.programme):
         raise PermissionDenied
     _full_clean(indicator)
     if indicator.pk and indicator.is_computed and IndicatorValue.objects.filter(indicator=indicator).exists():
         raise ValidationError({"source": [_("Values were reported for this indicator: it cannot become computed.")]})
     indicator.save()
+    if periods is not None:
+        indicator_periods_replace(indicator=indicator, periods=periods)
     return indicator
+
+
+def indicator_periods_replace(*, indicator: Indicator, periods: list[dict]) -> list[IndicatorPeriod]:
+    """Make the indicator's periods those given, ``[{"start", "end", "target", "targets_by"}]``: a
+    period with the dates of an existing one updates it (its reported values stay), the others are
+    added, and existing periods not given are removed unless values were reported for them. Every
+    period keeps the rules of ``indicator_period_errors`` against the others given."""
+    Indicator.objects.select_for_update().get(pk=indicator.pk)
+    existing = {(p.start, p.end): p for p in IndicatorPeriod.objects.filter(indicator=indicator)}
+    wanted = []
+    for given in periods:
+        period = existing.get((given.get("start"), given.get("end"))) or IndicatorPeriod(indicator=indicator)
+        period.indicator = indicator
+        period.start, period.end = given.get("start"), given.get("end")
+        period.target = given.get("target")
+        period.targets_by = given.get("targets_by") or {}
+        wanted.append(period)
+    problems = []
+    for index, period in enumerate(wanted):
+        others = wanted[:index] + wanted[index + 1 :]
+        for field, messages in indicator_period_errors(period, others=others).items():
+            problems += [f"{index + 1} ({field}): {message}" for message in messages]
+    kept = {id(period) for period in wanted}
+    dropped = [p for p in existing.values() if id(p) not in kept]
+    if dropped and IndicatorValue.objects.filter(period__in=dropped).exists():
+        problems.append(_("A period with reported values cannot be removed."))
+    if problems:
+        raise ValidationError({"periods": problems})
+    IndicatorPeriod.objects.filter(pk__in=[p.pk for p in dropped]).delete()
+    for period in wanted:
+        period.targets_by = clean_breakdown(period.targets_by)
+        period.save()
+    return wanted
 
 
 @transaction.atomic

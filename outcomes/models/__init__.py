@@ -19,10 +19,10 @@ from .indicators import Indicator
 from .indicators import IndicatorPeriod
 from .indicators import IndicatorValue
 from .indicators import Metric
-from .indicators import ObjectiveNarrative
 from .indicators import breakdown_errors
 from .indicators import dimension_values
 from .indicators import indicator_period_errors
+from .narratives import ObjectiveNarrative
 
 __all__ = [
     "AGENCY_KIND",

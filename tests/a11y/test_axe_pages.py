@@ -49,6 +49,8 @@ NOT_PAGES = {
     "network:network_member_remove": "POST only",
     "network:registration_cancel": "POST only",
     "outcomes:annual_report": "POST only (requests the PDF)",
+    "outcomes:value_review": "POST only (the indicator page's verify and return buttons)",
+    "outcomes:value_evidence": "the evidence file (the demo's values give links)",
     "history:import_progress": "JSON polled by the import page's progress script",
     "history:import_confirm": "POST only (the dry run's button)",
     "surveys:template_copy": "POST only (the template page's copy button)",

@@ -377,3 +377,40 @@ CASES += [
         setup=with_indicators,
     ),
 ]
+
+# Managers change the framework over the API too; another programme's objective is not theirs (400).
+INDICATOR_CREATE = {"admin": same(201), "manager": (201, 400)} | {
+    role: same(403) for role in ("trainer", "counterpart", "viewer")
+}
+INDICATOR_CHANGE = {"admin": same(200), "manager": scoped(200)} | {
+    role: scoped(403) for role in ("trainer", "counterpart", "viewer")
+}
+
+CASES += [
+    Case(
+        "API indicator create",
+        "indicator-list",
+        "POST",
+        lambda w, s: "/api/v1/indicators/",
+        INDICATOR_CREATE,
+        data=lambda w, s: {
+            "objective": obj(w, s, "objective").pk,
+            "code": "1.2",
+            "name": "Operators registered",
+            "source": "reported",
+            "periods": [{"start": "2026-01-01", "end": "2026-12-31", "target": "40"}],
+        },
+        api=True,
+        setup=with_indicators,
+    ),
+    Case(
+        "API indicator change",
+        "indicator-detail",
+        "PATCH",
+        lambda w, s: f"/api/v1/indicators/{obj(w, s, 'indicator').pk}/",
+        INDICATOR_CHANGE,
+        data=lambda w, s: {"name": "Inspections of operators"},
+        api=True,
+        setup=with_indicators,
+    ),
+]

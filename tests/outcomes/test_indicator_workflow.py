@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -426,3 +428,134 @@ def test_the_annual_report_has_the_narrative_and_the_indicator_tables(
         assert phrase not in text, phrase
     assert re.search(r"2025 20 13 ", text), text[-1500:]  # period, target, actual
     assert re.search(r"Female|Mujer|Mulher|Femme", text)
+
+
+# --- Indicators over the API ------------------------------------------------------------------------------
+
+
+def test_a_manager_creates_an_indicator_with_targets_by_sex_over_the_api(programme, users):
+    objective = ProgrammeObjective.objects.create(programme=programme, code="O1", title="Capacity")
+    response = _api(users["manager"]).post(
+        "/api/v1/indicators/",
+        {
+            "objective": objective.pk,
+            "code": "1.1",
+            "name": "Officials trained",
+            "source": "computed",
+            "metric": "people_trained",
+            "disaggregations": ["sex"],
+            "periods": [
+                {
+                    "start": "2025-01-01",
+                    "end": "2025-12-31",
+                    "target": "40",
+                    "by": {"sex": {"female": {"target": "20"}, "male": {"target": "20"}}},
+                }
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    (period,) = response.json()["periods"]
+    assert period["by"]["sex"]["female"]["target"] == 20.0 and period["target"] == 40.0
+    # a PATCH without periods keeps them
+    pk = response.json()["id"]
+    response = _api(users["manager"]).patch(f"/api/v1/indicators/{pk}/", {"name": "People trained"}, format="json")
+    assert response.status_code == 200 and len(response.json()["periods"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("periods", "message"),
+    [
+        (
+            [
+                {"start": "2025-01-01", "end": "2025-12-31", "target": "10"},
+                {"start": "2025-06-01", "end": "2026-05-31", "target": "10"},
+            ],
+            "overlaps",
+        ),
+        ([{"target": "10"}], "A target needs a period"),
+        (
+            [{"start": "2025-01-01", "end": "2025-12-31", "target": "10", "by": {"sex": {"female": {"target": "8"}}}}],
+            "add up to 8",
+        ),
+        ([{"start": "2025-12-31", "end": "2025-01-01", "target": "10"}], "must not end before"),
+    ],
+)
+def test_bad_periods_over_the_api_are_refused_with_nothing_saved(reported, users, periods, message):
+    response = _api(users["manager"]).patch(f"/api/v1/indicators/{reported.pk}/", {"periods": periods}, format="json")
+    assert response.status_code == 400
+    assert message in str(response.json()["periods"]), response.json()
+    period = reported.periods.get()
+    assert (period.start, period.target) == (date(2025, 1, 1), Decimal(20))
+
+
+def test_an_unknown_unit_or_figure_over_the_api_is_a_clear_error(reported, users):
+    for body, field in (({"unit": "kg"}, "unit"), ({"source": "computed", "metric": "happiness"}, "metric")):
+        response = _api(users["manager"]).patch(f"/api/v1/indicators/{reported.pk}/", body, format="json")
+        assert response.status_code == 400 and field in response.json(), response.json()
+    reported.refresh_from_db()
+    assert (reported.unit, reported.source) == ("number", "reported")
+
+
+# --- Queries ---------------------------------------------------------------------------------------------------
+
+
+def _more_indicators(programme, users, count: int) -> None:
+    objective = ProgrammeObjective.objects.create(programme=programme, code=f"O{count}", title="More")
+    # Each kind of figure has its fixed queries: every size has the three kinds.
+    for i in range(3 * count):
+        computed = Indicator.objects.create(
+            objective=objective,
+            code=f"c{i}",
+            name="Computed",
+            source="computed",
+            metric=["people_trained", "coordination_score", "implementation_rate"][i % 3],
+            unit="number" if i % 3 == 0 else "percent",
+            disaggregations=["country"],
+        )
+        reported = Indicator.objects.create(
+            objective=objective, code=f"r{i}", name="Reported", source="reported", disaggregations=["sex"]
+        )
+        for indicator in (computed, reported):
+            for year in (2024, 2025):
+                IndicatorPeriod.objects.create(
+                    indicator=indicator, start=date(year, 1, 1), end=date(year, 12, 31), target=Decimal(10)
+                )
+        for period in reported.periods.all():
+            services.indicator_value_report(
+                indicator=reported,
+                period=period,
+                country="PE",
+                value=Decimal(5),
+                by_values={"sex": {"female": "2", "male": "3"}},
+                evidence_link="https://example.org/e",
+                by=users["manager"],
+            )
+
+
+def test_the_queries_of_the_indicator_pages_and_api_do_not_grow_with_the_indicators(client, programme, reported, users):
+    client.force_login(users["manager"])
+    api = _api(users["manager"])
+    pages = [
+        reverse("outcomes:framework", args=[programme.code]),
+        reverse("outcomes:programme", args=[programme.code]),
+        reverse("outcomes:country", args=["PE"]),
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for address in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(address).status_code == 200
+            found.append(len(queries))
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get("/api/v1/indicators/?page_size=100").status_code == 200
+        found.append(len(queries))
+        return found
+
+    _more_indicators(programme, users, 1)
+    counts()  # the first requests fill the per-process caches (content types, translations)
+    few = counts()
+    _more_indicators(programme, users, 4)
+    assert counts() == few

@@ -100,3 +100,20 @@ def test_targets_by_sex_are_given_per_value(data):
     (period,) = indicator_periods(indicator, scope=EVERYWHERE, today=TODAY)
     assert period["by"]["sex"]["female"] == {"target": 6.0, "actual": None}
     assert period["by"]["sex"]["other"] == {"target": None, "actual": None}
+
+
+def test_pass_rate_by_sex_matches_an_independent_computation(data):
+    indicator = _indicator(
+        data.programme, source="computed", metric="post_pass_rate", unit="percent", disaggregations=["sex"]
+    )
+    IndicatorPeriod.objects.create(indicator=indicator, start=date(2023, 1, 1), end=date(2026, 12, 31), target=70)
+    (period,) = indicator_periods(indicator, scope=EVERYWHERE, today=TODAY)
+
+    def rate(rows) -> float | None:
+        with_post = [r for r in rows if r["post"] is not None]
+        return 100 * sum(r["post"] >= r["pass"] for r in with_post) / len(with_post) if with_post else None
+
+    rows = [r for r in data.results if _in(r["start"], date(2023, 1, 1), TODAY)]
+    assert period["actual"] == pytest.approx(rate(rows))
+    for sex in ("female", "male"):
+        assert period["by"]["sex"][sex]["actual"] == pytest.approx(rate([r for r in rows if r["sex"] == sex]))
