@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_POST
 
 from ta_portal.bodylimit import body_limit
+from ta_portal.exports import export_view
 from ta_portal.pages import run_action
 from ta_portal.pages import saving_form_page
 from ta_portal.pagination import paginate
@@ -108,7 +109,7 @@ def import_confirm(request, pk: int):
     return redirect(dry_run)
 
 
-@login_required
+@export_view
 @require_GET
 def template_download(request):
     """The blank workbook, its instructions in the user's language."""
@@ -118,7 +119,7 @@ def template_download(request):
     )
 
 
-@login_required
+@export_view
 @require_GET
 def export(request):
     """A country's or a programme's records (``?country=PE`` or ``?programme=<id>``) as a history

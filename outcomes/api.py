@@ -31,6 +31,7 @@ from trainings.statistics import SUMMARY_KEYS
 from . import cache
 from . import indicator_api
 from . import selectors
+from .iati_views import IatiActivitiesView
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -259,6 +260,7 @@ def _programme_param(value: str | None):
 urlpatterns = [
     path("outcomes/engagements/<int:pk>/", EngagementOutcomeView.as_view(), name="outcome-engagement"),
     path("outcomes/countries/", CountryOutcomeView.as_view(), name="outcome-countries"),
+    path("iati/activities.xml", IatiActivitiesView.as_view(), name="iati-activities"),
 ]
 
 

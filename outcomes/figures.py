@@ -89,6 +89,13 @@ def followup_block(rounds: Iterable[RoundFact], *, today: date) -> dict:
     )
 
 
+def training_days(sessions: Iterable) -> int:
+    """Days of training delivered: each session's days (start to end, inclusive) counted once, even
+    when a regional session appears once per country."""
+    spans = {s.session_id: (s.end_date - s.start_date).days + 1 for s in sessions}
+    return sum(spans.values())
+
+
 def coordination_score_mean(rounds: Iterable[RoundFact]) -> float | None:
     """The mean coordination questionnaire score (0–100) of the rounds that answered it; None when none did."""
     scores = [coordination_score(r.coordination_points) for r in rounds if r.coordination_points is not None]

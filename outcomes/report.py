@@ -20,6 +20,7 @@ from reports.registry import RenderSpec
 from reports.registry import ReportKind
 from reports.services import fingerprint
 
+from . import money
 from . import presentation
 from . import selectors
 from .figures import year_end
@@ -31,7 +32,7 @@ from .models import ProgrammeObjective
 
 KIND = "annual_progress"
 # Raise when the template or its context changes, so stored reports are rendered anew.
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 
 
 @dataclass
@@ -76,6 +77,8 @@ def annual_report_data(owner: AnnualProgressReport, *, today=None, language: str
     return {
         "dashboard": dashboard,
         "tables": presentation.programme_tables(dashboard),
+        # The financial summary: totals only, over the report's countries (README, "Money").
+        "money": money.programme_money(scope=owner.scope, dashboard=dashboard),
         "objectives": objective_sections(owner, today=today, language=language or get_language() or "en"),
     }
 
@@ -91,6 +94,7 @@ def annual_report_fingerprint(owner: AnnualProgressReport, language: str, data: 
         owner.scope_key,
         [programme.name, programme.funder, programme.start_date, programme.end_date],
         tables,
+        _money_values(data["money"]),
         [
             [
                 section.objective.code,
@@ -101,6 +105,23 @@ def annual_report_fingerprint(owner: AnnualProgressReport, language: str, data: 
             for section in data["objectives"]
         ],
     )
+
+
+def _money_values(summary: money.ProgrammeMoney) -> list:
+    budgets = [[b.pk, b.period_start, b.period_end, b.status, b.currency, b.amount, b.spent] for b in summary.budgets]
+    costs = [
+        [
+            c.currency,
+            c.spent,
+            c.training_spent,
+            c.spent_to_date,
+            c.people_trained,
+            c.training_days,
+            c.measures_implemented,
+        ]
+        for c in summary.costs
+    ]
+    return [budgets, costs]
 
 
 def _countries_label(owner: AnnualProgressReport) -> str:
@@ -119,6 +140,7 @@ def build_annual_report(owner: AnnualProgressReport, language: str) -> RenderSpe
             "programme": owner.programme,
             "dashboard": dashboard,
             "tables": data["tables"],
+            "money": data["money"],
             "charts": charts,
             "country_charts": country_charts,
             "generated_on": timezone.localdate(),

@@ -164,6 +164,7 @@ class YearRow:
     people: int
     training: dict
     measures_agreed: int
+    training_days: int
     measures: dict
     followup: dict
     coordination: float | None
@@ -322,9 +323,11 @@ def _year_row(found: f.Facts, year: int, *, today: date) -> YearRow:
     results = found.by_year("results", "start_date").get(year, [])
     rounds = found.by_year("rounds", "due_date").get(year, [])
     index = found.status_index(min(end, today)) if start <= today else None
+    sessions = found.by_year("sessions", "start_date").get(year, [])
     return YearRow(
         year=year,
-        sessions=len({s.session_id for s in found.by_year("sessions", "start_date").get(year, [])}),
+        sessions=len({s.session_id for s in sessions}),
+        training_days=figures.training_days(sessions),
         people=len({r.person_id for r in results}),
         training=figures.training_totals(results),
         measures_agreed=len(found.by_year("measures", "agreed_on").get(year, [])),

@@ -18,13 +18,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import Scope
+from accounts.scoping import scope_for
 from engagements.access import can_edit_programme_certificates
 from engagements.models import Country
 from engagements.models import Engagement
+from finance.models import MONEY_ROW_ROLES
+from finance.selectors import money_total_scope
 from ta_portal import tabular
+from ta_portal.exports import export_view
 
 from . import cache
 from . import listings
+from . import money
 from . import presentation
 from . import selectors
 from . import services
@@ -92,7 +97,26 @@ def programme_dashboard(request, code: str):
         can_configure_certificates=can_edit_programme_certificates(request.user, programme),
         surveys=cache.programme_surveys(scope=scope, programme=programme, dashboard=dashboard),
         indicators=indicator_blocks(selectors.programme_indicators(programme), scope=scope, today=dashboard.today),
+        **_money_context(request.user, scope=scope, dashboard=dashboard),
     )
+
+
+def _money_context(user, *, scope, dashboard) -> dict:
+    """The money section: for managers, administrators and viewers, over the countries where they
+    hold such a role (the unit costs divide by the outcome figures of those same countries)."""
+    money_scope = money_total_scope(user)
+    if money_scope.empty:
+        return {"money": None}
+    if money_scope != scope:
+        dashboard = cache.programme_dashboard(
+            scope=money_scope, programme=dashboard.programme, year=dashboard.year, today=dashboard.today
+        )
+    rows_scope = scope_for(user, MONEY_ROW_ROLES)
+    return {
+        "money": money.programme_money(scope=money_scope, dashboard=dashboard),
+        "can_manage_money": not rows_scope.empty,
+        "can_publish_iati": rows_scope.everywhere,
+    }
 
 
 def _dashboard_page(request, template: str, dashboard, *, tables, charts, export_query: str, fragment_key, **context):
@@ -123,7 +147,7 @@ def _export(tables: dict, fmt: str, request, *, stem: str):
     return tabular.csv_response(tables[name], stem=f"{stem}-{name}")
 
 
-@login_required
+@export_view
 def programme_export(request, code: str, fmt: str):
     _scope, programme, _form, dashboard = _programme_context(request, code)
     tables = presentation.programme_tables(dashboard)
@@ -190,14 +214,14 @@ def country_dashboard(request, code: str):
     )
 
 
-@login_required
+@export_view
 def country_export(request, code: str, fmt: str):
     country, _form, dashboard = _country_context(request, code)
     stem = f"{country.code}-{dashboard.year}" if dashboard.year else country.code
     return _export(presentation.country_tables(dashboard), fmt, request, stem=f"outcomes-{stem}")
 
 
-@login_required
+@export_view
 def list_export(request, dataset: str, fmt: str):
     """A list a manager works from (engagements, sessions, measures…) with every column, the
     list's own filters and its own visibility rules."""

@@ -69,6 +69,7 @@ DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 # URLs, the API router and the demo data are gathered from them in this order.
 PORTAL_APPS = [
     "accounts", "audit", "engagements", "reports", "assessments", "trainings", "network", "followups", "surveys",
+    "finance",
     "outcomes", "history", "search",
 ]
 
@@ -291,6 +292,13 @@ CERTIFICATE_SIGNATORIES = [
     if part.strip()
 ][:3]
 CERTIFICATE_LOGO = env.str("CERTIFICATE_LOGO", default="")
+# The IATI activity file (outcomes/iati.py, README "IATI"): who reports it. The reference is the
+# organisation's IATI identifier (e.g. XM-DAC-47066); the type an IATI OrganisationType code
+# (40 multilateral, 10 government, 21 international NGO…). The funder's reference is optional.
+IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="XM-EXAMPLE-TAPORTAL")
+IATI_REPORTING_ORG_NAME = env.str("IATI_REPORTING_ORG_NAME", default="TA Portal")
+IATI_REPORTING_ORG_TYPE = env.str("IATI_REPORTING_ORG_TYPE", default="40")
+IATI_FUNDING_ORG_REF = env.str("IATI_FUNDING_ORG_REF", default="")
 CERTIFICATE_LOGO_MAX_BYTES = env.int("CERTIFICATE_LOGO_MAX_BYTES", default=1024 * 1024)
 
 # Evaluation surveys: how long a personal link works, the days after opening when those who have not

@@ -54,6 +54,7 @@ NOT_PAGES = {
     "history:import_progress": "JSON polled by the import page's progress script",
     "history:import_confirm": "POST only (the dry run's button)",
     "surveys:template_copy": "POST only (the template page's copy button)",
+    "outcomes:iati_public": "the IATI XML file of a programme that published it",
 }
 
 

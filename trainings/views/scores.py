@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_POST
 
 from ta_portal.bodylimit import body_limit
+from ta_portal.exports import export_view
 from ta_portal.pagination import paginate
 from ta_portal.tabular import CSV_CONTENT_TYPE
 from ta_portal.tabular import XLSX_CONTENT_TYPE
@@ -179,7 +180,7 @@ def score_import(request, pk: int):
     )
 
 
-@login_required
+@export_view
 @require_GET
 def results_download(request, pk: int, fmt: str):
     """The session's participants and scores in the import's columns: a template to fill in and
