@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications.digest import send_notification_digests
 
@@ -17,10 +18,13 @@ class Command(BaseCommand):
     def handle(self, *args, date: str | None = None, **options):
         today = _parse(date) if date else timezone.localdate()
         result = send_notification_digests(today=today)
-        self.stdout.write(
-            _("%(day)s: %(claimed)d digests claimed, %(again)d sent again.")
-            % {"day": today.isoformat(), "claimed": result["claimed"], "again": result["redispatched"]}
-        )
+        claimed = ngettext("%(count)d digest claimed", "%(count)d digests claimed", result["claimed"]) % {
+            "count": result["claimed"]
+        }
+        again = ngettext("%(count)d sent again", "%(count)d sent again", result["redispatched"]) % {
+            "count": result["redispatched"]
+        }
+        self.stdout.write(f"{today.isoformat()}: {claimed}, {again}.")
 
 
 def _parse(value: str) -> date:
