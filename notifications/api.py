@@ -2,6 +2,7 @@
 ``GET me/calendar/`` (the caller's calendar subscription address)."""
 
 from django.urls import path
+from django.utils import translation
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.utils import inline_serializer
 from rest_framework import mixins
@@ -28,7 +29,10 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_text(self, notification) -> str:
-        return kinds.message(notification.kind, notification.params)
+        # A token is authenticated after the middleware chose the language: the reader's own wins.
+        language = getattr(self.context["request"].user, "language", "") or translation.get_language()
+        with translation.override(language):
+            return kinds.message(notification.kind, notification.params)
 
 
 @extend_schema(tags=["notifications"])
