@@ -72,7 +72,6 @@ def _claim(frequency: str, *, today: dt.date, token, now) -> list[int]:
     waiting = Notification.objects.filter(
         digest__isnull=True,
         read_at__isnull=True,
-        created_at__lt=now,
         created_at__gte=_covered_since(frequency, today),
         recipient__is_active=True,
         recipient__in=NotificationPreference.objects.filter(digest=frequency).values("user"),

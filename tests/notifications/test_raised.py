@@ -9,6 +9,7 @@ from django.utils import translation
 
 from accounts.models import User
 from accounts.roles import Role
+from followups import services as followups
 from network import services as network
 from network.models import Document
 from network.models import NetworkEvent
@@ -27,7 +28,6 @@ from tests.network.factories import make_document
 from tests.trainings.factories import EnrolmentFactory
 from tests.trainings.factories import SessionFactory
 from trainings.services import certificates_issue
-from followups import services as followups
 
 pytestmark = pytest.mark.django_db
 
