@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import kinds
+from . import selectors
 from .models import CalendarFeed
 from .models import Notification
 from .models import NotificationPreference
@@ -32,11 +33,12 @@ def notify(*, recipients: Iterable, kind: str, params: dict | None = None, url: 
     params = dict(params or {})
 
     def store():
-        active = get_user_model().objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True)
+        active = sorted(get_user_model().objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
         now = timezone.now()
         Notification.objects.bulk_create(
-            [Notification(recipient_id=pk, kind=kind, params=params, url=url, created_at=now) for pk in sorted(active)]
+            [Notification(recipient_id=pk, kind=kind, params=params, url=url, created_at=now) for pk in active]
         )
+        selectors.forget_unread(active)
 
     # robust: a notification that cannot be stored must never undo or fail the write it reports.
     transaction.on_commit(store, robust=True)
@@ -47,7 +49,11 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     unread = Notification.objects.visible_to(user).unread()
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
-    return unread.update(read_at=timezone.now())
+    changed = unread.update(read_at=timezone.now())
+    selectors.forget_unread([user.pk])
+    # Again once committed: a count read meanwhile (still the old one) is not kept.
+    transaction.on_commit(lambda: selectors.forget_unread([user.pk]))
+    return changed
 
 
 def digest_choose(*, user, digest: str) -> NotificationPreference:

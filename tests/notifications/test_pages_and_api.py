@@ -9,8 +9,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
+from notifications import selectors
 from notifications.models import Notification
 from notifications.models import NotificationPreference
+from notifications.services import notify
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +149,24 @@ def test_an_old_notification_whose_kind_is_gone_still_reads(client, ana):
     Notification.objects.create(recipient=ana, kind="followups.report_accepted", params={})  # parameter missing
     client.force_login(ana)
     assert client.get(reverse("notifications:list")).status_code == 200
+
+
+def test_the_header_count_follows_new_and_read_notifications_at_once(client, ana, django_capture_on_commit_callbacks):
+    client.force_login(ana)
+    badge = '<span class="badge rounded-pill text-bg-warning">{}<'
+    first = notification(ana, day=1)
+    assert badge.format(1) in client.get(reverse("accounts:profile")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[ana], kind="followups.report_accepted", params={"measure": "Plan"})
+    assert badge.format(2) in client.get(reverse("accounts:profile")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("notifications:read", args=[first.pk]))
+    assert badge.format(1) in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_the_header_costs_no_query_once_the_count_is_known(client, ana, django_assert_max_num_queries):
+    notification(ana)
+    client.force_login(ana)
+    client.get(reverse("notifications:list"))
+    with django_assert_max_num_queries(0):
+        assert selectors.unread_count(ana) == 1
