@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engagements.models import Engagement
-from notifications.services import notify
+from notifications import services as notifications  # a module: round_open has a ``notify`` flag
 from ta_portal import datacache
 from ta_portal.bulk import update_rows
 from ta_portal.uploads import EVIDENCE
@@ -192,7 +192,7 @@ def round_open(
 
 def _notify_round_opened(round_: FollowupRound, *, by) -> None:
     engagement = round_.engagement
-    notify(
+    notifications.notify(
         recipients=notices.counterparts(engagement),
         kind="followups.round_opened",
         params={"engagement": engagement.title, "due": round_.due_date.isoformat()},
@@ -501,7 +501,7 @@ def status_update_save(
         if round_ is not None:
             round_refresh_submission(round_)
         if not manager:
-            notify(
+            notifications.notify(
                 recipients=notices.reviewers(measure.engagement),
                 kind="followups.report_submitted",
                 params={"who": by.get_full_name() or by.get_username(), "measure": measure.title},
@@ -647,7 +647,7 @@ def status_update_review(*, update: StatusUpdate, by, accept: bool, comment: str
     if not accept and update.submitted_by_id and not update.is_recorded_after_the_fact:
         claim_notices(update=update, recipients=[update.submitted_by], kind=ReminderKind.RETURNED)
     if update.submitted_by_id and not update.is_recorded_after_the_fact:
-        notify(
+        notifications.notify(
             recipients=notices.reporter(update, measure.engagement),
             kind="followups.report_accepted" if accept else "followups.report_returned",
             params={"measure": measure.title, "comment": comment},
