@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from ta_portal.navigation import panels
+
 from . import services
 from .forms import PortalPasswordResetForm
 from .forms import ProfileForm
@@ -55,7 +57,13 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "memberships": memberships, "roles": role_countries(request.user)},
+        {
+            "form": form,
+            "memberships": memberships,
+            "roles": role_countries(request.user),
+            # Later apps' sections (the e-mail digest, the calendar subscription): accounts imports none.
+            "panels": panels("profile", request, request.user),
+        },
     )
 
 

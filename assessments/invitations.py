@@ -1,6 +1,7 @@
 """Calendar invitations (RFC 5545) for roundtables, with the attendees of the list."""
 
 import zoneinfo
+from datetime import date
 from datetime import datetime
 from datetime import timedelta
 
@@ -14,20 +15,34 @@ from ta_portal.ics import calendar_file
 from .models import Roundtable
 
 
+def roundtable_times(roundtable: Roundtable) -> tuple[date | datetime, date | datetime]:
+    """Start and end: timed when the roundtable has times (in its time zone), otherwise its day."""
+    if not roundtable.start_time:
+        return roundtable.date, roundtable.date
+    zone = zoneinfo.ZoneInfo(roundtable.time_zone)
+    start = datetime.combine(roundtable.date, roundtable.start_time, tzinfo=zone)
+    end = (
+        datetime.combine(roundtable.date, roundtable.end_time, tzinfo=zone)
+        if roundtable.end_time
+        else start + timedelta(hours=3)
+    )
+    return start, end
+
+
+def roundtable_sequence(roundtable: Roundtable) -> int:
+    """The SEQUENCE follows the last change, so calendars update the event they already hold."""
+    return int(roundtable.updated_at.timestamp()) if roundtable.updated_at else 0
+
+
+def roundtable_location(roundtable: Roundtable) -> str:
+    return roundtable.venue or (_("Online") if roundtable.online else "")
+
+
 def roundtable_invitation(roundtable: Roundtable, *, organizer=None) -> bytes:
     """An iCalendar invitation (METHOD:REQUEST). Timed when the roundtable has times (in its time
     zone), otherwise an all-day event. The SEQUENCE follows the last change, so calendars update
     the event they already hold instead of adding a second one."""
-    if roundtable.start_time:
-        zone = zoneinfo.ZoneInfo(roundtable.time_zone)
-        start = datetime.combine(roundtable.date, roundtable.start_time, tzinfo=zone)
-        end = (
-            datetime.combine(roundtable.date, roundtable.end_time, tzinfo=zone)
-            if roundtable.end_time
-            else start + timedelta(hours=3)
-        )
-    else:
-        start = end = roundtable.date
+    start, end = roundtable_times(roundtable)
     description = [roundtable.agenda] if roundtable.agenda else []
     if roundtable.assessment_id:
         description.insert(0, _("Presentation of the assessment: %(title)s") % {"title": roundtable.assessment.title})
@@ -39,8 +54,8 @@ def roundtable_invitation(roundtable: Roundtable, *, organizer=None) -> bytes:
         summary=roundtable.title,
         start=start,
         end=end,
-        sequence=int(roundtable.updated_at.timestamp()) if roundtable.updated_at else 0,
-        location=roundtable.venue or (_("Online") if roundtable.online else ""),
+        sequence=roundtable_sequence(roundtable),
+        location=roundtable_location(roundtable),
         description="\n\n".join(description),
         url=roundtable.venue if roundtable.online and roundtable.venue.startswith(("https://", "http://")) else "",
         organizer=Participant(email=organizer_email, name=str(organizer) if organizer else _("TA Portal")),

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engagements.models import Engagement
+from notifications import services as notifications  # a module: round_open has a ``notify`` flag
 from ta_portal import datacache
 from ta_portal.bulk import update_rows
 from ta_portal.uploads import EVIDENCE
@@ -31,6 +32,7 @@ from ta_portal.uploads import check_uploads
 from ta_portal.validation import moment_on
 from ta_portal.validation import past_day_errors
 
+from . import notices
 from .access import can_manage_followup
 from .access import can_report_progress
 from .access import can_review_updates
@@ -178,12 +180,25 @@ def round_open(
         # Nothing to ask about: the round is complete as it opens.
         round_.submitted_at = now
         round_.save(update_fields=["submitted_at"])
-    elif notify:
-        from .tasks import send_round_reminders  # noqa: PLC0415 (cycle: services -> tasks -> services)
+    else:
+        _notify_round_opened(round_, by=by)
+        if notify:
+            from .tasks import send_round_reminders  # noqa: PLC0415 (cycle: services -> tasks -> services)
 
-        round_id, day = round_.pk, timezone.localdate().isoformat()
-        transaction.on_commit(lambda: send_round_reminders.delay(round_id, day))
+            round_id, day = round_.pk, timezone.localdate().isoformat()
+            transaction.on_commit(lambda: send_round_reminders.delay(round_id, day))
     return round_
+
+
+def _notify_round_opened(round_: FollowupRound, *, by) -> None:
+    engagement = round_.engagement
+    notifications.notify(
+        recipients=notices.counterparts(engagement),
+        kind="followups.round_opened",
+        params={"engagement": engagement.title, "due": round_.due_date.isoformat()},
+        url=round_.get_absolute_url(),
+        exclude=by,
+    )
 
 
 @transaction.atomic
@@ -485,6 +500,14 @@ def status_update_save(
         measure_recompute(measure)
         if round_ is not None:
             round_refresh_submission(round_)
+        if not manager:
+            notifications.notify(
+                recipients=notices.reviewers(measure.engagement),
+                kind="followups.report_submitted",
+                params={"who": by.get_full_name() or by.get_username(), "measure": measure.title},
+                url=update.get_absolute_url(),
+                exclude=by,
+            )
     return update
 
 
@@ -623,6 +646,14 @@ def status_update_review(*, update: StatusUpdate, by, accept: bool, comment: str
     measure_recompute(measure)
     if not accept and update.submitted_by_id and not update.is_recorded_after_the_fact:
         claim_notices(update=update, recipients=[update.submitted_by], kind=ReminderKind.RETURNED)
+    if update.submitted_by_id and not update.is_recorded_after_the_fact:
+        notifications.notify(
+            recipients=notices.reporter(update, measure.engagement),
+            kind="followups.report_accepted" if accept else "followups.report_returned",
+            params={"measure": measure.title, "comment": comment},
+            url=update.get_absolute_url(),
+            exclude=by,
+        )
     return update
 
 

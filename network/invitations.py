@@ -17,7 +17,7 @@ from .models import NetworkEvent
 from .models import Registration
 
 
-def _location(event: NetworkEvent) -> str:
+def event_location(event: NetworkEvent) -> str:
     parts = [event.venue, event.city, event.host_country.local_name if event.host_country_id else ""]
     place = ", ".join(part for part in parts if part)
     if event.online_url:
@@ -51,7 +51,7 @@ def event_calendar(event: NetworkEvent, *, registration: Registration | None = N
         "network-event",
         event,
         sequence=event.sequence,
-        location=_location(event),
+        location=event_location(event),
         description=_description(event),
         organizer=portal_organizer(),
         attendees=attendees,
@@ -69,7 +69,7 @@ def send_invitation_email(registration: Registration) -> None:
         context = {
             "event": event,
             "person": person,
-            "location": _location(event),
+            "location": event_location(event),
             "url": site_url(event.get_absolute_url()),
             "updated": registration.invitation_sequence not in (None, 0) or event.sequence > 0,
         }

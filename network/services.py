@@ -19,6 +19,7 @@ from engagements.models import Person
 from ta_portal.filetext import file_text
 from ta_portal.fulltext import CONFIGS
 from ta_portal.fulltext import SIMPLE
+from notifications.services import notify
 from ta_portal.uploads import LIBRARY
 from ta_portal.uploads import check_upload
 
@@ -33,6 +34,7 @@ from .models import Network
 from .models import NetworkEvent
 from .models import NetworkMembership
 from .models import Registration
+from .notices import document_audience
 
 # ---------------------------------------------------------------------------------------------
 # Library
@@ -82,9 +84,20 @@ def document_create(*, document: Document, uploaded, by, m2m_save=None) -> Docum
         if m2m_save is not None:
             m2m_save()
         _store_version(document=document, uploaded=uploaded, by=by, note="", stored=stored)
+        _notify_document_shared(document, by=by)
         return document
 
     return _removing_files_on_failure(write)
+
+
+def _notify_document_shared(document: Document, *, by) -> None:
+    notify(
+        recipients=document_audience(document).values_list("pk", flat=True),
+        kind="network.document_shared",
+        params={"title": document.title},
+        url=document.get_absolute_url(),
+        exclude=by,
+    )
 
 
 def document_replace(*, document: Document, uploaded, by, note: str = "") -> DocumentVersion:
@@ -211,9 +224,11 @@ _SCHEDULE_FIELDS = ("title", "start_date", "end_date", "venue", "city", "online_
 def event_save(*, event: NetworkEvent, by, m2m_save=None) -> NetworkEvent:
     """Create or update an event; a creator becomes an organiser; a moved meeting re-invites."""
     creating = event.pk is None
+    moved = False
     if not creating:
         stored = NetworkEvent.objects.select_for_update().filter(pk=event.pk).values(*_SCHEDULE_FIELDS).first()
-        if stored and any(stored[field] != getattr(event, field) for field in _SCHEDULE_FIELDS):
+        moved = bool(stored) and any(stored[field] != getattr(event, field) for field in _SCHEDULE_FIELDS)
+        if moved:
             event.sequence += 1
     else:
         event.created_by = by
@@ -225,7 +240,23 @@ def event_save(*, event: NetworkEvent, by, m2m_save=None) -> NetworkEvent:
         event.organisers.add(by)
     if not creating and event.sequence:
         event_queue_invitations(event=event)
+        if moved:
+            _notify_event(event, kind="network.event_changed", users=_registered_users(event), by=by)
     return event
+
+
+def _registered_users(event: NetworkEvent):
+    return event.registrations.active().filter(person__user__isnull=False).values_list("person__user", flat=True)
+
+
+def _notify_event(event: NetworkEvent, *, kind: str, users, by) -> None:
+    notify(
+        recipients=users,
+        kind=kind,
+        params={"title": event.title, "start": event.start_date.isoformat(), "end": event.end_date.isoformat()},
+        url=event.get_absolute_url(),
+        exclude=by,
+    )
 
 
 def event_queue_invitations(*, event: NetworkEvent) -> int:
@@ -261,6 +292,8 @@ def event_register(
     if person.email:
         # robust: a mail server that is down must not undo or fail the registration itself.
         transaction.on_commit(lambda: tasks.send_event_invitation.delay(registration.pk), robust=True)
+    if person.user_id:
+        _notify_event(event, kind="network.event_invited", users=[person.user_id], by=by)
     return registration
 
 

@@ -1,4 +1,5 @@
-"""Calendar invitations (RFC 5545, ``.ics``) for every app: roundtables, training sessions, network events.
+"""Calendar invitations (RFC 5545, ``.ics``) for every app: roundtables, training sessions, network
+events, and the calendar each user subscribes to (``calendar_feed_file``).
 
 Each app describes its event (``CalendarEvent``) and calls ``calendar_file``; the UID, the
 organizer, attendees, all-day versus timed dates and the product line are written here once, with
@@ -21,6 +22,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event
 from icalendar import vCalAddress
+from icalendar import vDuration
 from icalendar import vText
 
 from ta_portal.mail import site_url
@@ -124,14 +126,29 @@ def _event(item: CalendarEvent) -> Event:
     return event
 
 
-def calendar_file(item: CalendarEvent, *, product: str, method: str = "PUBLISH") -> bytes:
-    """The ``.ics`` file: ``PUBLISH`` for a download, ``REQUEST`` for an invitation to attendees."""
+def _calendar(items: Sequence[CalendarEvent], *, product: str, method: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", f"-//TA Portal//{product}//EN")
     calendar.add("version", "2.0")
     calendar.add("method", method)
-    calendar.add_component(_event(item))
-    if isinstance(item.start, dt.datetime):
+    for item in items:
+        calendar.add_component(_event(item))
+    if any(isinstance(item.start, dt.datetime) for item in items):
         # A timed event in a local time zone needs its VTIMEZONE for calendars to place it.
         calendar.add_missing_timezones()
+    return calendar
+
+
+def calendar_file(item: CalendarEvent, *, product: str, method: str = "PUBLISH") -> bytes:
+    """The ``.ics`` file: ``PUBLISH`` for a download, ``REQUEST`` for an invitation to attendees."""
+    return _calendar([item], product=product, method=method).to_ical()
+
+
+def calendar_feed_file(items: Sequence[CalendarEvent], *, product: str, name: str) -> bytes:
+    """A calendar of many events that applications subscribe to (and poll): published, named, and
+    with a hint of how often to look again."""
+    calendar = _calendar(items, product=product, method="PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(dt.timedelta(hours=6)))
     return calendar.to_ical()

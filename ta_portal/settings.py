@@ -68,9 +68,8 @@ DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 # The portal's own apps, in dependency order: each may import only those before it. Navigation,
 # URLs, the API router and the demo data are gathered from them in this order.
 PORTAL_APPS = [
-    "accounts", "audit", "engagements", "reports", "assessments", "trainings", "network", "followups", "surveys",
-    "finance",
-    "outcomes", "history", "search",
+    "accounts", "audit", "notifications", "engagements", "reports", "assessments", "trainings", "network",
+    "followups", "surveys", "finance", "outcomes", "history", "search",
 ]
 
 INSTALLED_APPS = [
@@ -262,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=13),
     },
     "run-surveys": {"task": "surveys.tasks.run_surveys", "schedule": crontab(hour=6, minute=23)},
+    # After the morning's reminders and round openings, so the digest reports them.
+    "send-notification-digests": {
+        "task": "notifications.tasks.send_notification_digests",
+        "schedule": crontab(hour=7, minute=43),
+    },
     # Reports requested while the broker was down stay pending; this queues them again.
     "redispatch-pending-reports": {
         "task": "reports.tasks.redispatch_pending_reports",

@@ -30,6 +30,7 @@ from engagements import forms as engagements_forms
 from followups import forms as followups_forms
 from history import forms as history_forms
 from network import forms as network_forms
+from notifications import forms as notifications_forms
 from outcomes import forms as outcomes_forms
 from reports import forms as reports_forms
 from surveys import forms as surveys_forms
@@ -89,6 +90,7 @@ def _password_reset_confirm(world):
 TARGETS = [
     # accounts
     Target(accounts_forms.ProfileForm, _u("accounts:profile")),
+    Target(notifications_forms.DigestForm, _u("notifications:digest"), page=_u("accounts:profile"), user="viewer"),
     Target(lockout.LockoutAuthenticationForm, _u("accounts:login"), user=None),
     Target(accounts_forms.PortalPasswordResetForm, _u("accounts:password_reset"), user=None),
     Target(auth_forms.PasswordChangeForm, _u("accounts:password_change"), user="viewer"),

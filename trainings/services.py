@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from engagements.models import Person
+from notifications.services import notify
 from ta_portal import datacache
 
 from .models import AttendanceDay
@@ -216,4 +217,15 @@ def certificates_issue(*, session: TrainingSession, by) -> list[Certificate]:
         if certificate_eligible(e, session, has_exam=has_exam)
     ]
     datacache.changed(Certificate)
+    for certificate in issued:
+        holder = certificate.enrolment.person.user_id
+        if holder is not None:
+            # The holder sees it at its public check address (the code is on the certificate).
+            notify(
+                recipients=[holder],
+                kind="trainings.certificate_issued",
+                params={"session": session.title},
+                url=certificate.get_verify_url(),
+                exclude=by,
+            )
     return issued

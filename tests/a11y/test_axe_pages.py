@@ -55,6 +55,11 @@ NOT_PAGES = {
     "history:import_confirm": "POST only (the dry run's button)",
     "surveys:template_copy": "POST only (the template page's copy button)",
     "outcomes:iati_public": "the IATI XML file of a programme that published it",
+    "notifications:read": "POST only (the notifications page's buttons)",
+    "notifications:read_all": "POST only (the notifications page's button)",
+    "notifications:digest": "POST only (the profile page's digest choice)",
+    "notifications:calendar_renew": "POST only (the profile page's button)",
+    "notifications:calendar_feed": "the .ics calendar, read by calendar applications",
 }
 
 
