@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engagements.models import Person
+from notifications.services import notify
 from ta_portal.filetext import file_text
 from ta_portal.fulltext import CONFIGS
 from ta_portal.fulltext import SIMPLE
-from notifications.services import notify
 from ta_portal.uploads import LIBRARY
 from ta_portal.uploads import check_upload
 
