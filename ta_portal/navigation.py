@@ -11,6 +11,9 @@ class NavItem:
     url: str
     # The URL prefix that marks the item as the current section.
     section: str = ""
+    # Registers and reference pages reached now and then: under "More", so the bar keeps to one line
+    # on a 1366 px screen in every language, with room for the header's other controls.
+    secondary: bool = False
 
 
 def nav_items(request) -> list[NavItem]:
