@@ -26,6 +26,7 @@ from .models import Roundtable
 from .selectors import default_framework
 from .selectors import frameworks_offered
 from .services import ScoreEntry
+from .services import roundtable_time_zone
 
 
 class TimeInput(forms.TimeInput):
@@ -236,11 +237,16 @@ class RoundtableForm(DateBoundsMixin, forms.ModelForm):
             help_text=self.fields["time_zone"].help_text,
             choices=[(name, name) for name in sorted(zoneinfo.available_timezones())],
             required=False,
-            initial=self.instance.time_zone or "UTC",
+            initial=self.instance.time_zone if self.instance.pk else roundtable_time_zone(engagement),
         )
 
-    def clean_time_zone(self):
-        return self.cleaned_data.get("time_zone") or "UTC"
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("time_zone"):
+            # Left empty: where the engagement's country is (the roundtable's, once saved).
+            engagement = self.instance.engagement if self.instance.pk else cleaned.get("engagement")
+            cleaned["time_zone"] = roundtable_time_zone(engagement)
+        return cleaned
 
 
 def _person_label(person: Person) -> str:

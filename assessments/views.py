@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_visible_or_404
@@ -194,6 +195,16 @@ def assessment_status(request, pk: int):
         messages.success(
             request, _("The assessment is now “%(status)s”.") % {"status": assessment.get_status_display()}
         )
+        if assessment.status == Assessment.Status.IN_REVIEW and (missing := services.dimensions_unscored(assessment)):
+            messages.warning(
+                request,
+                ngettext(
+                    "%(n)s dimension is not scored yet: %(names)s. The assessment cannot be final until it is.",
+                    "%(n)s dimensions are not scored yet: %(names)s. The assessment cannot be final until they are.",
+                    len(missing),
+                )
+                % {"n": len(missing), "names": ", ".join(str(d) for d in missing)},
+            )
     return redirect(assessment)
 
 
