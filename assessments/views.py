@@ -23,6 +23,7 @@ from accounts.access import get_visible_or_404
 from accounts.access import require_editable
 from engagements.selectors import countries_visible_to
 from reports.services import report_latest
+from reports.services import report_latest_in_other_languages
 from ta_portal.ics import calendar_response
 from ta_portal.pages import create_and_edit_views
 from ta_portal.pages import criteria
@@ -141,6 +142,10 @@ def assessment_detail(request, pk: int):
             "roundtables": assessment.roundtables.all(),
             "report": latest_report,
             "report_is_current": latest_report is not None and latest_report.fingerprint == current_fingerprint,
+            # A PDF requested in another language is downloaded from here too.
+            "other_reports": report_latest_in_other_languages(
+                owner=assessment, kind=assessment_report.KIND, language=language
+            ),
             "report_form": ReportRequestForm(),
         },
     )
