@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagements.forms import DateBoundsMixin
 from engagements.forms import DateInput
+from engagements.forms import country_choices
 from engagements.models import Agency
 from engagements.models import ControlledSubstance
 from engagements.models import Engagement
@@ -325,4 +326,4 @@ class AssessmentFilterForm(forms.Form):
 
     def __init__(self, *args, countries, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *((c.code, c.name) for c in countries)]
+        self.fields["country"].choices = country_choices(countries)

@@ -1,3 +1,4 @@
+import unicodedata
 from collections import Counter
 
 from django import forms
@@ -23,6 +24,17 @@ def limit_country_choices(field, countries) -> None:
     """Offer only the countries the user may write to, and say so when another is posted."""
     field.queryset = countries
     field.error_messages["invalid_choice"] = OUT_OF_SCOPE_COUNTRY
+
+
+def country_choices(countries) -> list[tuple[str, str]]:
+    """A country filter's choices: "All countries", then each country by its name in the page's
+    language, in that language's alphabetical order (accents aside)."""
+    named = [(country.code, country.local_name) for country in countries]
+    return [("", _("All countries")), *sorted(named, key=lambda pair: _sort_key(pair[1]))]
+
+
+def _sort_key(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
 
 
 class DateBoundsMixin:
@@ -177,7 +189,7 @@ class ListFilterForm(forms.Form):
 
     def __init__(self, *args, countries, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *((c.code, c.name) for c in countries)]
+        self.fields["country"].choices = country_choices(countries)
 
 
 class EngagementFilterForm(ListFilterForm):
