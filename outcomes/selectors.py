@@ -12,6 +12,7 @@ from dataclasses import field
 from datetime import date
 from functools import partial
 
+from django.db.models import Min
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import ngettext
@@ -196,6 +197,13 @@ def programme_years(programme: Programme, today: date) -> list[int]:
     last = programme.end_date.year if programme.end_date else today.year
     last = max(first, min(last, today.year + 1))
     return list(range(max(first, last - 14), last + 1))
+
+
+def country_years(country, today: date) -> list[int]:
+    """The years a country's dashboard offers: from its first engagement's to next year."""
+    first = Engagement.objects.filter(country=country).aggregate(first=Min("start_date"))["first"]
+    start = min(first.year, today.year) if first else today.year
+    return list(range(start, today.year + 2))
 
 
 def _targets(programme: Programme, scope, *, start: date, end: date):
