@@ -12,7 +12,6 @@ from dataclasses import field
 from datetime import date
 from functools import partial
 
-from django.db.models import Min
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import ngettext
@@ -199,11 +198,10 @@ def programme_years(programme: Programme, today: date) -> list[int]:
     return list(range(max(first, last - 14), last + 1))
 
 
-def country_years(country, today: date) -> list[int]:
-    """The years a country's dashboard offers: from its first engagement's to next year."""
-    first = Engagement.objects.filter(country=country).aggregate(first=Min("start_date"))["first"]
-    start = min(first.year, today.year) if first else today.year
-    return list(range(start, today.year + 2))
+def country_years(today: date) -> list[int]:
+    """The years a country's dashboard offers: the last twenty, and next year (no query: the page's
+    count of queries stays that of its figures)."""
+    return list(range(today.year - 20, today.year + 2))
 
 
 def _targets(programme: Programme, scope, *, start: date, end: date):

@@ -55,12 +55,13 @@ def test_every_dashboard_offers_the_year_as_the_same_select():
     assert [value for value, _label in country.choices] == ["", 2026, 2025, 2024]
 
 
+@pytest.mark.clock_sensitive  # the years offered end with next year
 @pytest.mark.django_db
-def test_the_country_dashboard_offers_the_years_of_its_engagements(client):
+def test_the_country_dashboard_offers_the_years_as_a_select(client):
     EngagementFactory(country_id="PE", start_date=date(2023, 2, 1))
     client.force_login(make_user("viewer", "PE"))
     response = client.get(reverse("outcomes:country", args=["PE"]), {"year": "2023"})
     form = response.context["form"]
     assert form.cleaned_data["year"] == 2023
-    assert [value for value, _label in form.fields["year"].choices][-1] == 2023
+    assert 2023 in [value for value, _label in form.fields["year"].choices]
     assert '<select name="year"' in response.content.decode()
