@@ -33,6 +33,8 @@ catalogues: $(STAMP)
 	msgen -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 
 run: export DEBUG ?= 1
+# Links in e-mails and PDFs point at the server started here, unless SITE_URL says otherwise.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP) messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

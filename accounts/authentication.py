@@ -1,5 +1,6 @@
 """The API's token authentication (kept apart from views: DRF imports it while loading its own)."""
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -36,4 +37,10 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         if request is not None and found.versions is not None:
             request.data_versions = found.versions
             request.token_page = found.page
+        if token.user.language:
+            # As UserLanguageMiddleware does for a session: a token is known only once DRF authenticates,
+            # after the middleware ran, so the answer (and its error messages) follows the preference here.
+            translation.activate(token.user.language)
+            if request is not None:
+                request._request.LANGUAGE_CODE = translation.get_language()
         return (token.user, token)

@@ -25,9 +25,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-LOCKED_MESSAGE = _(
-    "Too many failed sign-in attempts for this account from your network. Try again in %(minutes)d minutes."
+LOCKED_MESSAGE = ngettext_lazy(
+    "Too many failed sign-in attempts for this account from your network. Try again in %(minutes)d minute.",
+    "Too many failed sign-in attempts for this account from your network. Try again in %(minutes)d minutes.",
+    "minutes",
 )
 
 

@@ -247,12 +247,21 @@ class AssessmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
                 row = ScoreSerializer(data=item)
                 if row.is_valid():
                     data = row.validated_data
-                    entries.append(services.ScoreEntry(data["dimension"], data["level"], data.get("rationale", "")))
-                    indexes.append(index)
+                    entry = services.ScoreEntry(data["dimension"], data["level"], data.get("rationale", ""))
                 else:
-                    errors[index] = row.errors
+                    # Every error of the row: a bad level does not hide an unknown dimension.
+                    errors[index] = dict(row.errors)
+                    dimension = item.get("dimension") if isinstance(item, dict) else None
+                    if "dimension" in row.errors or not isinstance(dimension, str):
+                        continue
+                    entry = services.ScoreEntry(dimension, None)
+                entries.append(entry)
+                indexes.append(index)
             rule_errors = services.score_errors(entries, services.framework_dimensions(assessment))
-            errors.update({indexes[position]: fields for position, fields in rule_errors.items()})
+            for position, fields in rule_errors.items():
+                row_errors = errors.setdefault(indexes[position], {})
+                for field, messages in fields.items():
+                    row_errors.setdefault(field, messages)
             if errors:
                 raise serializers.ValidationError({"scores": {str(index): errors[index] for index in sorted(errors)}})
             services.scores_replace(assessment=assessment, entries=entries, by=request.user)
@@ -383,6 +392,8 @@ class RoundtableSerializer(PortalModelSerializer):
     def _save(self, instance, validated_data):
         agencies = validated_data.pop("agencies", None)
         attendance = validated_data.pop("attendance", None)
+        if instance.pk is None and not validated_data.get("time_zone"):
+            validated_data["time_zone"] = services.roundtable_time_zone(validated_data.get("engagement"))
         for field, value in validated_data.items():
             setattr(instance, field, value)
         user = self.context["request"].user

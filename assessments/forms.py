@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagements.forms import DateBoundsMixin
 from engagements.forms import DateInput
+from engagements.forms import country_choices
 from engagements.models import Agency
 from engagements.models import ControlledSubstance
 from engagements.models import Engagement
@@ -26,6 +27,7 @@ from .models import Roundtable
 from .selectors import default_framework
 from .selectors import frameworks_offered
 from .services import ScoreEntry
+from .services import roundtable_time_zone
 
 
 class TimeInput(forms.TimeInput):
@@ -236,11 +238,16 @@ class RoundtableForm(DateBoundsMixin, forms.ModelForm):
             help_text=self.fields["time_zone"].help_text,
             choices=[(name, name) for name in sorted(zoneinfo.available_timezones())],
             required=False,
-            initial=self.instance.time_zone or "UTC",
+            initial=self.instance.time_zone if self.instance.pk else roundtable_time_zone(engagement),
         )
 
-    def clean_time_zone(self):
-        return self.cleaned_data.get("time_zone") or "UTC"
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("time_zone"):
+            # Left empty: where the engagement's country is (the roundtable's, once saved).
+            engagement = self.instance.engagement if self.instance.pk else cleaned.get("engagement")
+            cleaned["time_zone"] = roundtable_time_zone(engagement)
+        return cleaned
 
 
 def _person_label(person: Person) -> str:
@@ -319,4 +326,4 @@ class AssessmentFilterForm(forms.Form):
 
     def __init__(self, *args, countries, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *((c.code, c.name) for c in countries)]
+        self.fields["country"].choices = country_choices(countries)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from engagements.models import Agency
 from engagements.models import Person
+from engagements.timezones import country_time_zone
 from reports.models import Report
 from reports.services import report_request
 from ta_portal import datacache
@@ -112,8 +113,14 @@ def unscored_message(dimensions: Iterable[Dimension], scored_ids) -> str:
     if not missing:
         return ""
     return _("Score every dimension before the assessment is final. Not scored: %(names)s") % {
-        "names": ", ".join(d.name for d in missing)
+        "names": ", ".join(str(d) for d in missing)
     }
+
+
+def dimensions_unscored(assessment: Assessment) -> list[Dimension]:
+    """The dimensions of the assessment's framework that have no score yet, in the framework's order."""
+    scored = set(assessment.scores.values_list("dimension_id", flat=True))
+    return [dimension for dimension in assessment.framework.dimensions.all() if dimension.pk not in scored]
 
 
 @transaction.atomic
@@ -165,12 +172,12 @@ def score_errors(entries: list[ScoreEntry], dimensions: dict[str, Dimension]) ->
     errors: dict[int, dict[str, list[str]]] = {}
     seen: set[str] = set()
     for index, entry in enumerate(entries):
+        # Every error of the row, not only the first: an unknown dimension's level is checked too.
         if entry.dimension not in dimensions:
             errors[index] = {
                 "dimension": [_("Unknown dimension “%(code)s” for this framework.") % {"code": entry.dimension}]
             }
-            continue
-        if entry.dimension in seen:
+        elif entry.dimension in seen:
             errors.setdefault(index, {})["dimension"] = [_("This dimension is scored twice.")]
         seen.add(entry.dimension)
         if entry.level is not None and (
@@ -292,6 +299,11 @@ def assessment_part_delete(*, part, by=None) -> None:
 
 
 @transaction.atomic
+def roundtable_time_zone(engagement) -> str:
+    """The time zone a roundtable of ``engagement`` is held in unless said otherwise: its country's."""
+    return country_time_zone(engagement.country_id if engagement else None) or "UTC"
+
+
 def roundtable_save(*, roundtable: Roundtable, agencies=None, by=None) -> Roundtable:
     roundtable.full_clean()
     _save_with_agencies(roundtable, agencies, roundtable.engagement.country_id)

@@ -16,12 +16,14 @@ from django.urls import NoReverseMatch
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_visible_or_404
 from accounts.access import require_editable
 from engagements.selectors import countries_visible_to
 from reports.services import report_latest
+from reports.services import report_latest_in_other_languages
 from ta_portal.ics import calendar_response
 from ta_portal.pages import create_and_edit_views
 from ta_portal.pages import criteria
@@ -140,6 +142,10 @@ def assessment_detail(request, pk: int):
             "roundtables": assessment.roundtables.all(),
             "report": latest_report,
             "report_is_current": latest_report is not None and latest_report.fingerprint == current_fingerprint,
+            # A PDF requested in another language is downloaded from here too.
+            "other_reports": report_latest_in_other_languages(
+                owner=assessment, kind=assessment_report.KIND, language=language
+            ),
             "report_form": ReportRequestForm(),
         },
     )
@@ -194,6 +200,16 @@ def assessment_status(request, pk: int):
         messages.success(
             request, _("The assessment is now “%(status)s”.") % {"status": assessment.get_status_display()}
         )
+        if assessment.status == Assessment.Status.IN_REVIEW and (missing := services.dimensions_unscored(assessment)):
+            messages.warning(
+                request,
+                ngettext(
+                    "%(n)s dimension is not scored yet: %(names)s. The assessment cannot be final until it is.",
+                    "%(n)s dimensions are not scored yet: %(names)s. The assessment cannot be final until they are.",
+                    len(missing),
+                )
+                % {"n": len(missing), "names": ", ".join(str(d) for d in missing)},
+            )
     return redirect(assessment)
 
 

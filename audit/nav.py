@@ -11,7 +11,7 @@ from .access import can_read_audit
 def nav_items(request) -> list[NavItem]:
     if not can_read_audit(request.user):
         return []
-    return [NavItem(_("Audit trail"), reverse("audit:list"), "/audit/")]
+    return [NavItem(_("Audit trail"), reverse("audit:list"), "/audit/", secondary=True)]
 
 
 def engagement_links(request, engagement) -> list[NavItem]:

@@ -16,10 +16,12 @@ from ta_portal.api import render_json
 
 from .access import can_read_people
 from .models import Agency
+from .models import ControlledSubstance
 from .models import Country
 from .models import Engagement
 from .models import Person
 from .models import Programme
+from .selectors import substances_visible_to
 from .services import engagement_save
 
 
@@ -43,6 +45,28 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         self.kwargs["code"] = self.kwargs["code"].upper()
         return super().get_object()
+
+
+class ControlledSubstanceSerializer(PortalModelSerializer):
+    name = serializers.CharField(source="local_name", read_only=True)
+    used_for = serializers.CharField(source="local_used_for", read_only=True)
+    countries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = ControlledSubstance
+        fields = ["id", "name", "listing", "cas_number", "used_for", "countries"]
+
+
+class ControlledSubstanceViewSet(viewsets.ReadOnlyModelViewSet):
+    """The precursor chemicals under control (reference data): the 1988 Convention's Tables I and II for
+    any signed-in user, national and regional listings for users with a role in one of their countries.
+    Names in the request's language."""
+
+    serializer_class = ControlledSubstanceSerializer
+    filterset_fields = ["listing", "cas_number"]
+
+    def get_queryset(self):
+        return substances_visible_to(self.request.user)
 
 
 class CountryCodeField(serializers.SlugRelatedField):
@@ -275,6 +299,7 @@ class EngagementViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
 def register(router) -> None:
     router.register("countries", CountryViewSet, basename="country")
+    router.register("substances", ControlledSubstanceViewSet, basename="substance")
     router.register("agencies", AgencyViewSet, basename="agency")
     router.register("people", PersonViewSet, basename="person")
     router.register("programmes", ProgrammeViewSet, basename="programme")

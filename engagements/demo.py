@@ -28,15 +28,16 @@ from .services import engagement_save
 
 DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 (printed by `make run`; demo only)
 
-# (username, role, countries, first name, last name, language)
+# (username, role, countries, first name, last name). No language is stored for them: each demo user
+# sees the browser's language until they choose one with the switcher (which stores it).
 DEMO_USERS = [
-    ("admin", Role.ADMIN, [], "Ada", "Admin", "en"),
-    ("manager", Role.MANAGER, ["PE", "CO", "BO", "EC"], "María", "Gestora", "es"),
-    ("manager_global", Role.MANAGER, [], "Gabriel", "Global", "en"),
-    ("trainer", Role.TRAINER, ["PE", "CO"], "Tomás", "Formador", "es"),
-    ("counterpart", Role.COUNTERPART, ["PE"], "Rosa", "Quispe", "es"),
-    ("counterpart_co", Role.COUNTERPART, ["CO"], "Camilo", "Restrepo", "es"),
-    ("viewer", Role.VIEWER, ["PE", "CO"], "Victoria", "Donante", "en"),
+    ("admin", Role.ADMIN, [], "Ada", "Admin"),
+    ("manager", Role.MANAGER, ["PE", "CO", "BO", "EC"], "María", "Gestora"),
+    ("manager_global", Role.MANAGER, [], "Gabriel", "Global"),
+    ("trainer", Role.TRAINER, ["PE", "CO"], "Tomás", "Formador"),
+    ("counterpart", Role.COUNTERPART, ["PE"], "Rosa", "Quispe"),
+    ("counterpart_co", Role.COUNTERPART, ["CO"], "Camilo", "Restrepo"),
+    ("viewer", Role.VIEWER, ["PE", "CO"], "Victoria", "Donante"),
 ]
 
 # (country, name, acronym, kind)
@@ -200,10 +201,10 @@ def seed(out) -> None:
                 person.email = f"{first}.{rng.randint(100, 999)}.{acronym.lower()}@example.org"
             Person.objects.bulk_create(_unique_emails(people))
     users = {}
-    for username, role, countries, first, last, language in DEMO_USERS:
+    for username, role, countries, first, last in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org", "language": language},
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
         )
         if created:
             user.set_password(DEMO_PASSWORD)

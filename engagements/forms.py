@@ -1,3 +1,6 @@
+import unicodedata
+from collections import Counter
+
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.core.validators import MinValueValidator
@@ -23,6 +26,17 @@ def limit_country_choices(field, countries) -> None:
     field.error_messages["invalid_choice"] = OUT_OF_SCOPE_COUNTRY
 
 
+def country_choices(countries) -> list[tuple[str, str]]:
+    """A country filter's choices: "All countries", then each country by its name in the page's
+    language, in that language's alphabetical order (accents aside)."""
+    named = [(country.code, country.local_name) for country in countries]
+    return [("", _("All countries")), *sorted(named, key=lambda pair: _sort_key(pair[1]))]
+
+
+def _sort_key(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
 class DateBoundsMixin:
     """Put first in a form's bases: every date field of the form accepts only EARLIEST_DATE…LATEST_DATE."""
 
@@ -40,6 +54,40 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class PersonPicker(forms.SelectMultiple):
+    """A list of people to choose from, each option carrying its person's country: in the browser a
+    filter box and the form's country field narrow the list (static/engagements/person-picker.js);
+    without scripts it is a plain multiple select."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={
+                "size": 10,
+                "data-person-picker": "",
+                "data-filter-label": _("Filter by name or agency"),
+                **(attrs or {}),
+            }
+        )
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):  # noqa: PLR0917
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        person = getattr(value, "instance", None)
+        if person is not None:
+            option["attrs"]["data-country"] = person.country_id
+        return option
+
+
+def person_labels(people) -> dict[int, str]:
+    """Each person's name in a list to choose from: with their agency, and with their e-mail when
+    two people of the list would read the same."""
+    people = list(people)
+    base = {
+        p.pk: f"{p.full_name} — {p.agency.acronym or p.agency.name}" if p.agency_id else p.full_name for p in people
+    }
+    seen = Counter(base.values())
+    return {p.pk: f"{base[p.pk]} ({p.email})" if seen[base[p.pk]] > 1 and p.email else base[p.pk] for p in people}
+
+
 class EngagementForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = Engagement
@@ -54,7 +102,12 @@ class EngagementForm(DateBoundsMixin, forms.ModelForm):
             "managers",
             "focal_points",
         ]
-        widgets = {"start_date": DateInput(), "end_date": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "focal_points": PersonPicker(attrs={"data-country-field": "id_country"}),
+        }
 
     phase_changed_on = forms.DateField(
         label=_("Phase changed on"),
@@ -71,8 +124,28 @@ class EngagementForm(DateBoundsMixin, forms.ModelForm):
         limit_country_choices(self.fields["country"], countries_editable_by(user))
         self.fields["managers"].queryset = managing_users()
         self.fields["managers"].required = False
-        self.fields["focal_points"].queryset = Person.objects.visible_to(user).select_related("agency")
-        self.fields["focal_points"].required = False
+        self._offer_focal_points(user)
+
+    def _offer_focal_points(self, user) -> None:
+        """Accepted: the people the user sees (the model names one of another country in its error).
+        Offered: the people of the engagement's country once it is known, else of the countries the
+        user writes to, each with their country's code."""
+        field = self.fields["focal_points"]
+        field.required = False
+        field.queryset = Person.objects.visible_to(user)
+        country = (self.data.get("country") if self.is_bound else None) or self.instance.country_id
+        country = country or self.initial.get("country")
+        countries = self.fields["country"].queryset
+        if not country and len(codes := list(countries.values_list("code", flat=True)[:2])) == 1:
+            country = codes[0]
+        country = str(country).upper() if country else None
+        offered = Person.objects.visible_to(user).select_related("agency").order_by("full_name", "pk")
+        offered = list(offered.filter(country_id=country) if country else offered.filter(country__in=countries))
+        labels = person_labels(offered)
+        shown = forms.ModelMultipleChoiceField(queryset=Person.objects.none())
+        shown.queryset = Person.objects.filter(pk__in=[p.pk for p in offered]).order_by("full_name", "pk")
+        shown.label_from_instance = lambda person: labels[person.pk] + ("" if country else f" ({person.country_id})")
+        field.widget.choices = shown.choices
 
     def clean(self):
         cleaned = super().clean()
@@ -116,7 +189,7 @@ class ListFilterForm(forms.Form):
 
     def __init__(self, *args, countries, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *((c.code, c.name) for c in countries)]
+        self.fields["country"].choices = country_choices(countries)
 
 
 class EngagementFilterForm(ListFilterForm):

@@ -191,6 +191,22 @@ class Person(models.Model):
             raise ValidationError(errors)
 
 
+class ControlledSubstanceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The Convention's tables are public knowledge: every signed-in user reads them. A national or
+        regional listing is read by those with a role in one of its countries."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        convention = Q(listing__in=ControlledSubstance.CONVENTION_LISTINGS)
+        scope = scope_for(user, EVERY_ROLE)
+        if scope.everywhere:
+            return self.all()
+        if scope.empty:
+            return self.filter(convention)
+        listed_here = ControlledSubstance.countries.through.objects.filter(country_id__in=sorted(scope.countries))
+        return self.filter(convention | Q(pk__in=listed_here.values("controlledsubstance_id")))
+
+
 class ControlledSubstance(models.Model):
     """A precursor chemical under control: UN 1988 Convention Tables I/II, or a national/regional list."""
 
@@ -216,6 +232,9 @@ class ControlledSubstance(models.Model):
     TRANSLATED_FIELDS = {"name": "name", "used_for": "used_for"}
     local_name = localized("name")
     local_used_for = localized("used_for")
+    CONVENTION_LISTINGS = (Listing.TABLE_I, Listing.TABLE_II)
+
+    objects = ControlledSubstanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["listing", "name"]

@@ -36,12 +36,20 @@ def load_countries(Country) -> int:  # noqa: N803 (a historical model from a mig
     return len(new)
 
 
-def load_substances(ControlledSubstance) -> int:  # noqa: N803
-    existing = set(ControlledSubstance.objects.values_list("name", flat=True))
+def load_substances(ControlledSubstance, *, cas_numbers: set[str] | None = None) -> int:  # noqa: N803
+    """Add the listed substances not yet recorded (by name or CAS number); ``cas_numbers`` limits the
+    load to those rows (a data migration adding what the Convention's tables gained)."""
+    names, known_cas = set(), set()
+    for name, cas in ControlledSubstance.objects.values_list("name", "cas_number"):
+        names.add(name)
+        known_cas.add(cas)
+    known_cas.discard("")
     new = [
         ControlledSubstance(name=row["name"], listing=row["table"], cas_number=row["cas"], used_for=row["used_for"])
         for row in read_rows("precursors-1988-convention.csv")
-        if row["name"] not in existing
+        if (cas_numbers is None or row["cas"] in cas_numbers)
+        and row["name"] not in names
+        and not (row["cas"] and row["cas"] in known_cas)
     ]
     ControlledSubstance.objects.bulk_create(new)
     datacache.changed(ControlledSubstance)

@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from django.db.models import QuerySet
 
 from accounts.access import get_visible_or_404
@@ -10,6 +11,7 @@ from ta_portal.filtering import filter_given
 from ta_portal.filtering import text_search
 
 from .models import Agency
+from .models import ControlledSubstance
 from .models import Country
 from .models import Engagement
 from .models import Person
@@ -76,3 +78,24 @@ def person_list_for_user(*, user, search: str = "", country: str = "", agency: s
 def managing_users() -> QuerySet[User]:
     """Active users with a managing role somewhere: who may manage an engagement or lead an assessment."""
     return User.objects.filter(is_active=True, memberships__role__in=MANAGING_ROLES).distinct().order_by("username")
+
+
+def substances_visible_to(user) -> QuerySet[ControlledSubstance]:
+    """The substances the user may read, each with the countries of its listing the user may read."""
+    countries = Country.objects.filter(scope_for(user, EVERY_ROLE).q("code"))
+    return ControlledSubstance.objects.visible_to(user).prefetch_related(Prefetch("countries", queryset=countries))
+
+
+def substances_by_listing(*, user) -> list[tuple[str, list[ControlledSubstance]]]:
+    """The controlled substances the user may read, by listing (Table I, Table II, regional, national),
+    each listing's substances in alphabetical order of their names in the current language."""
+    rows = substances_visible_to(user)
+    groups: dict[str, list[ControlledSubstance]] = {}
+    for substance in rows:
+        groups.setdefault(substance.listing, []).append(substance)
+    labels = dict(ControlledSubstance.Listing.choices)
+    return [
+        (labels[listing], sorted(groups[listing], key=lambda s: s.local_name.casefold()))
+        for listing in ControlledSubstance.Listing.values
+        if listing in groups
+    ]

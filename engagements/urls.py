@@ -16,5 +16,6 @@ urlpatterns = [
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("substances/", views.substance_list, name="substance_list"),
     path("programmes/<slug:code>/certificates/", views.programme_certificates, name="programme_certificates"),
 ]

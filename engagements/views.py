@@ -208,6 +208,15 @@ person_create, person_edit = create_and_edit_views(Person, partial(_register_for
 
 
 @login_required
+def substance_list(request):
+    """The precursor chemicals under control: the 1988 Convention's tables for everyone signed in, and
+    the national or regional listings of the user's countries."""
+    return render(
+        request, "engagements/substance_list.html", {"listings": selectors.substances_by_listing(user=request.user)}
+    )
+
+
+@login_required
 @body_limit(LOGO.request_max_bytes)
 def programme_certificates(request, code: str):
     """What a programme's certificates print (managers and admins of its countries)."""

@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ta_portal.navigation import NavItem
 
@@ -12,7 +13,14 @@ def nav_items(request) -> list[NavItem]:
         return []
     items = [NavItem(_("Follow-up"), reverse("followups:index"), "/followups/")]
     if can_review_updates(request.user):
-        items.append(NavItem(_("Verification inbox"), reverse("followups:inbox"), "/followups/inbox/"))
+        items.append(
+            NavItem(
+                _("Verification inbox"),
+                reverse("followups:inbox"),
+                "/followups/inbox/",
+                short_label=pgettext("navigation: a part of “Verification inbox”", "Verification"),
+            )
+        )
     return items
 
 

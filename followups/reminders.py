@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils import translation
 
 from accounts.models import Membership
+from accounts.models import User
 from accounts.roles import Role
 from engagements.models import Engagement
 from ta_portal import datacache
@@ -135,16 +136,24 @@ def _claim(round_id, user_id, email, kind, token, now) -> ReminderLog:  # noqa: 
     )
 
 
+def _reachable_memberships(role, countries):
+    """The memberships of ``role`` in ``countries`` whose users are active and have an e-mail address."""
+    return Membership.objects.filter(role=role, country_id__in=countries, user__is_active=True).exclude(user__email="")
+
+
+def round_recipients(engagement) -> list[User]:
+    """Whom the opening of a round of ``engagement`` e-mails (and its reminders, later): the active
+    counterparts of its country with an e-mail address, by name."""
+    told = _reachable_memberships(Role.COUNTERPART, [engagement.country_id]).values("user_id")
+    return sorted(User.objects.filter(pk__in=told), key=lambda user: str(user).casefold())
+
+
 def _recipients_by_country(role, countries) -> defaultdict[str, list[tuple[int, str]]]:
     """(user id, e-mail) of the active users holding ``role`` in each of ``countries``, those with an address."""
     recipients = defaultdict(list)
     if not countries:
         return recipients
-    memberships = (
-        Membership.objects.filter(role=role, country_id__in=countries, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("country_id", "user_id", "user__email")
-    )
+    memberships = _reachable_memberships(role, countries).values_list("country_id", "user_id", "user__email")
     for country, user_id, email in memberships:
         recipients[country].append((user_id, email))
     return recipients

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -54,6 +55,7 @@ from .models import MeasureStatus
 from .models import ReminderLog
 from .models import StatusUpdate
 from .models import UpdateState
+from .reminders import round_recipients
 
 PAGE_SIZE = 50
 
@@ -400,7 +402,7 @@ def round_create(request, pk: int):
             form, services.round_open, engagement=engagement, due_date=form.cleaned_data["due_date"], by=request.user
         )
         if not form.errors:
-            messages.success(request, _("The round is open; the counterparts are being told by e-mail."))
+            _say_who_is_told(request, round_, round_recipients(engagement))
             return redirect(round_)
     return render(
         request,
@@ -410,8 +412,27 @@ def round_create(request, pk: int):
             "engagement": engagement,
             "current": current,
             "n_open": Measure.objects.filter(engagement=engagement).open().count(),
+            "recipients": round_recipients(engagement),
         },
     )
+
+
+def _say_who_is_told(request, round_: FollowupRound, recipients) -> None:
+    """The confirmation of an opened round names whom it e-mails, and says so when it is nobody."""
+    if round_.submitted_at is not None:
+        messages.success(request, _("The round is open; with no open measure to ask about, nobody is e-mailed."))
+    elif not recipients:
+        messages.warning(
+            request,
+            _(
+                "The round is open, but nobody is told: %(country)s has no counterpart with an e-mail address "
+                "in the portal. Its reminders reach the counterparts added later."
+            )
+            % {"country": round_.engagement.country},
+        )
+    else:
+        names = get_text_list([str(user) for user in recipients], _("and"))
+        messages.success(request, _("The round is open; %(names)s are being told by e-mail.") % {"names": names})
 
 
 @login_required

@@ -636,19 +636,20 @@ class HistoryImporter:
                     continue
             self._past(item, "agreed_on")
             agreed_on, due_date = values["agreed_on"], values["due_date"]
-            if agreed_on is not None and due_date is not None and due_date < agreed_on:
-                self.note_error(item, "due_date", _("The due date must not be before the day the measure was agreed."))
             if item.new:
                 obj.created_by = self.user
                 if linked:
                     obj.engagement = _obj(engagement)
             obj.title, obj.description, obj.priority = values["title"], values["description"] or "", priority
             obj.agreed_on, obj.due_date = agreed_on, due_date
-            if item.new and linked:  # (what the import changes of a stored measure is not what clean() checks)
+            if item.new and linked:
                 try:
                     obj.clean()
                 except ValidationError as exc:
                     self.errors_from(item, exc.message_dict)
+            else:
+                # A stored measure keeps its links; of what clean() checks, the import changes its dates.
+                self.errors_from(item, obj.due_date_errors())
 
     def _check_rounds(self) -> None:
         for item in self.items["rounds"]:

@@ -9,4 +9,4 @@ from .access import can_import_history
 def nav_items(request) -> list[NavItem]:
     if not can_import_history(request.user):
         return []
-    return [NavItem(_("History"), reverse("history:import_list"), "/history/")]
+    return [NavItem(_("History"), reverse("history:import_list"), "/history/", secondary=True)]

@@ -34,6 +34,7 @@ from accounts.roles import EVERY_ROLE
 from accounts.scoping import Scope
 from accounts.scoping import scope_for
 from assessments.models import Assessment
+from assessments.models import Dimension
 from assessments.models import Roundtable
 from engagements.models import Country
 from engagements.models import Engagement
@@ -274,13 +275,18 @@ def score_facts(where: Slice) -> list[ScoreFact]:
             "end_date",
             "scores__dimension__code",
             "scores__dimension__name",
+            "scores__dimension__translations",
             "scores__level",
         ),
     )
-    return [
-        ScoreFact(pk, engagement, country, status, start, end or start, code, name, level)
-        for pk, engagement, country, status, start, end, code, name, level in rows
-    ]
+    # The dimension's name in the reader's language, from the same row (no query per dimension).
+    names: dict[str, str] = {}
+    facts = []
+    for pk, engagement, country, status, start, end, code, name, translations, level in rows:
+        if code is not None and code not in names:
+            names[code] = translated(Dimension(code=code, name=name, translations=translations), "name")
+        facts.append(ScoreFact(pk, engagement, country, status, start, end or start, code, names.get(code), level))
+    return facts
 
 
 class RoundtableFact(NamedTuple):

@@ -17,30 +17,33 @@ from .models import ProgrammeObjective
 from .models import dimension_values
 
 
+def year_field() -> forms.TypedChoiceField:
+    """Every dashboard's year filter: one select of the years there are figures for, newest first."""
+    return forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+
+
+def _offer_years(field: forms.TypedChoiceField, years: list[int], *, every_year: bool, message) -> None:
+    field.choices = [*([("", _("Every year"))] if every_year else []), *((y, str(y)) for y in reversed(years))]
+    field.error_messages["invalid_choice"] = message
+
+
 class YearForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    year = year_field()
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(year, str(year)) for year in reversed(years)]
-        self.fields["year"].error_messages["invalid_choice"] = _("Choose a year of the programme.")
+        _offer_years(self.fields["year"], years, every_year=False, message=_("Choose a year of the programme."))
 
 
 class CountryFilterForm(forms.Form):
-    year = forms.IntegerField(
-        label=_("Year"),
-        required=False,
-        min_value=1990,
-        max_value=2100,
-        help_text=_("Empty: every year."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
+    year = year_field()
     programme = forms.ModelChoiceField(
         label=_("Programme"), required=False, queryset=None, empty_label=_("All programmes"), to_field_name="code"
     )
 
-    def __init__(self, *args, programmes, **kwargs):
+    def __init__(self, *args, programmes, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
+        _offer_years(self.fields["year"], years, every_year=True, message=_("Choose a year with figures."))
         self.fields["programme"].queryset = programmes
 
 

@@ -207,6 +207,12 @@ def programme_years(programme: Programme, today: date) -> list[int]:
     return list(range(max(first, last - 14), last + 1))
 
 
+def country_years(today: date) -> list[int]:
+    """The years a country's dashboard offers: the last twenty, and next year (no query: the page's
+    count of queries stays that of its figures)."""
+    return list(range(today.year - 20, today.year + 2))
+
+
 def _targets(programme: Programme, scope, *, start: date, end: date):
     """Programme-wide targets, and country targets of the countries in scope."""
     # (Q() | Q(...) would drop the empty side, so every country is spelled out.)

@@ -174,7 +174,8 @@ def _country_context(request, code: str):
     scope = _scope_or_403(request.user)
     country = selectors.country_get_for_user(user=request.user, code=code)
     programmes = selectors.visible_programmes(request.user).order_by("name")
-    form = CountryFilterForm(request.GET or None, programmes=programmes)
+    years = selectors.country_years(timezone.localdate())
+    form = CountryFilterForm(request.GET or None, programmes=programmes, years=years)
     data = form.cleaned_data if form.is_valid() else {}
     dashboard = cache.country_dashboard(
         scope=scope,

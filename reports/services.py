@@ -28,6 +28,7 @@ from django.db import IntegrityError
 from django.db import connection
 from django.db import transaction
 from django.db.models import F
+from django.db.models import Max
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -63,6 +64,20 @@ def report_latest(*, owner, kind: str, language: str | None = None) -> Report | 
     if language:
         reports = reports.filter(language=language)
     return reports.order_by("-created_at", "-pk").first()
+
+
+def report_latest_in_other_languages(*, owner, kind: str, language: str) -> list[Report]:
+    """The most recent report of this kind for the owner in each language but ``language``, in the
+    order of settings.LANGUAGES (two queries, however many reports were made)."""
+    latest = (
+        Report.objects.filter(kind=kind, **_owner_filter(owner))
+        .exclude(language=language)
+        .values("language")
+        .annotate(newest=Max("pk"))
+        .values("newest")
+    )
+    found = {report.language: report for report in Report.objects.filter(pk__in=latest)}
+    return [found[code] for code, _name in settings.LANGUAGES if code in found]
 
 
 def report_request(*, owner, kind: str, language: str, fingerprint: str, by) -> Report:

@@ -14,7 +14,7 @@ from . import selectors
 def nav_items(request) -> list[NavItem]:
     if not access.can_see_surveys(request.user):
         return []
-    return [NavItem(_("Surveys"), reverse("surveys:survey_list"), "/surveys/")]
+    return [NavItem(_("Surveys"), reverse("surveys:survey_list"), "/surveys/", secondary=True)]
 
 
 def session_panels(request, session) -> list[str]:

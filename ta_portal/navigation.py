@@ -15,6 +15,12 @@ class NavItem:
     section: str = ""
     # The work waiting in the section (ta_portal.work), shown as a badge.
     count: int = 0
+    # Registers and reference pages reached now and then: under "More", so the bar keeps to one line
+    # on a 1366 px screen in every language, with room for the header's other controls.
+    secondary: bool = False
+    # Shown in the bar instead of a long label, which stays the link's name for assistive technology
+    # (so it must be a part of it, as WCAG's "label in name" asks).
+    short_label: str = ""
 
 
 def nav_items(request) -> list[NavItem]:

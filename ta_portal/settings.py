@@ -340,6 +340,28 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The groups of the API docs, in this order (ta_portal.schema.APP_TAGS names each view's).
+    "TAGS": [
+        {"name": "Accounts", "description": "Tokens and the caller's own account."},
+        {
+            "name": "Engagements",
+            "description": "Countries, controlled substances, agencies, people, programmes and engagements.",
+        },
+        {
+            "name": "Assessments",
+            "description": "Assessments, their scores, findings and recommendations, roundtables and the PDF report.",
+        },
+        {"name": "Trainings", "description": "Courses, training sessions, enrolments, exams and results."},
+        {
+            "name": "Network",
+            "description": "Networks, events, the document library, experts and external recommendations.",
+        },
+        {"name": "Follow-up", "description": "Measures, follow-up rounds, status updates and indicators."},
+        {"name": "Surveys", "description": "Evaluation surveys and their answers."},
+        {"name": "Outcomes", "description": "Programme results: figures by programme and country, exports."},
+        {"name": "History", "description": "Imports of a programme's past records."},
+        {"name": "Reports", "description": "The status and download of rendered PDFs."},
+    ],
     # Choice sets of the network layer share field names (kind, status, role, source) with other apps.
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "network.models.Document.Kind",

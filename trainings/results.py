@@ -305,23 +305,24 @@ def _match_people(rows: list[_Row], ctx: _Context) -> None:
 
 
 def _new_person(row: _Row, ctx: _Context) -> Person | None:
+    """The participant a row adds, or ``None`` with every reason it cannot (all of them, not the first)."""
     source = row.source
+    before = sum(len(messages) for messages in row.errors.values())
     if not source.full_name:
         row.error("full_name", _("A new participant needs a full name."))
-        return None
     country = str(source.country or "").strip().upper() or None
     if country and country not in ctx.countries:
         row.error("country", _("%(code)s is not a country of this session.") % {"code": country})
-        return None
-    if country is None and row.agency is not None:
-        country = row.agency.country_id
-    if country is None and len(ctx.countries) == 1:
-        country = next(iter(ctx.countries))
-    if country is None:
-        row.error("country", _("The session spans several countries: give the participant's country or agency."))
-        return None
-    if row.agency is not None and row.agency.country_id != country:
-        row.error("agency", _("The agency belongs to another country."))
+    else:
+        if country is None and row.agency is not None:
+            country = row.agency.country_id
+        if country is None and len(ctx.countries) == 1:
+            country = next(iter(ctx.countries))
+        if country is None:
+            row.error("country", _("The session spans several countries: give the participant's country or agency."))
+        elif row.agency is not None and row.agency.country_id != country:
+            row.error("agency", _("The agency belongs to another country."))
+    if sum(len(messages) for messages in row.errors.values()) > before:
         return None
     return Person(
         full_name=source.full_name,
@@ -330,6 +331,10 @@ def _new_person(row: _Row, ctx: _Context) -> Person | None:
         agency=row.agency,
         country_id=country,
     )
+
+
+# Errors saying who the row is about is unclear: such a row is not taken for someone new.
+IDENTITY_ERRORS = {"person", "email", "full_name"}
 
 
 def _identity(row: _Row) -> tuple:
@@ -349,10 +354,12 @@ def _validate(rows: list[_Row], ctx: _Context) -> list[Person]:
     for row in rows:
         if row.person is not None:
             _resolve_agency(row, ctx, row.person.country_id)
-        elif not row.errors:
+        elif not IDENTITY_ERRORS & row.errors.keys():
+            # Someone new: every problem of the row is reported at once (a bad score does not hide an
+            # unknown agency), and the person is added only from a row without any.
             _resolve_agency(row, ctx, str(row.source.country or "").strip().upper() or None)
             person = _new_person(row, ctx)
-            if person is not None:
+            if person is not None and not row.errors:
                 row.person = person
                 new_people.append(person)
         if row.person is None:

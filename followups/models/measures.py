@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.db.models.functions import TruncDate
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -161,8 +162,21 @@ class Measure(models.Model):
             if self.external_recommendation_id and self.external_recommendation.country_id != engagement.country_id:
                 errors["external_recommendation"] = _("The recommendation was made to another country.")
         errors.update(past_day_errors(self.agreed_on, field="agreed_on"))
+        errors.update(self.due_date_errors())
         if errors:
             raise ValidationError(errors)
+
+    def due_date_errors(self) -> dict:
+        """A measure is not due before it was agreed: not before its ``agreed_on`` day, nor before the
+        roundtable that agreed it. The page, the API and the history import all judge by this."""
+        if self.due_date is None:
+            return {}
+        if self.agreed_on is not None and self.due_date < self.agreed_on:
+            return {"due_date": [_("The due date must not be before the day the measure was agreed.")]}
+        if self.roundtable_id and self.due_date < self.roundtable.date:
+            message = _("The due date must not be before the roundtable that agreed the measure (%(day)s).")
+            return {"due_date": [message % {"day": date_format(self.roundtable.date, "SHORT_DATE_FORMAT")}]}
+        return {}
 
     @property
     def is_open(self) -> bool:

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from engagements.forms import country_choices
 from engagements.models import Country
 from engagements.models import Person
 
@@ -49,7 +50,7 @@ class DirectoryFilterForm(SearchForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        countries = Country.objects.filter(people__expert_profile__opted_in=True).distinct().values_list("code", "name")
-        self.fields["country"].choices = [("", _("All countries")), *countries]
+        countries = Country.objects.filter(people__expert_profile__opted_in=True).distinct()
+        self.fields["country"].choices = country_choices(countries)
         self.fields["agency_kind"].choices = [("", _("All kinds")), *AgencyGroup.choices]
         topic_field(self.fields["topic"])

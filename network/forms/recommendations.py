@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engagements.forms import DateBoundsMixin
 from engagements.forms import DateInput
+from engagements.forms import country_choices
 from engagements.models import Engagement
 from engagements.selectors import countries_editable_by
 
@@ -37,5 +38,5 @@ class ExternalRecommendationFilterForm(SearchForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         countries = selectors.countries_in_scope(user).filter(external_recommendations__isnull=False).distinct()
-        self.fields["country"].choices = [("", _("All countries")), *countries.values_list("code", "name")]
+        self.fields["country"].choices = country_choices(countries)
         self.fields["source"].choices = [("", _("All sources")), *ExternalRecommendation.Source.choices]

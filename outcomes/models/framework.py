@@ -163,6 +163,24 @@ class ProgrammeTarget(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def title_under_country(self) -> str:
+        """The title where the country is already named (a country's row in a list): a country target's
+        title without its leading "<country>:" ("Peru: 2 national trainings" reads "2 national trainings")."""
+        if not self.country_id:
+            return self.title
+        names = {
+            self.country.name,
+            self.country.local_name,
+            *(t.get("name", "") for t in self.country.translations.values()),
+        }
+        for name in filter(None, names):
+            for separator in (":", " –", " -"):
+                prefix = f"{name}{separator}"
+                if self.title.casefold().startswith(prefix.casefold()) and self.title[len(prefix) :].strip():
+                    return self.title[len(prefix) :].strip()
+        return self.title
+
     def clean(self) -> None:
         errors = {}
         if self.period_start and self.period_end and self.period_end < self.period_start:

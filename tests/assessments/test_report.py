@@ -179,3 +179,36 @@ def test_the_api_queues_the_report_and_tells_its_status(django_capture_on_commit
     download = api.get(status["download_url"])
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     assert api.post(url, {"language": "xx"}, format="json").status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_pdf_requested_in_another_language_is_downloaded_from_the_assessment_page(
+    client, django_capture_on_commit_callbacks
+):
+    # given a manager reading the page in English
+    manager = make_user("manager", "PE", language="en")
+    assessment = make_assessment(by=manager)
+    client.force_login(manager)
+    # when they ask for the PDF in French (rendered eagerly here)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessments:report", args=[assessment.pk]), {"language": "fr"})
+    report = Report.objects.get()
+    assert (report.language, report.status) == ("fr", "ready")
+    # then the English page offers the French PDF, and the link downloads it
+    page = client.get(assessment.get_absolute_url()).content.decode()
+    assert "No report has been made in this language yet." in page
+    assert f'href="{reverse("reports:download", args=[report.pk])}" hreflang="fr"' in page
+    assert "Download the PDF in French" in page
+    download = client.get(reverse("reports:download", args=[report.pk]))
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_a_pdf_being_prepared_in_another_language_is_polled_for(client):
+    manager = make_user("manager", "PE", language="en")
+    assessment = make_assessment(by=manager)
+    pending = report_request(owner=assessment, kind=KIND, language="es", fingerprint="x", by=manager)
+    client.force_login(manager)
+    page = client.get(assessment.get_absolute_url()).content.decode()
+    assert f'data-status-url="{reverse("reports:status", args=[pending.pk])}"' in page
+    assert "The report in Spanish is being prepared…" in page

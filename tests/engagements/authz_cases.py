@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from engagements.models import ControlledSubstance
 from engagements.models import Programme
 from tests.authz import Case
 from tests.authz import obj
@@ -104,6 +105,14 @@ def with_programmes(world):
 
 def _programme_certificates_url(world, side):
     return reverse("engagements:programme_certificates", args=[obj(world, side, "programme").code])
+
+
+def with_national_substances(world):
+    """A substance on the own country's national list, another on the other country's."""
+    for side, country in (("", world.own), ("other_", world.other)):
+        substance = ControlledSubstance.objects.create(name=f"{side}national substance", listing="national")
+        substance.countries.add(country)
+        setattr(world, f"{side}substance", substance)
 
 
 def _engagement_patch(world, side):
@@ -375,5 +384,28 @@ CASES = [
         {role: tuple(302 if s == 200 else s for s in pair) for role, pair in PROGRAMME_CERTIFICATES.items()},
         data=lambda w, s: {"certificate_issuer": "OAS · CICAD", "signatory_1_name": "Ana Ruiz"},
         setup=with_programmes,
+    ),
+    # Reference data: the Convention's tables for everyone signed in; a national listing for those
+    # with a role in its country (read-only: no write method is routed).
+    Case("controlled substances page", "engagements:substance_list", "GET", lambda w, s: "/substances/", LIST),
+    Case("API substance list", "substance-list", "GET", lambda w, s: "/api/v1/substances/", LIST, api=True),
+    Case(
+        "API national substance detail",
+        "substance-detail",
+        "GET",
+        lambda w, s: f"/api/v1/substances/{obj(w, s, 'substance').pk}/",
+        READ_ALL_WRITE_MANAGERS,
+        api=True,
+        setup=with_national_substances,
+    ),
+    Case(
+        "API substance change refused",
+        "substance-detail",
+        "PATCH",
+        lambda w, s: f"/api/v1/substances/{obj(w, s, 'substance').pk}/",
+        {role: same(405) for role in READ_ALL_WRITE_MANAGERS},
+        api=True,
+        data=lambda w, s: {"name": "Renamed"},
+        setup=with_national_substances,
     ),
 ]

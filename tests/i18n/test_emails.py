@@ -48,7 +48,7 @@ def test_follow_up_reminders_reach_each_counterpart_in_their_own_language(settin
     ("language", "subject", "phrase"),
     [
         ("pt", "Redefina sua senha do Portal de AT", "Escolha uma nova senha aqui:"),
-        ("fr", "Réinitialisez votre mot de passe du Portail d'AT", "Choisissez un nouveau mot de passe ici :"),
+        ("fr", "Réinitialisez votre mot de passe du Portail d'AT", "Choisissez un nouveau mot de passe ici\u00a0:"),
     ],
 )
 def test_the_password_reset_e_mail_follows_the_account_not_the_page(

@@ -312,3 +312,23 @@ def test_with_a_name_that_address_makes_a_new_person_of_the_sessions_country(tra
     person = session.enrolments.get().person
     assert (person.full_name, person.country_id) == ("Homónimo Nuevo", session.countries.get().pk)
     assert person.pk != world.other_person.pk
+
+
+def test_a_row_reports_each_of_its_errors_not_only_the_first(trainer_client, world):
+    # given: a regional session, and a new participant's row wrong in three ways
+    session = SessionFactory(countries=["PE", "CO"], trainers=[world.users["trainer"]])
+    rows = [
+        ["full_name", "country", "agency", "pre_score", "post_score"],
+        ["Nueva Persona", "ZZ", "NOPE", "twelve", 99],
+    ]
+    # when
+    response = post_file(trainer_client, session, upload("csv", rows))
+    # then: the score, the country and the agency are all named, and nothing is saved
+    assert response.status_code == 200
+    assert {(row, column) for row, column, _message in response.context["row_errors"]} == {
+        ("2", "pre_score"),
+        ("2", "post_score"),
+        ("2", "country"),
+        ("2", "agency"),
+    }
+    assert not Person.objects.filter(full_name="Nueva Persona").exists()

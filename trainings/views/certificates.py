@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from reports.views import certificate_revoke_page
@@ -32,7 +33,11 @@ def session_certificates(request, pk: int):
         if issued:
             messages.success(
                 request,
-                _("%(n)s certificates issued; their PDFs are being prepared and e-mailed to the participants.")
+                ngettext(
+                    "%(n)s certificate issued; its PDF is being prepared and e-mailed to the participant.",
+                    "%(n)s certificates issued; their PDFs are being prepared and e-mailed to the participants.",
+                    len(issued),
+                )
                 % {"n": len(issued)},
             )
         else:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_POST
 
@@ -78,7 +79,12 @@ def score_grid(request, pk: int):
         else:
             messages.success(
                 request,
-                _("Scores saved: %(n)s changes recorded.") % {"n": summary.score_changes},
+                ngettext(
+                    "Scores saved: %(n)s change recorded.",
+                    "Scores saved: %(n)s changes recorded.",
+                    summary.score_changes,
+                )
+                % {"n": summary.score_changes},
             )
             return redirect("trainings:scores", pk=session.pk)
     for enrolment in enrolments:

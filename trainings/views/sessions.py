@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_POST
 
@@ -152,7 +153,8 @@ def participants(request, pk: int):
         ids = [int(v) for v in request.POST.getlist("person") if v.isdigit()]
         people = Person.objects.filter(pk__in=ids, country__in=session.countries.all())
         added = services.enrol_people(session=session, people=people)
-        messages.success(request, _("%(n)s participants enrolled.") % {"n": added})
+        enrolled = ngettext("%(n)s participant enrolled.", "%(n)s participants enrolled.", added)
+        messages.success(request, enrolled % {"n": added})
         return redirect("trainings:participants", pk=session.pk)
     query = text_param(request.GET.get("q")).strip()
     enrolled = set(session.enrolments.values_list("person_id", flat=True))
