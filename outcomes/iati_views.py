@@ -55,7 +55,10 @@ class IatiActivitiesView(APIView):
         parameters=[
             OpenApiParameter("programme", OpenApiTypes.STR, required=True, description="The programme's code.")
         ],
-        responses={(200, "application/xml"): OpenApiResponse(OpenApiTypes.STR, description="IATI activity file")},
+        responses={
+            (200, "application/xml"): OpenApiResponse(OpenApiTypes.STR, description="IATI activity file"),
+            404: OpenApiResponse(description="No programme of that code within the caller's reach."),
+        },
     )
     def get(self, request):
         code = (request.query_params.get("programme") or "").strip()

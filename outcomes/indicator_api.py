@@ -45,6 +45,7 @@ from .models import DIMENSIONS
 from .models import Indicator
 from .models import IndicatorPeriod
 from .models import IndicatorValue
+from .models import Metric
 from .models import ProgrammeObjective
 
 TAGS = ["indicators"]
@@ -77,6 +78,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
     programme_code = serializers.CharField(source="objective.programme.code", read_only=True)
     objective = serializers.IntegerField(source="objective_id", read_only=True)
     disaggregations = serializers.ListField(child=serializers.CharField(), read_only=True)
+    # Declared, not derived: a derived read-only field loses allow_blank, and a reported indicator
+    # names no metric ("").
+    metric = serializers.ChoiceField(choices=Metric.choices, allow_blank=True, read_only=True)
     periods = serializers.SerializerMethodField()
 
     class Meta:
