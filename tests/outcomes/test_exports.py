@@ -279,4 +279,4 @@ def test_a_bad_year_on_a_dashboard_is_shown_as_a_form_error(client):
     assert "Choose a year of the programme." in response.content.decode()
     response = client.get(reverse("outcomes:country", args=["PE"]) + "?year=abc")
     assert response.status_code == 200
-    assert "Enter a whole number." in response.content.decode()
+    assert "Choose a year with figures." in response.content.decode()
