@@ -3,6 +3,7 @@ from django.db.models import Q
 
 from assessments.models import Assessment
 from assessments.models import Roundtable
+from engagements.forms import DateBoundsMixin
 from engagements.models import Engagement
 from engagements.models import Person
 from network.models import NetworkEvent
@@ -15,8 +16,9 @@ from .models import Transaction
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MoneyForm(forms.ModelForm):
-    """The programme comes from the page; the engagement from those of the programme the user manages."""
+class MoneyForm(DateBoundsMixin, forms.ModelForm):
+    """The programme comes from the page; the engagement from those of the programme the user manages;
+    dates within the portal's bounds."""
 
     def __init__(self, *args, user, programme, **kwargs):
         super().__init__(*args, **kwargs)

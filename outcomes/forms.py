@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from engagements.forms import DateBoundsMixin
 from engagements.models import Country
 from engagements.models import Engagement
 from ta_portal.multilingual import multilingual_form
@@ -74,7 +75,7 @@ class ObjectiveForm(forms.ModelForm):
         fields = ["code", "title", "area", "description", "order"]
 
 
-class _IndicatorForm(forms.ModelForm):
+class _IndicatorForm(DateBoundsMixin, forms.ModelForm):
     disaggregations = forms.MultipleChoiceField(
         label=_("Disaggregations"),
         required=False,
@@ -145,7 +146,7 @@ class _BreakdownFieldsMixin:
         }
 
 
-class IndicatorPeriodForm(_BreakdownFieldsMixin, forms.ModelForm):
+class IndicatorPeriodForm(DateBoundsMixin, _BreakdownFieldsMixin, forms.ModelForm):
     """A period and its targets. The dates are checked by the service (``indicator_period_errors``),
     which says that a target needs a period when they are missing."""
 

@@ -27,12 +27,14 @@ from accounts import security_views
 from assessments import forms as assessments_forms
 from audit import forms as audit_forms
 from engagements import forms as engagements_forms
+from finance import forms as finance_forms
 from followups import forms as followups_forms
 from history import forms as history_forms
 from network import forms as network_forms
 from notifications import forms as notifications_forms
 from outcomes import forms as outcomes_forms
 from reports import forms as reports_forms
+from search import forms as search_forms
 from surveys import forms as surveys_forms
 from surveys.tokens import token_for
 from trainings import forms as trainings_forms
@@ -43,6 +45,10 @@ BASES = {
     assessments_forms._AssessmentPartForm,
     surveys_forms.QuestionFormBase,
     surveys_forms.TemplateFormBase,
+    finance_forms.MoneyForm,
+    # The views bind the multilingual forms made of these (ta_portal.multilingual.multilingual_form).
+    outcomes_forms._IndicatorForm,
+    outcomes_forms._NarrativeForm,
 }
 
 
@@ -231,8 +237,35 @@ TARGETS = [
         page=_u("outcomes:programme", "programme"),
     ),
     Target(outcomes_forms.CountryFilterForm, lambda world: reverse("outcomes:country", args=[world.own]), method="GET"),
+    # The results framework (``framework_indicator``: its reported indicator, with every disaggregation).
+    Target(outcomes_forms.ObjectiveForm, _u("outcomes:objective_create", "programme"), user="manager"),
+    Target(outcomes_forms.ObjectiveForm, _u("outcomes:objective_edit", "objective"), user="manager"),
+    Target(
+        outcomes_forms.NarrativeForm,
+        lambda world: reverse("outcomes:narrative_edit", args=[world.objective.pk, 2025]),
+        user="manager",
+    ),
+    Target(outcomes_forms.IndicatorForm, _u("outcomes:indicator_create", "objective"), user="manager"),
+    Target(outcomes_forms.IndicatorForm, _u("outcomes:indicator_edit", "framework_indicator"), user="manager"),
+    Target(outcomes_forms.IndicatorPeriodForm, _u("outcomes:period_create", "framework_indicator"), user="manager"),
+    Target(outcomes_forms.IndicatorPeriodForm, _u("outcomes:period_edit", "open_period"), user="manager"),
+    Target(outcomes_forms.IndicatorValueForm, _u("outcomes:indicator", "framework_indicator"), user="counterpart"),
+    Target(
+        outcomes_forms.ReviewForm,
+        _u("outcomes:value_review", "indicator_value"),
+        user="manager",
+        page=_u("outcomes:indicator", "framework_indicator"),
+    ),
+    # finance
+    Target(finance_forms.BudgetForm, _u("finance:budget_create", "programme"), user="manager"),
+    Target(finance_forms.BudgetForm, _u("finance:budget_edit", "budget"), user="manager"),
+    Target(finance_forms.TransactionForm, _u("finance:transaction_create", "programme"), user="manager"),
+    Target(finance_forms.TransactionForm, _u("finance:transaction_edit", "transaction"), user="manager"),
+    Target(finance_forms.IatiPublicationForm, _u("finance:iati", "programme")),
     # history
     Target(history_forms.ImportForm, _u("history:import_list"), user="manager"),
+    # search
+    Target(search_forms.SearchForm, _u("search:results"), method="GET", user="viewer"),
     # surveys
     Target(surveys_forms.SurveyCreateForm, _u("surveys:survey_create", "survey_session"), user="trainer"),
     Target(surveys_forms.QuestionForm, _u("surveys:question_create"), user="manager"),

@@ -30,7 +30,9 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from engagements.forms import DateBoundsMixin
+from outcomes.models import DIMENSIONS
 from tests.assessments import authz_cases as assessments
+from tests.finance.factories import with_money
 from tests.followups import authz_cases as followups
 from tests.forms_fuzz_targets import BASES
 from tests.forms_fuzz_targets import TARGETS
@@ -63,7 +65,13 @@ def rich_world(world):
     for module in (assessments, trainings, network, followups, surveys):
         module.setup(world)
     world.invitation = world.survey.invitations.get()
-    outcomes.with_programmes(world)
+    followup_indicators = world.indicator, world.other_indicator
+    outcomes.with_indicators(world)  # the results framework's; its indicator takes the follow-ups' name
+    world.framework_indicator = world.indicator
+    world.indicator, world.other_indicator = followup_indicators
+    world.framework_indicator.disaggregations = list(DIMENSIONS)  # a number field per value of each
+    world.framework_indicator.save(update_fields=["disaggregations"])
+    with_money(world)
     return world
 
 
