@@ -35,7 +35,6 @@ class NotificationSerializer(serializers.ModelSerializer):
             return kinds.message(notification.kind, notification.params)
 
 
-@extend_schema(tags=["notifications"])
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The caller's notifications, newest first; another user's answer 404."""
 
@@ -55,7 +54,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 @extend_schema(
-    tags=["notifications"], responses=inline_serializer("CalendarSubscription", {"url": serializers.URLField()})
+    responses=inline_serializer("CalendarSubscription", {"url": serializers.URLField()})
 )
 @api_view(["GET"])
 def my_calendar(request):

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import kinds
-from . import selectors
 from .models import CalendarFeed
 from .models import Notification
 from .models import NotificationPreference
@@ -38,7 +37,6 @@ def notify(*, recipients: Iterable, kind: str, params: dict | None = None, url: 
         Notification.objects.bulk_create(
             [Notification(recipient_id=pk, kind=kind, params=params, url=url, created_at=now) for pk in active]
         )
-        selectors.forget_unread(active)
 
     # robust: a notification that cannot be stored must never undo or fail the write it reports.
     transaction.on_commit(store, robust=True)
@@ -49,11 +47,7 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     unread = Notification.objects.visible_to(user).unread()
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
-    changed = unread.update(read_at=timezone.now())
-    selectors.forget_unread([user.pk])
-    # Again once committed: a count read meanwhile (still the old one) is not kept.
-    transaction.on_commit(lambda: selectors.forget_unread([user.pk]))
-    return changed
+    return unread.update(read_at=timezone.now())
 
 
 def digest_choose(*, user, digest: str) -> NotificationPreference:

@@ -51,7 +51,6 @@ class IatiActivitiesView(APIView):
     renderer_classes = [XMLRenderer, renderers.JSONRenderer]
 
     @extend_schema(
-        tags=["iati"],
         parameters=[
             OpenApiParameter("programme", OpenApiTypes.STR, required=True, description="The programme's code.")
         ],

@@ -48,7 +48,8 @@ from .models import IndicatorValue
 from .models import Metric
 from .models import ProgrammeObjective
 
-TAGS = ["indicators"]
+# The results framework is part of the outcomes (ta_portal.schema.APP_TAGS).
+TAGS = ["Outcomes"]
 
 _FIGURES = inline_serializer(
     "IndicatorFigures",

@@ -29,7 +29,6 @@ class SearchView(APIView):
     """The best matches of ``q`` among what the caller may see, best first (at most 30)."""
 
     @extend_schema(
-        tags=["search"],
         parameters=[
             OpenApiParameter(
                 "q", OpenApiTypes.STR, required=True, description="Words to look for (up to 200 characters)."

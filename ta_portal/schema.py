@@ -30,10 +30,13 @@ APP_TAGS = {
     "network": "Network",
     "followups": "Follow-up",
     "surveys": "Surveys",
+    "finance": "Money",
     "outcomes": "Outcomes",
     "history": "History",
     "reports": "Reports",
     "audit": "Audit",
+    "notifications": "Notifications",
+    "search": "Search",
 }
 
 

@@ -358,9 +358,12 @@ SPECTACULAR_SETTINGS = {
         },
         {"name": "Follow-up", "description": "Measures, follow-up rounds, status updates and indicators."},
         {"name": "Surveys", "description": "Evaluation surveys and their answers."},
+        {"name": "Money", "description": "Budgets and transactions of programmes and engagements."},
         {"name": "Outcomes", "description": "Programme results: figures by programme and country, exports."},
         {"name": "History", "description": "Imports of a programme's past records."},
         {"name": "Reports", "description": "The status and download of rendered PDFs."},
+        {"name": "Notifications", "description": "The caller's notifications and calendar address."},
+        {"name": "Search", "description": "One search across what the caller may see."},
     ],
     # Choice sets of the network layer share field names (kind, status, role, source) with other apps.
     "ENUM_NAME_OVERRIDES": {

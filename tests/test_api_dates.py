@@ -13,7 +13,8 @@ from ta_portal.discovery import portal_modules
 def _portal_model_serializers():
     for module in portal_modules("api"):
         for _name, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, serializers.ModelSerializer) and cls.__module__ == module.__name__:
+            # (a base without Meta names no model: its subclasses are checked)
+            if issubclass(cls, serializers.ModelSerializer) and cls.__module__ == module.__name__ and hasattr(cls, "Meta"):
                 yield cls
 
 

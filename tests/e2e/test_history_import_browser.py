@@ -50,7 +50,9 @@ def test_a_manager_dry_runs_a_workbook_then_imports_it_for_real(page: Page, live
 
     # given the manager on the history page, reached from the navigation
     sign_in(page, base, "maria")
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="History", exact=True).click()
+    navigation = page.get_by_role("navigation", name="Main navigation")
+    navigation.get_by_role("button", name="More").click()  # History is one of the registers under "More"
+    navigation.get_by_role("link", name="History", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Programme history")
     expect(page.get_by_label("Dry run first")).to_be_checked()
     expect(page.get_by_role("link", name="Download the template (XLSX)")).to_be_visible()

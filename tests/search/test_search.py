@@ -335,4 +335,4 @@ def test_the_api_needs_credentials(client, db):
 def test_the_api_is_in_the_schema_under_its_tag(client, db):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     operation = schema["paths"]["/api/v1/search/"]["get"]
-    assert operation["tags"] == ["search"]
+    assert operation["tags"] == ["Search"]
