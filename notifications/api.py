@@ -53,9 +53,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(self.get_serializer(notification).data)
 
 
-@extend_schema(
-    responses=inline_serializer("CalendarSubscription", {"url": serializers.URLField()})
-)
+@extend_schema(responses=inline_serializer("CalendarSubscription", {"url": serializers.URLField()}))
 @api_view(["GET"])
 def my_calendar(request):
     """The caller's secret calendar address (``.ics``, no sign-in needed); revoke it on the profile page."""

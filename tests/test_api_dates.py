@@ -14,7 +14,11 @@ def _portal_model_serializers():
     for module in portal_modules("api"):
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             # (a base without Meta names no model: its subclasses are checked)
-            if issubclass(cls, serializers.ModelSerializer) and cls.__module__ == module.__name__ and hasattr(cls, "Meta"):
+            if (
+                issubclass(cls, serializers.ModelSerializer)
+                and cls.__module__ == module.__name__
+                and hasattr(cls, "Meta")
+            ):
                 yield cls
 
 
