@@ -241,7 +241,9 @@ def programme_dashboard(*, scope, programme: Programme, year: int, today: date) 
     start, end = year_bounds(year)
     activity, outcome = _targets(programme, scope, start=start, end=end)
     # The measures' status is needed as it stood at each past year's end and at each target's cut-off.
-    cutoffs = {year_bounds(y)[1] for y in years} | {min(t.period_end, end, today) for t in [*activity, *outcome]}
+    # The year asked for too: it may lie outside the programme's years (an annual report of a past year).
+    cutoffs = {year_bounds(y)[1] for y in years} | {end}
+    cutoffs |= {min(t.period_end, end, today) for t in [*activity, *outcome]}
     as_of = tuple(sorted(day for day in cutoffs if day < today))
     where = f.Slice(scope=scope, programme=programme)
     parts = {"engagements", "sessions", "results", "scores", "measures", "rounds"}
