@@ -6,9 +6,8 @@ from datetime import timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.roles import MANAGING_ROLES
 from accounts.roles import Role
-from accounts.scoping import scope_for
+from accounts.scoping import manages_somewhere
 from engagements.models import Engagement
 from ta_portal.work import PhaseEvidence
 from ta_portal.work import WorkItem
@@ -21,7 +20,7 @@ STALE_DRAFT_DAYS = 60
 
 
 def work_items(user, *, today, since) -> list[WorkItem]:
-    if scope_for(user, MANAGING_ROLES).empty:
+    if not manages_somewhere(user):
         return []
     cutoff = today - timedelta(days=STALE_DRAFT_DAYS)
     drafts = (

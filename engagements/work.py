@@ -5,9 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
-from accounts.roles import MANAGING_ROLES
 from accounts.roles import Role
-from accounts.scoping import scope_for
+from accounts.scoping import manages_somewhere
 from ta_portal.work import WorkItem
 from ta_portal.work import gather_phase_evidence
 
@@ -38,7 +37,7 @@ def phase_suggestions(engagements) -> list[tuple[Engagement, str, str]]:
 
 
 def work_items(user, *, today, since) -> list[WorkItem]:
-    if scope_for(user, MANAGING_ROLES).empty:
+    if not manages_somewhere(user):
         return []
     managed = Engagement.objects.editable_by(user).exclude(phase=Engagement.Phase.CLOSED)
     items = []

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import MANAGING_ROLES
 from accounts.roles import Role
 from accounts.scoping import Scope
+from accounts.scoping import manages_somewhere
 from accounts.scoping import scope_for
 from assessments.models import Assessment
 from assessments.models import Roundtable
@@ -78,7 +79,7 @@ class MoneyQuerySet(models.QuerySet):
         return not scope.empty if country is None else scope.allows(getattr(country, "pk", country))
 
     def readable_by(self, user) -> bool:
-        return not scope_for(user, MONEY_ROW_ROLES).empty
+        return manages_somewhere(user)
 
 
 def may_write_money(user, *, engagement) -> bool:

@@ -9,8 +9,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.roles import MANAGING_ROLES
 from accounts.roles import Role
+from accounts.scoping import manages_somewhere
 from accounts.scoping import scope_for
 from assessments.models import Roundtable
 from engagements.models import Engagement
@@ -30,7 +30,7 @@ def work_items(user, *, today, since) -> list[WorkItem]:
     items = []
     if not scope_for(user, (Role.COUNTERPART,)).empty:
         items += _counterpart_items(user, today)
-    if not scope_for(user, MANAGING_ROLES).empty:
+    if manages_somewhere(user):
         items += _manager_items(user, today)
     return items
 

@@ -7,6 +7,7 @@ offers what the service would refuse.
 from accounts.roles import MANAGING_ROLES
 from accounts.scoping import scope_for
 from engagements.selectors import programmes_reached
+from followups.models import EVIDENCE_ROLES
 
 from .models import IndicatorValue
 
@@ -25,3 +26,9 @@ def can_report_value(user, country) -> bool:
 def can_verify_value(user, country) -> bool:
     """Verify (accept or return) a reported value of ``country``: its managers, as for status updates."""
     return scope_for(user, MANAGING_ROLES).allows(getattr(country, "pk", country))
+
+
+def can_download_value_evidence(user, value) -> bool:
+    """Download a reported value's evidence file: those who see the evidence of its country, as for
+    status updates (the page, the API and the API's link ask this)."""
+    return bool(value.evidence_file) and scope_for(user, EVIDENCE_ROLES).allows(value.country_id)

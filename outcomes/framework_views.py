@@ -26,6 +26,7 @@ from ta_portal.pages import run_action
 
 from . import selectors
 from . import services
+from .access import can_download_value_evidence
 from .access import can_edit_framework
 from .access import can_report_value
 from .access import can_verify_value
@@ -312,7 +313,7 @@ def value_review(request, pk: int):
 def value_evidence(request, pk: int):
     """A value's evidence file, for those who see the country's evidence (404 for anyone else)."""
     value = selectors.indicator_value_get_for_user(user=request.user, pk=pk)
-    if not value.evidence_file or not scope_for(request.user, EVIDENCE_ROLES).allows(value.country_id):
+    if not can_download_value_evidence(request.user, value):
         raise Http404
     try:
         handle = value.evidence_file.open("rb")

@@ -31,12 +31,12 @@ from engagements.api import ScopedPrimaryKeyField
 from engagements.models import Country
 from engagements.selectors import programmes_reached
 from followups.api import ReviewSerializer
-from followups.models import EVIDENCE_ROLES
 from ta_portal.api import PortalModelSerializer
 from ta_portal.api import ScopedViewSetMixin
 from ta_portal.api import check_country_writable
 
 from . import services
+from .access import can_download_value_evidence
 from .access import can_edit_framework
 from .access import can_verify_value
 from .facts import outcome_scope
@@ -320,7 +320,7 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
 
     def get_evidence_url(self, obj) -> str | None:
         user = self.context["request"].user
-        if not obj.evidence_file or not scope_for(user, EVIDENCE_ROLES).allows(obj.country_id):
+        if not can_download_value_evidence(user, obj):
             return None
         return reverse("indicator-value-evidence", args=[obj.pk])
 
@@ -388,7 +388,7 @@ class IndicatorValueViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     def evidence(self, request, pk=None):
         """The value's evidence file (404 when there is none or the caller may not see it)."""
         value = self.get_object()
-        if not value.evidence_file or not scope_for(request.user, EVIDENCE_ROLES).allows(value.country_id):
+        if not can_download_value_evidence(request.user, value):
             raise Http404
         try:
             handle = value.evidence_file.open("rb")
