@@ -71,7 +71,7 @@ bench: $(STAMP)
 # operation, here with many and every boundary case. FUZZ_EXAMPLES=… to change the budget.
 FUZZ_EXAMPLES ?= 200
 fuzz-api: $(STAMP)
-	SCHEMATHESIS_MAX_EXAMPLES=$(FUZZ_EXAMPLES) SCHEMATHESIS_PHASES=examples,coverage,fuzzing \
+	HYPOTHESIS_PROFILE=explore SCHEMATHESIS_MAX_EXAMPLES=$(FUZZ_EXAMPLES) SCHEMATHESIS_PHASES=examples,coverage,fuzzing \
 	  $(PY) -m pytest tests/security/test_api_fuzz.py $(PYTEST_ARGS)
 
 worker: $(STAMP)

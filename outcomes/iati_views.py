@@ -27,7 +27,8 @@ XML_CONTENT_TYPE = "application/xml; charset=utf-8"
 
 
 class XMLRenderer(renderers.BaseRenderer):
-    """The file as built; errors (400, 401, 403, 404) as JSON, as the rest of the API answers them."""
+    """Lets a client ask for ``application/xml``; the file is returned as built, and errors are
+    answered by the JSON renderer (``IatiActivitiesView.handle_exception``)."""
 
     media_type = "application/xml"
     format = "xml"
@@ -49,6 +50,14 @@ class IatiActivitiesView(APIView):
     """The programme's IATI 2.03 activity file (README, "IATI"), over the caller's countries."""
 
     renderer_classes = [XMLRenderer, renderers.JSONRenderer]
+
+    def handle_exception(self, exc):
+        # Errors (400, 401, 403, 404) are JSON with a JSON content type, as the schema documents and
+        # as the rest of the API answers them, whichever renderer the request negotiated.
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = renderers.JSONRenderer.media_type
+        return response
 
     @extend_schema(
         parameters=[

@@ -29,6 +29,7 @@ off (the default under tests, whose transactions roll back instead of committing
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -211,7 +212,17 @@ def key_for(
     except Exception:
         logger.warning("data cache unavailable", exc_info=True)
         return None
-    return ":".join([_prefix(), name, current, get_language() or "", *(str(part) for part in parts)])
+    return ":".join([_prefix(), name, current, get_language() or "", _compact(parts)])
+
+
+def _compact(parts: tuple) -> str:
+    """The parts as they read when short and plain; long ones or ones with spaces or control
+    characters (a tuple of paths, a search text) as their digest, so every key stays a valid
+    memcached/Redis key of bounded length."""
+    text = ":".join(str(part) for part in parts)
+    if len(text) <= 96 and text.isprintable() and " " not in text:
+        return text
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def cached(

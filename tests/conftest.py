@@ -14,6 +14,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 from pytest_django.plugin import blocking_manager_key
 
 from engagements.models import Country
@@ -30,6 +31,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 CLOCK_KEY = pytest.StashKey[time_machine.travel]()
+
+
+# Hypothesis (form, import and API fuzzing) draws the same examples on every run of `make test`,
+# derived from each test's name, so a failure can be reproduced and no run fails on a draw the last
+# one never made; HYPOTHESIS_PROFILE=explore (as `make fuzz-api` sets) draws new ones each time.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_addoption(parser):

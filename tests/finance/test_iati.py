@@ -101,6 +101,24 @@ def test_the_file_of_a_manager_covers_only_their_countries(schema, world):
     assert client.get(reverse("iati-activities") + f"?programme={world.other_programme.code}").status_code == 404
 
 
+def test_errors_are_json_whatever_the_client_accepts(world):
+    """The schema documents the errors as JSON; a client asking for XML must not get a JSON body
+    labelled XML."""
+    with_money(world)
+    client = APIClient()
+    client.force_authenticate(world.users["manager"])
+    for accept in ("application/xml", "*/*", "application/json"):
+        missing = client.get(reverse("iati-activities"), HTTP_ACCEPT=accept)
+        assert missing.status_code == 400
+        assert missing["Content-Type"] == "application/json"
+        assert "programme" in missing.json()
+        elsewhere = client.get(
+            reverse("iati-activities") + f"?programme={world.other_programme.code}", HTTP_ACCEPT=accept
+        )
+        assert elsewhere.status_code == 404
+        assert elsewhere["Content-Type"] == "application/json"
+
+
 def test_the_public_address_answers_only_once_the_programme_publishes(client, world):
     with_money(world)
     url = reverse("outcomes:iati_public", args=[world.programme.code])

@@ -322,3 +322,18 @@ def test_seed_demo_forgets_the_cached_figures(client, world, cached, monkeypatch
     # then: the figures count what the demo wrote
     after, _queries = outcome(client, world.engagement)
     assert after["measures"]["total"] == 1
+
+
+def test_keys_stay_short_and_plain_whatever_their_parts(cached):
+    """Memcached and Redis both take keys of up to 250 plain characters; a tuple of navigation
+    paths or a search text must not make a longer one, nor two different parts the same key."""
+    sections = tuple(f"/section-{number}/" for number in range(40))
+    long_key = datacache.key_for("work-counts", (1, date(2026, 1, 1), None, sections))
+    other_key = datacache.key_for("work-counts", (1, date(2026, 1, 1), None, sections[:-1]))
+    spaced_key = datacache.key_for("search", ("two words",))
+    for key in (long_key, other_key, spaced_key):
+        assert len(key) <= 250
+        assert key.isprintable() and " " not in key
+    assert long_key != other_key
+    short_key = datacache.key_for("outcome", (7, "PE"))
+    assert short_key.endswith(":7:PE")

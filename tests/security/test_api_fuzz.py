@@ -61,7 +61,8 @@ PHASES = os.environ.get("SCHEMATHESIS_PHASES", "examples,fuzzing").split(",")
 
 CONFIG = {
     "phases": {name: {"enabled": name in PHASES} for name in ("examples", "coverage", "fuzzing", "stateful")},
-    "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
+    # Repeatable or new draws, as the Hypothesis profile of the run says (tests/conftest.py).
+    "generation": {"max-examples": MAX_EXAMPLES, "database": "none", "deterministic": settings.default.derandomize},
     # What is checked is listed at each call: generated bodies may be refused by rules the schema
     # cannot state (unique names, the caller's countries), which is no error.
     "checks": {"enabled": False},
