@@ -8,8 +8,6 @@ from functools import partial
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
-from django.http import Http404
 from django.urls import path
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +39,7 @@ from ta_portal.api import check_country_writable
 from ta_portal.bodylimit import body_limit
 from ta_portal.uploads import EVIDENCE
 from ta_portal.uploads import check_uploads
+from ta_portal.uploads import stored_file_response
 
 from . import selectors
 from . import services
@@ -469,14 +468,7 @@ class EvidenceDownloadView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404
-        response = FileResponse(handle, as_attachment=True, filename=evidence.original_name)
-        response["Content-Type"] = evidence.content_type
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return stored_file_response(evidence.file, filename=evidence.original_name, content_type=evidence.content_type)
 
 
 def register(router) -> None:

@@ -7,8 +7,6 @@ from django.db.models import F
 from django.db.models import OuterRef
 from django.db.models import Q
 from django.db.models import Subquery
-from django.http import FileResponse
-from django.http import Http404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,6 +26,7 @@ from ta_portal.pages import run_action
 from ta_portal.pagination import paginate
 from ta_portal.params import int_param
 from ta_portal.uploads import EVIDENCE
+from ta_portal.uploads import stored_file_response
 
 from . import selectors
 from . import services
@@ -634,15 +633,12 @@ def update_detail(request, pk: int):
 def evidence_download(request, pk: int):
     """An evidence file, only for those who may see it (404 for anyone else)."""
     evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    response = FileResponse(handle, as_attachment=request.GET.get("inline") != "1", filename=evidence.original_name)
-    response["Content-Type"] = evidence.content_type
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(
+        evidence.file,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+        inline=request.GET.get("inline") == "1",
+    )
 
 
 @login_required

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.http import Http404
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -23,6 +22,7 @@ from engagements.models import Engagement
 from followups.models import EVIDENCE_ROLES
 from followups.models import UpdateState
 from ta_portal.pages import run_action
+from ta_portal.uploads import stored_file_response
 
 from . import selectors
 from . import services
@@ -315,12 +315,6 @@ def value_evidence(request, pk: int):
     value = selectors.indicator_value_get_for_user(user=request.user, pk=pk)
     if not can_download_value_evidence(request.user, value):
         raise Http404
-    try:
-        handle = value.evidence_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=value.evidence_name or "evidence")
-    response["Content-Type"] = value.evidence_content_type or "application/octet-stream"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(
+        value.evidence_file, filename=value.evidence_name or "evidence", content_type=value.evidence_content_type
+    )

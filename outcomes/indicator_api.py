@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
-from django.http import FileResponse
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +33,7 @@ from followups.api import ReviewSerializer
 from ta_portal.api import PortalModelSerializer
 from ta_portal.api import ScopedViewSetMixin
 from ta_portal.api import check_country_writable
+from ta_portal.uploads import stored_file_response
 
 from . import services
 from .access import can_download_value_evidence
@@ -390,14 +390,9 @@ class IndicatorValueViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         value = self.get_object()
         if not can_download_value_evidence(request.user, value):
             raise Http404
-        try:
-            handle = value.evidence_file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, as_attachment=True, filename=value.evidence_name or "evidence")
-        response["Content-Type"] = value.evidence_content_type or "application/octet-stream"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return stored_file_response(
+            value.evidence_file, filename=value.evidence_name or "evidence", content_type=value.evidence_content_type
+        )
 
 
 def register(router) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ta_portal.params import text_param
+from ta_portal.uploads import stored_file_response
 
 from . import registry
 from .certificates import certificate_find
@@ -35,11 +36,7 @@ def report_file_response(*, user, pk: int) -> FileResponse:
     report = report_get_for_user(user=user, pk=pk)
     if not report.is_ready or not report.file:
         raise Http404
-    response = FileResponse(
-        report.file.open("rb"), as_attachment=True, filename=report.filename, content_type="application/pdf"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(report.file, filename=report.filename, content_type="application/pdf")
 
 
 @login_required

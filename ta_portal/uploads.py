@@ -7,7 +7,8 @@ inflated (counting the bytes actually produced, since the sizes a ZIP declares c
 archive bombs and unsafe member names before any library opens them. Images must decode whole.
 
 Each kind of upload is an ``UploadPolicy`` (follow-up evidence, library documents); forms, API
-serializers and services call ``check_upload`` / ``check_uploads`` with it.
+serializers and services call ``check_upload`` / ``check_uploads`` with it; a stored file goes back
+to whoever may read it through ``stored_file_response``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -438,3 +441,23 @@ def check_uploads(uploads, *, policy: UploadPolicy, already: int = 0) -> list[Ch
     if errors:
         raise ValidationError(errors)
     return checked
+
+
+# Serving -------------------------------------------------------------------------------------------
+
+
+def stored_file_response(file, *, filename: str, content_type: str = "", inline: bool = False) -> FileResponse:
+    """A stored file (evidence, a library document, a rendered report) for a caller already allowed
+    to read it, page or API alike: a download under its checked type and safe name, never cached by
+    a shared cache, and sandboxed should a browser render it (an HTML or SVG file cannot run script
+    on the portal's origin); 404 when the file is missing from storage."""
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=filename, content_type=content_type or "application/octet-stream"
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

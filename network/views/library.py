@@ -15,6 +15,7 @@ from ta_portal.pages import list_page
 from ta_portal.pages import saving_form_page
 from ta_portal.params import int_param
 from ta_portal.uploads import LIBRARY
+from ta_portal.uploads import stored_file_response
 
 from .. import access
 from .. import selectors
@@ -130,15 +131,7 @@ def document_replace(request, pk: int):
 
 def file_response(version) -> FileResponse:
     """The stored file of a version, as an attachment under its checked type and a safe name."""
-    try:
-        handle = version.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=version.original_name, content_type=version.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(version.file, filename=version.original_name, content_type=version.content_type)
 
 
 @login_required
