@@ -28,15 +28,15 @@ from .selectors import with_progress
 
 def work_items(user, *, today, since) -> list[WorkItem]:
     items = []
-    if not scope_for(user, (Role.COUNTERPART,)).empty:
-        items += _counterpart_items(user, today)
+    own = scope_for(user, (Role.COUNTERPART,))
+    if not own.empty:
+        items += _counterpart_items(user, own, today)
     if manages_somewhere(user):
         items += _manager_items(user, today)
     return items
 
 
-def _counterpart_items(user, today) -> list[WorkItem]:
-    own = scope_for(user, (Role.COUNTERPART,))
+def _counterpart_items(user, own, today) -> list[WorkItem]:
     rounds = with_progress(
         FollowupRound.objects.visible_to(user)
         .filter(own.q("engagement__country"), opens_on__lte=today)

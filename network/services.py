@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engagements.models import Person
+from notifications.models import Notification
 from notifications.services import notify
 from ta_portal.filetext import file_text
 from ta_portal.fulltext import CONFIGS
@@ -90,9 +91,15 @@ def document_create(*, document: Document, uploaded, by, m2m_save=None) -> Docum
     return _removing_files_on_failure(write)
 
 
-def _notify_document_shared(document: Document, *, by) -> None:
+def _notify_document_shared(document: Document, *, by, had_access=frozenset()) -> None:
+    """Tell the document's audience it is shared with them, once each: not those who could read it
+    already (``had_access``: widening an audience tells only those it adds), nor those told before
+    (an audience narrowed and widened again)."""
+    told = Notification.objects.filter(kind="network.document_shared", url=document.get_absolute_url())
     notify(
-        recipients=document_audience(document).values_list("pk", flat=True),
+        recipients=set(document_audience(document).values_list("pk", flat=True))
+        - set(had_access)
+        - set(told.values_list("recipient_id", flat=True)),
         kind="network.document_shared",
         params={"title": document.title},
         url=document.get_absolute_url(),
@@ -113,11 +120,15 @@ def document_replace(*, document: Document, uploaded, by, note: str = "") -> Doc
 
 @transaction.atomic
 def document_update(*, document: Document, by, m2m_save=None) -> Document:
+    """Save the document's edited fields; anyone its new audience adds is told it is shared."""
     document.full_clean(exclude=["current_version"])
+    stored = Document.objects.get(pk=document.pk)
+    had_access = set(document_audience(stored).values_list("pk", flat=True))
     document.save()
     if m2m_save is not None:
         m2m_save()
     _document_index(document.pk)
+    _notify_document_shared(document, by=by, had_access=had_access)
     return document
 
 

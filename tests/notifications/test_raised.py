@@ -202,3 +202,34 @@ def test_an_event_registration_and_a_move_tell_the_registered_user(world, django
     with django_capture_on_commit_callbacks(execute=True):
         network.event_save(event=event, by=world.users["manager"])
     assert told("network.event_changed") == ["counterpart_pe"]
+
+
+def test_widening_a_documents_audience_tells_only_those_it_adds(world, django_capture_on_commit_callbacks):
+    # given: a document shared with the managers, who were told
+    uploader = world.users["manager"]
+    co = {role: make_user(role, "CO", username=f"{role}_co") for role in Role.values}
+    with django_capture_on_commit_callbacks(execute=True):
+        document = make_document(by=uploader, title="Risk indicators", audience="managers")
+    told_first = set(told("network.document_shared"))
+    assert told_first == AUDIENCES["managers"] - {uploader.username}
+    # when: another manager opens it to Peru's users, then edits only its title
+    editor = co["admin"]
+    document = Document.objects.get(pk=document.pk)
+    document.audience, document.audience_country_id = "country", "PE"
+    with django_capture_on_commit_callbacks(execute=True):
+        network.document_update(document=document, by=editor)
+    # then: Peru's users who could not read it before are told once; the managers not again
+    added = PE_USERS - {u.username for u in User.objects.filter(username__in=told_first)} - {uploader.username}
+    assert added, "the new audience adds someone"
+    counts = Notification.objects.filter(kind="network.document_shared").values_list("recipient__username", flat=True)
+    assert sorted(counts) == sorted(told_first | added)
+    # an edit that keeps the audience tells nobody
+    document.title = "Risk indicators, 2027"
+    with django_capture_on_commit_callbacks(execute=True):
+        network.document_update(document=document, by=editor)
+    assert sorted(told("network.document_shared")) == sorted(told_first | added)
+    # narrowing it back tells nobody either, not even those it gives the document back to
+    document.audience, document.audience_country_id = "managers", None
+    with django_capture_on_commit_callbacks(execute=True):
+        network.document_update(document=document, by=editor)
+    assert Notification.objects.filter(kind="network.document_shared").count() == len(told_first | added)
