@@ -19,8 +19,9 @@ from engagements.models import Person
 from notifications.models import Notification
 from notifications.services import notify
 from ta_portal.filetext import file_text
-from ta_portal.fulltext import CONFIGS
 from ta_portal.fulltext import SIMPLE
+from ta_portal.fulltext import STEMMED
+from ta_portal.fulltext import configs_for
 from ta_portal.uploads import LIBRARY
 from ta_portal.uploads import check_upload
 
@@ -137,16 +138,23 @@ _INDEXED_FIELDS = (("title", "A"), ("authors", "B"), ("description", "B"), ("tex
 
 
 def _document_search_vector():
-    """A document's search vector, as SQL: its fields in its own language's configuration and word
-    for word (``simple``), so a query in either finds it (see ta_portal/fulltext.py)."""
-    language_config = Case(
-        *(When(language=code, then=Value(config)) for code, config in CONFIGS.items()), default=Value(SIMPLE)
+    """A document's search vector, as SQL: its fields in each configuration of its own language (see
+    ta_portal/fulltext.py), so a query in the reader's language or word for word finds it."""
+    languages = {code: configs_for(code) for code in STEMMED}
+    positions = len(configs_for(next(iter(STEMMED))))
+    configs = [
+        Case(*(When(language=code, then=Value(each[index])) for code, each in languages.items()), default=Value(SIMPLE))
+        for index in range(positions)
+    ]
+    return reduce(
+        add,
+        (SearchVector(field, config=config, weight=weight) for field, weight in _INDEXED_FIELDS for config in configs),
     )
-    parts = []
-    for field, weight in _INDEXED_FIELDS:
-        parts.append(SearchVector(field, config=language_config, weight=weight))
-        parts.append(SearchVector(field, config=SIMPLE, weight=weight))
-    return reduce(add, parts)
+
+
+def document_index_all() -> None:
+    """Recompute every document's search vector (after the text-search configurations change)."""
+    _document_index()
 
 
 def _document_index(document_id: int | None = None) -> None:

@@ -37,8 +37,8 @@ from django.utils.translation import get_language
 
 from ta_portal.fulltext import MARK_START
 from ta_portal.fulltext import MARK_STOP
-from ta_portal.fulltext import SIMPLE
-from ta_portal.fulltext import config_for
+from ta_portal.fulltext import configs_for
+from ta_portal.fulltext import headline_config
 from ta_portal.fulltext import mark_terms
 from ta_portal.fulltext import marked_html
 
@@ -72,8 +72,8 @@ def search_for_user(*, user, query: str, kind: str = "", language: str | None = 
         return []
     sources = [KINDS[kind]] if kind else SOURCES
     if full_text_search():
-        config = config_for(language or get_language())
-        hits = [hit for source in sources for hit in _postgresql_hits(source, user, query, config, limit)]
+        language = language or get_language()
+        hits = [hit for source in sources for hit in _postgresql_hits(source, user, query, language, limit)]
     else:
         hits = [hit for source in sources for hit in _fallback_hits(source, user, query, limit)]
     order = {source.kind: index for index, source in enumerate(SOURCES)}
@@ -111,17 +111,19 @@ def _snippet_text(source: Source):
     return Coalesce(NullIf(Trim(body), Value("")), title, output_field=TextField())
 
 
-def _postgresql_hits(source: Source, user, query: str, config: str, limit: int) -> list[Hit]:
-    search_query = SearchQuery(query, config=config, search_type="websearch") | SearchQuery(
-        query, config=SIMPLE, search_type="websearch"
-    )
+def _postgresql_hits(source: Source, user, query: str, language: str, limit: int) -> list[Hit]:
+    configs = configs_for(language)
+    search_query = reduce(or_, (SearchQuery(query, config=config, search_type="websearch") for config in configs))
     if source.stored_vector:
         vector = F(source.stored_vector)
     else:
-        configs = dict.fromkeys((config, SIMPLE))  # once when the language has no configuration of its own
         vector = reduce(
             add,
-            (SearchVector(field, config=each, weight=weight) for field, weight in source.fields for each in configs),
+            (
+                SearchVector(field, config=config, weight=weight)
+                for field, weight in source.fields
+                for config in configs
+            ),
         )
     rows = (
         source.visible(user)
@@ -133,7 +135,7 @@ def _postgresql_hits(source: Source, user, query: str, config: str, limit: int) 
             search_snippet=SearchHeadline(
                 _snippet_text(source),
                 search_query,
-                config=config,
+                config=headline_config(language),
                 start_sel=MARK_START,
                 stop_sel=MARK_STOP,
                 max_words=30,

@@ -2,20 +2,32 @@
 app (which queries every kind): the PostgreSQL text-search configuration of each language, and the
 one way a highlighted snippet becomes HTML.
 
-A text is indexed and a query is parsed twice: with the configuration of a language (stemming and
-stop words: "medida" finds "medidas") and with ``simple`` (every word as written, no stop words).
-``simple`` catches what a language's configuration misses: names of people, places and agencies,
-acronyms, CAS numbers, and words of another language than the one chosen (an English-speaking
-manager looking for "medidas" in a Spanish report). A match in either counts; ranking does the rest.
+A text is indexed and a query is parsed in three configurations, and a match in any counts (ranking
+does the rest):
+
+- the language's own (Snowball stemming and stop words): "medida" finds "medidas", "fiscalização"
+  finds "fiscalizações";
+- the same with accents folded first (search/migrations/0001), for words typed without them:
+  "fiscalizacao" finds "fiscalização", "securite" finds "sécurité". Folding before stemming loses
+  some forms in Portuguese and French (their stemmers read the accents), hence both;
+- ``simple`` with accents folded: every word as written, no stop words. It catches what a language's
+  configuration misses: names of people, places and agencies ("Peru" finds "Perú"), acronyms, CAS
+  numbers, and words of another language than the one chosen (an English-speaking manager looking
+  for "medidas" in a Spanish report).
 """
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.safestring import mark_safe
 
-SIMPLE = "simple"
-# The portal's languages and PostgreSQL's built-in (Snowball) configuration of each.
-CONFIGS = {"en": "english", "es": "spanish", "pt": "portuguese", "fr": "french"}
+SIMPLE = "portal_simple"
+# Each portal language: PostgreSQL's built-in (Snowball) configuration, and the same with accents folded.
+STEMMED = {
+    "en": ("english", "portal_english"),
+    "es": ("spanish", "portal_spanish"),
+    "pt": ("portuguese", "portal_portuguese"),
+    "fr": ("french", "portal_french"),
+}
 
 # What PostgreSQL's ts_headline puts around a match: characters of the Unicode private-use area, which
 # no language writes, so the snippet can be escaped whole and only these become markup.
@@ -23,9 +35,21 @@ MARK_START = "\ue000"
 MARK_STOP = "\ue001"
 
 
-def config_for(language: str | None) -> str:
-    """The text-search configuration of ``language`` ("es", "es-ar"), ``simple`` for any other."""
-    return CONFIGS.get((language or "")[:2].lower(), SIMPLE)
+def _stemmed(language: str | None) -> tuple[str, ...]:
+    return STEMMED.get((language or "")[:2].lower(), ())
+
+
+def configs_for(language: str | None) -> tuple[str, ...]:
+    """The configurations a text in ``language`` ("es", "es-ar") is indexed with and a query in it is
+    parsed with; ``simple`` alone for any other language."""
+    return (*_stemmed(language), SIMPLE)
+
+
+def headline_config(language: str | None) -> str:
+    """The configuration a snippet's matches are found with: the language's with accents folded, so
+    a word typed either way is marked as it is written."""
+    stemmed = _stemmed(language)
+    return stemmed[-1] if stemmed else SIMPLE
 
 
 def marked_html(text: str) -> SafeString:

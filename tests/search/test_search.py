@@ -193,12 +193,37 @@ def test_each_language_finds_other_forms_of_a_word(world, language, text, query)
 
 
 def test_another_languages_stemming_does_not_apply_but_the_word_as_written_still_matches(world):
-    measure = make_measure(world.engagement, title="Fortalecer las inspecciones de operadores", by=world.users["admin"])
+    measure = make_measure(world.engagement, title="Reforçar as fiscalizações das empresas", by=world.users["admin"])
     admin = world.users["admin"]
-    assert search_for_user(user=admin, query="inspección", kind="measure", language="en") == []
-    assert [hit.id for hit in search_for_user(user=admin, query="inspecciones", kind="measure", language="en")] == [
+    assert search_for_user(user=admin, query="fiscalização", kind="measure", language="en") == []
+    assert [hit.id for hit in search_for_user(user=admin, query="fiscalizações", kind="measure", language="en")] == [
         measure.pk
     ]
+
+
+ACCENT_CASES = [
+    # language of the page, text, query typed without (or with) the text's accents, the word marked
+    ("es", "Mesa de coordinación interinstitucional", "coordinacion", "coordinación"),
+    ("es", "Reunion tecnica con la aduana", "reunión técnica", "Reunion"),
+    ("pt", "Reforçar a fiscalização das empresas", "fiscalizacao", "fiscalização"),
+    ("fr", "Renforcer la sécurité des douanes", "securite", "sécurité"),
+    ("en", "Mesa de coordinación interinstitucional", "coordinacion", "coordinación"),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "query", "marked"), ACCENT_CASES)
+def test_accents_typed_or_not_find_the_same_words_and_the_written_word_is_marked(world, language, text, query, marked):
+    measure = make_measure(world.engagement, title=text, description=text, by=world.users["admin"])
+    hits = search_for_user(user=world.users["admin"], query=query, kind="measure", language=language)
+    assert [hit.id for hit in hits] == [measure.pk]
+    assert f"<mark>{marked}</mark>" in str(hits[0].snippet)
+
+
+def test_a_documents_stored_vector_folds_accents_too(world):
+    admin = world.users["admin"]
+    document = make_document(by=admin, title="Évaluation de la sécurité portuaire", language="fr")
+    assert found(admin, "evaluation securite", language="fr") == {("document", document.pk)}
+    assert found(admin, "securite", language="es") == {("document", document.pk)}
 
 
 def test_the_active_language_is_the_default(world, settings):
