@@ -91,6 +91,9 @@ class AssessmentSerializer(PortalModelSerializer):
         write_only=True, required=False, allow_blank=True, help_text=_("Why a final assessment is reopened.")
     )
     baseline = serializers.SerializerMethodField()
+    unscored_dimensions = serializers.SerializerMethodField(
+        help_text=_("Codes of the framework's dimensions with no score yet; the assessment cannot be final until none.")
+    )
 
     class Meta:
         model = Assessment
@@ -108,11 +111,15 @@ class AssessmentSerializer(PortalModelSerializer):
             "executive_summary",
             "method",
             "baseline",
+            "unscored_dimensions",
         ]
 
     def get_baseline(self, obj) -> int | None:
         # Looked up once per country, so a list does not grow in queries.
         return selectors.baseline_pk_for(obj, earliest_finals=self.context.setdefault("_earliest_final", {}))
+
+    def get_unscored_dimensions(self, obj) -> list[str]:
+        return [dimension.code for dimension in services.dimensions_unscored(obj)]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -215,7 +222,10 @@ class AssessmentFilter(CountryFilterSet):
 
 @extend_schema_view(update=extend_schema(exclude=True))
 class AssessmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
-    queryset = Assessment.objects.select_related("engagement__country", "framework").prefetch_related("agencies")
+    # Scores and dimensions come with the page, for each assessment's unscored dimensions.
+    queryset = Assessment.objects.select_related("engagement__country", "framework").prefetch_related(
+        "agencies", "scores", "framework__dimensions"
+    )
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
     http_method_names = ["get", "post", "put", "patch", "head", "options"]

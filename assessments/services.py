@@ -119,7 +119,7 @@ def unscored_message(dimensions: Iterable[Dimension], scored_ids) -> str:
 
 def dimensions_unscored(assessment: Assessment) -> list[Dimension]:
     """The dimensions of the assessment's framework that have no score yet, in the framework's order."""
-    scored = set(assessment.scores.values_list("dimension_id", flat=True))
+    scored = {score.dimension_id for score in assessment.scores.all()}  # prefetched by the API's lists
     return [dimension for dimension in assessment.framework.dimensions.all() if dimension.pk not in scored]
 
 

@@ -55,6 +55,32 @@ def test_sending_a_fully_scored_assessment_for_review_warns_of_nothing(client, m
     assert not [message for message in _messages(response) if "not scored" in message]
 
 
+def test_the_api_names_the_unscored_dimensions_of_an_assessment_sent_for_review(manager):
+    # given: a draft with two of its thirteen dimensions scored
+    assessment = make_assessment(levels={"legal": 3, "institutional": 2}, by=manager)
+    api = APIClient()
+    api.force_authenticate(manager)
+    # when: it is sent for review through the API
+    response = api.patch(f"/api/v1/assessments/{assessment.pk}/", {"status": "in_review"}, format="json")
+    # then: in review, with the eleven dimensions still to score, in the framework's order
+    assert response.status_code == 200, response.content
+    expected = [
+        d.code
+        for d in assessment.framework.dimensions.order_by("order", "code")
+        if d.code not in {"legal", "institutional"}
+    ]
+    assert response.json()["status"] == "in_review"
+    assert response.json()["unscored_dimensions"] == expected and len(expected) == 11
+    # and making it final is refused with the same names, nothing changed
+    final = api.patch(f"/api/v1/assessments/{assessment.pk}/", {"status": "final"}, format="json")
+    assert final.status_code == 400
+    assert "Not scored" in final.json()["status"][0]
+    assert Assessment.objects.get(pk=assessment.pk).status == Assessment.Status.IN_REVIEW
+    # the list says the same
+    listed = api.get("/api/v1/assessments/", {"engagement": assessment.engagement_id}).json()["results"]
+    assert [row["unscored_dimensions"] for row in listed] == [expected]
+
+
 def test_a_country_s_time_zone_is_its_capital_s():
     assert (country_time_zone("PE"), country_time_zone("br"), country_time_zone("CA")) == (
         "America/Lima",
