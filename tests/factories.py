@@ -114,6 +114,27 @@ def build_world() -> World:
     return world
 
 
+def reloaded(world: World) -> World:
+    """A copy of ``world`` whose objects are read again from the database (one query per model):
+    tests that share one stored world each get instances of their own, so what one test changes in
+    memory (a field set, memoised roles) never reaches the next."""
+    users = User.objects.in_bulk([user.pk for user in world.users.values()])
+    agencies = Agency.objects.in_bulk([world.agency.pk, world.other_agency.pk])
+    people = Person.objects.in_bulk([world.person.pk, world.other_person.pk])
+    engagements = Engagement.objects.in_bulk([world.engagement.pk, world.other_engagement.pk])
+    return World(
+        own=world.own,
+        other=world.other,
+        users={role: users[user.pk] for role, user in world.users.items()},
+        engagement=engagements[world.engagement.pk],
+        other_engagement=engagements[world.other_engagement.pk],
+        agency=agencies[world.agency.pk],
+        other_agency=agencies[world.other_agency.pk],
+        person=people[world.person.pk],
+        other_person=people[world.other_person.pk],
+    )
+
+
 def load_reference_data() -> None:
     """The rows the data migrations load (countries, substances, the default framework, the default
     survey templates, and their names in the other languages); idempotent."""

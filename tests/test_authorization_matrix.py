@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.urls import URLPattern
 from django.urls import URLResolver
 from django.urls import resolve
@@ -15,6 +16,8 @@ from rest_framework.test import APIClient
 from ta_portal import api
 from ta_portal.discovery import portal_modules
 from tests.authz import ROLES
+from tests.factories import build_world
+from tests.factories import reloaded
 
 
 def _case_modules():
@@ -40,6 +43,22 @@ CASE_PARAMS = [
     for module in CASE_MODULES
     for case in module.CASES
 ]
+
+
+@pytest.fixture(scope="module")
+def stored_world(django_db_setup, django_db_blocker):
+    """The world of every case, built once for the module's thousands of requests (building it for
+    each was most of their time) and rolled back at the module's end. Each test's own writes are
+    rolled back after it: its ``db`` transaction nests in this one."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(stored_world, db):
+    """The stored world, read afresh for each test."""
+    return reloaded(stored_world)
 
 
 def _request(client, case, world, side):

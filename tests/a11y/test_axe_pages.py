@@ -1,6 +1,7 @@
 """Every page of the demo, as each role, in each language, passes axe-core with no serious or
 critical violation, says which language it is in, and offers the language switcher (checked on the
-browser pass's one visit of each page, tests/a11y/visits.py, with the rules chosen there).
+browser pass's one visit of each page, tests/a11y/visits.py, with the rules chosen there: in
+English as each role, in the other languages once per page, see BrowserPass in conftest.py).
 
 Which pages: the crawl (crawl.py) follows links from the start pages as each role, so a new page
 is checked as soon as something links to it; `test_every_page_of_the_portal_is_reached` fails for
@@ -13,6 +14,7 @@ import pytest
 
 from .conftest import ROLES
 from .crawl import portal_routes
+from .visits import FULL_CHECK
 from .visits import LANGUAGES
 
 pytestmark = pytest.mark.e2e
@@ -127,11 +129,20 @@ def test_every_page_of_the_portal_is_reached(demo_site):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_passes_axe(visits, role, language):
-    # given: the role's pages, opened in Chromium in the user's language (the preference the switcher
-    # stores), and checked by axe-core on that visit (tests/a11y/visits.py)
+def test_every_page_passes_axe(demo_site, visits, role, language):
+    # given: the role's pages (in a language other than English, those no earlier role opened: see
+    # BrowserPass), opened in Chromium in the user's language (the preference the switcher stores),
+    # and checked by axe-core on that visit (tests/a11y/visits.py)
+    assert demo_site.crawl(role).pages, f"the crawl found no page for {role}"
     pages = visits(role, language)
-    assert pages, f"the crawl found no page for {role}"
+    assert set(pages) == set(visits.pages(role, language))
     # then: each answered, is in the chosen language, offers the switcher and has no serious violation
     problems = [problem for visit in pages.values() for problem in visit.problems(language)]
     assert not problems, f"{len(problems)} problem(s) as {role} in {language}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", [language for language in LANGUAGES if language not in FULL_CHECK])
+def test_in_every_language_each_page_any_role_reaches_is_opened(demo_site, visits, language):
+    opened = [route for role in ROLES for route in visits.pages(role, language)]
+    assert len(opened) == len(set(opened)), "a page opened twice in the same language"
+    assert set(opened) == set().union(*(demo_site.crawl(role).pages for role in ROLES))
