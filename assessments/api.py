@@ -92,7 +92,9 @@ class AssessmentSerializer(PortalModelSerializer):
     )
     baseline = serializers.SerializerMethodField()
     unscored_dimensions = serializers.SerializerMethodField(
-        help_text=_("Codes of the framework's dimensions with no score yet; the assessment cannot be final until none.")
+        help_text=_(
+            "Codes of the framework's dimensions not scored yet; the assessment cannot be final while any remain."
+        )
     )
 
     class Meta:

@@ -13,6 +13,7 @@ from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 from pytest_django.plugin import blocking_manager_key
@@ -115,6 +116,14 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_media(tmp_path_factory):
+    """What a module's shared fixtures store (the demo's evidence and documents, seeded once for a
+    module) goes to a directory of the module's, never to the working tree's media/."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("module-media")):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -45,20 +45,34 @@ CASE_PARAMS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _throwaway_media():
+    """Replaces the per-test media directory of tests/conftest.py, which would hide the files a
+    case's setup stored: the module's directory (``_module_media``) serves all its tests."""
+
+
 @pytest.fixture(scope="module")
 def stored_world(django_db_setup, django_db_blocker):
-    """The world of every case, built once for the module's thousands of requests (building it for
-    each was most of their time) and rolled back at the module's end. Each test's own writes are
-    rolled back after it: its ``db`` transaction nests in this one."""
+    """The world of every case, built once for the module's thousands of requests and rolled back
+    at the module's end."""
     with django_db_blocker.unblock(), transaction.atomic():
         yield build_world()
         transaction.set_rollback(True)
 
 
-@pytest.fixture
-def world(stored_world, db):
-    """The stored world, read afresh for each test."""
-    return reloaded(stored_world)
+@pytest.fixture(scope="module")
+def case_world(request, stored_world, django_db_blocker):
+    """A case and its world, set up once for all the case's requests (its setup, building a round
+    with reports or a session with scores, was most of their time), and rolled back before the next
+    case's. Each test's own writes are rolled back after it: its ``db`` transaction nests in this one.
+    (Parametrized indirectly over the cases, so pytest runs each case's tests together.)"""
+    case = request.param
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = reloaded(stored_world)
+        if case.setup:
+            case.setup(world)
+        yield case, world
+        transaction.set_rollback(True)
 
 
 def _request(client, case, world, side):
@@ -73,11 +87,10 @@ def _request(client, case, world, side):
 @pytest.mark.django_db
 @pytest.mark.parametrize("side", ["own", "other"])
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("case", CASE_PARAMS)
-def test_role_gets_expected_status(case, role, side, world):
+@pytest.mark.parametrize("case_world", CASE_PARAMS, indirect=True)
+def test_role_gets_expected_status(case_world, role, side):
     # given
-    if case.setup:
-        case.setup(world)
+    case, world = case_world
     client = APIClient()
     client.force_login(world.users[role])
     # when
@@ -90,20 +103,18 @@ def test_role_gets_expected_status(case, role, side, world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("case", CASE_PARAMS)
-def test_no_credentials_are_refused(case, world):
-    if case.setup:
-        case.setup(world)
+@pytest.mark.parametrize("case_world", CASE_PARAMS, indirect=True)
+def test_no_credentials_are_refused(case_world):
+    case, world = case_world
     response = _request(APIClient(), case, world, "own")
     assert response.status_code == case.anonymous_status()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("case", CASE_PARAMS)
-def test_each_case_requests_the_route_it_names(case, world):
+@pytest.mark.parametrize("case_world", CASE_PARAMS, indirect=True)
+def test_each_case_requests_the_route_it_names(case_world):
     """The completeness checks below go by ``case.route``: it must be the route actually requested."""
-    if case.setup:
-        case.setup(world)
+    case, world = case_world
     for side in ("own", "other"):
         assert resolve(urlsplit(case.url(world, side)).path).view_name == case.route, (case.name, side)
 

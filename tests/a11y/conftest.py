@@ -281,6 +281,11 @@ def visits(demo_site, production_server, browser) -> BrowserPass:
     return BrowserPass(demo_site, production_server, browser)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _module_media():
+    """The demo's files live in the package's media directory (see demo_site), for every module here."""
+
+
 @pytest.fixture(autouse=True)
 def _throwaway_media():
     """The demo's files live in the package's media directory (see demo_site), for every test here."""
