@@ -22,6 +22,7 @@ score     scores 0–100 (the coordination questionnaire)                1
 change    signed differences (maturity change, gain in points)         1
 short     one decimal, none when whole (targets: 67.7, 70, 0.5)        0 or 1
 num       other measures (normalized gain, effect size, totals)        2 (0 for int)
+money     amounts of money, with the language's thousands separator    2
 p         p-values                                                     3, "< 0.001" below
 ========  ===========================================================  ==========
 """
@@ -37,7 +38,19 @@ from django.utils import formats
 DASH = "—"
 MINUS = "−"
 
-DIGITS = {"int": 0, "pct": 1, "rate": 1, "level": 1, "change": 1, "gain": 1, "short": 1, "score": 1, "num": 2, "p": 3}
+DIGITS = {
+    "int": 0,
+    "pct": 1,
+    "rate": 1,
+    "level": 1,
+    "change": 1,
+    "gain": 1,
+    "short": 1,
+    "score": 1,
+    "num": 2,
+    "money": 2,
+    "p": 3,
+}
 
 
 def _decimal(value) -> Decimal:
@@ -110,6 +123,7 @@ FORMATS = {
     "change": signed,
     "gain": signed,
     "num": lambda value: integer(value) if isinstance(value, int) else number(value, 2),
+    "money": lambda value: number(value, 2, grouping=True),
     "short": short,
     "p": p_value,
     "date": lambda value: formats.date_format(value, "SHORT_DATE_FORMAT") if isinstance(value, date) else value,

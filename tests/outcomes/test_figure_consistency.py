@@ -202,3 +202,18 @@ def test_the_follow_up_board_and_the_dashboard_show_the_same_implementation_rate
     assert shown == "28.6 %"
     assert shown in board
     assert f"Implementation rate {shown} of 7 measures" in unescape(re.sub(r"<[^>]+>", "", dashboard))
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["1,234,567.81", "1,000.50", "250.00"]),
+        ("es", ["1\u00a0234\u00a0567,81", "1\u00a0000,50", "250,00"]),
+        ("fr", ["1\u00a0234\u00a0567,81", "1\u00a0000,50", "250,00"]),
+        ("pt", ["1.234.567,81", "1.000,50", "250,00"]),
+    ],
+)
+def test_amounts_of_money_are_grouped_by_thousands_in_each_language(language, expected):
+    with translation.override(language):
+        shown = [figures.display(Decimal(value), "money") for value in ("1234567.805", "1000.5", "250")]
+    assert shown == expected
