@@ -1,6 +1,7 @@
 """In Debian's Chromium at 1366 × 768 (the commonest laptop screen): for the role that sees the most of
 it, in every language, the navigation overflows neither the page nor its bar, its links keep to one
-line, and that line leaves room for more controls in the header (a search box, a count)."""
+line, and that line leaves room for more sections; the tools (search, language, notifications,
+account) keep to one row of their own, on the right, below it."""
 
 import pytest
 from django.conf import settings
@@ -25,8 +26,16 @@ MEASURE = """() => {
         pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
         barOverflow: bar.scrollWidth - bar.clientWidth,
         rows: new Set(links.map((el) => Math.round(el.getBoundingClientRect().top))).size,
-        free: bar.clientWidth - (primary.getBoundingClientRect().right - brand.getBoundingClientRect().left),
+        // what the sections' row leaves free: the primary list spans the row, its items do not
+        free: bar.clientWidth - (Math.max(...[...primary.querySelectorAll(":scope > li")].map(
+            (el) => el.getBoundingClientRect().right)) - brand.getBoundingClientRect().left),
         labels: [...primary.querySelectorAll(":scope > li > .nav-link")].map((el) => el.textContent.trim()),
+        tools: [...document.querySelectorAll("#main-nav > :not(ul.me-auto)")].map((el) => {
+            const box = el.getBoundingClientRect();
+            return {top: Math.round(box.top), bottom: Math.round(box.bottom), right: Math.round(box.right)};
+        }),
+        linksBottom: Math.max(...links.map((el) => el.getBoundingClientRect().bottom)),
+        barRight: bar.getBoundingClientRect().right,
     };
 }"""
 
@@ -51,3 +60,9 @@ def test_the_navigation_fits_a_1366_pixel_screen(browser: Browser, live_server, 
     assert found["pageOverflow"] <= 0 and found["barOverflow"] <= 0, found
     assert found["rows"] == 1, found
     assert found["free"] >= ROOM_FOR_MORE, found
+    tools = found["tools"]
+    assert len(tools) == 3, found  # the search box, the language switcher, notifications and account
+    tops = [tool["top"] for tool in tools]
+    assert max(tops) - min(tops) < 12, found  # one row
+    assert min(tool["top"] for tool in tools) >= found["linksBottom"] - 4, found
+    assert found["barRight"] - max(tool["right"] for tool in tools) < 24, found
