@@ -31,7 +31,7 @@ from tests.factories import make_user
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
-# What the issue names: assessments, scores, findings, measures, status updates and exam results,
+# What the audit trail must cover (README, "Audit trail"): assessments, scores, findings, measures, status updates and exam results,
 # with the engagement data they hang from. Renaming one of these models must fail here, not
 # silently drop it from the trail.
 MUST_BE_AUDITED = [
@@ -88,7 +88,7 @@ def test_every_model_that_belongs_to_a_country_is_covered():
 
 @pytest.mark.django_db
 def test_covered_rows_know_their_country_so_managers_see_them():
-    # Every covered model of the issue's list resolves to a country path the trigger can follow.
+    # Every model the trail must cover resolves to a country path the trigger can follow.
     for label in MUST_BE_AUDITED:
         model = apps.get_model(label)
         if label != "accounts.User":

@@ -4,7 +4,6 @@ table; the page of a running import follows it with its progress bar (a script f
 and shows the result once it is done. The pages pass axe-core's accessibility checks."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page
 from playwright.sync_api import expect
@@ -15,6 +14,7 @@ from history.exporter import write_history_workbook
 from history.models import HistoryImport
 from history.samples import sample_rows
 from ta_portal.tabular import XLSX_CONTENT_TYPE
+from tests.e2e.axe import assert_accessible
 from tests.factories import PASSWORD
 from tests.factories import make_user
 from tests.history.factories import make_import
@@ -29,11 +29,6 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My work")
-
-
-def assert_accessible(page: Page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def upload(page: Page, name: str, content: bytes) -> None:
@@ -64,7 +59,9 @@ def test_a_manager_dry_runs_a_workbook_then_imports_it_for_real(page: Page, live
     # then the dry run's page shows its summary and no errors, and offers the real import
     expect(page.get_by_role("heading", level=1)).to_have_text("peru-2011-2016.xlsx")
     expect(page.get_by_text("Dry run: the workbook is checked and nothing is saved.")).to_be_visible()
-    summary = page.get_by_role("table", name="Records per sheet that the import would create, update or leave unchanged")
+    summary = page.get_by_role(
+        "table", name="Records per sheet that the import would create, update or leave unchanged"
+    )
     expect(summary.get_by_role("row", name=f"measures {len(rows['measures'])} 0 0")).to_be_visible()
     expect(page.get_by_role("table", name="Errors by sheet, row and column")).to_have_count(0)
     expect(page.locator("progress")).to_have_count(0)

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
@@ -18,6 +17,7 @@ from outcomes.models import Indicator
 from outcomes.models import IndicatorPeriod
 from outcomes.models import IndicatorValue
 from outcomes.models import ProgrammeObjective
+from tests.e2e.axe import assert_accessible
 from tests.e2e.test_outcomes_dashboards import sign_in
 from tests.factories import EngagementFactory
 from tests.factories import make_user
@@ -46,11 +46,6 @@ def indicator():
     return indicator
 
 
-def _no_violations(page: Page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-
-
 def test_a_counterpart_reports_a_value_and_the_manager_verifies_it(page: Page, live_server, indicator):
     base = live_server.url
     errors = []
@@ -59,7 +54,7 @@ def test_a_counterpart_reports_a_value_and_the_manager_verifies_it(page: Page, l
     sign_in(page, base, "rosa")
     page.goto(f"{base}/outcomes/indicators/{indicator.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("2.1 Inspectors certified")
-    _no_violations(page)
+    assert_accessible(page)
     # when: they report 9 inspectors (4 women, 5 men) with a link to the certificates
     form = page.locator("form", has=page.get_by_role("button", name="Report the value"))
     form.get_by_label("Period").select_option(label="2025-01-01 – 2025-12-31")
@@ -80,7 +75,7 @@ def test_a_counterpart_reports_a_value_and_the_manager_verifies_it(page: Page, l
     page.context.clear_cookies()
     sign_in(page, base, "maria")
     page.goto(f"{base}/outcomes/indicators/{indicator.pk}/")
-    _no_violations(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Verify").click()
     # then: it is verified and counts, by sex too
     expect(page.get_by_role("table", name="Reported values")).to_contain_text("Verified")
@@ -102,5 +97,5 @@ def test_a_counterpart_reports_a_value_and_the_manager_verifies_it(page: Page, l
     ):
         page.goto(base + address)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
-        _no_violations(page)
+        assert_accessible(page)
     assert errors == []

@@ -5,7 +5,6 @@ pages pass axe."""
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
@@ -14,6 +13,7 @@ from engagements.models import Programme
 from engagements.reference_data import load_countries
 from finance.models import Budget
 from finance.models import Transaction
+from tests.e2e.axe import assert_accessible
 from tests.e2e.test_outcomes_dashboards import sign_in
 from tests.factories import EngagementFactory
 from tests.factories import make_user
@@ -30,11 +30,6 @@ def programme():
     return programme
 
 
-def _no_violations(page: Page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-
-
 def test_a_manager_records_a_budget_and_spending_and_sees_spent_against_budget(page: Page, live_server, programme):
     base = live_server.url
     errors = []
@@ -44,10 +39,10 @@ def test_a_manager_records_a_budget_and_spending_and_sees_spent_against_budget(p
     page.goto(f"{base}/money/programmes/{programme.code}/budgets/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Budgets of Precursor control")
     expect(page.get_by_role("table", name="Budgets")).to_contain_text("No budgets yet.")
-    _no_violations(page)
+    assert_accessible(page)
     # when: the manager adds Peru's budget for 2025
     page.get_by_role("link", name="New budget").click()
-    _no_violations(page)
+    assert_accessible(page)
     page.get_by_label("Engagement").select_option(label="Peru precursors (PE)")
     page.get_by_label("Period start").fill("2025-01-01")
     page.get_by_label("Period end").fill("2025-12-31")
@@ -62,7 +57,7 @@ def test_a_manager_records_a_budget_and_spending_and_sees_spent_against_budget(p
 
     # when: an expenditure is entered with a negative amount
     page.goto(f"{base}/money/programmes/{programme.code}/transactions/new/")
-    _no_violations(page)
+    assert_accessible(page)
     page.get_by_label("Engagement").select_option(label="Peru precursors (PE)")
     page.get_by_label("Kind").select_option("expenditure")
     page.locator("#id_date").fill("2025-03-14")
@@ -74,13 +69,13 @@ def test_a_manager_records_a_budget_and_spending_and_sees_spent_against_budget(p
     expect(page.locator(".invalid-feedback").first).to_contain_text("greater than zero")
     expect(page.get_by_label("Description")).to_have_value("Workshop venue in Lima")
     assert not Transaction.objects.exists()
-    _no_violations(page)
+    assert_accessible(page)
     # when: corrected
     page.get_by_label("Amount").fill("250.25")
     page.get_by_role("button", name="Save").click()
     # then: listed, and a quarter of the budget is spent
     expect(page.get_by_role("table", name="Transactions")).to_contain_text("Workshop venue in Lima")
-    _no_violations(page)
+    assert_accessible(page)
     page.goto(f"{base}/money/programmes/{programme.code}/budgets/")
     row = page.get_by_role("table", name="Budgets").get_by_role("row").filter(has_text="Peru precursors")
     expect(row).to_contain_text("250.25 USD")

@@ -3,13 +3,13 @@ finds and downloads it, a Colombian counterpart finds nothing and the direct lin
 The upload form and the document page pass axe-core's accessibility checks."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from engagements.models import Country
 from engagements.reference_data import load_countries
 from network.models import Document
+from tests.e2e.axe import assert_accessible
 from tests.factories import PASSWORD
 from tests.factories import make_user
 from tests.network.factories import pdf_bytes
@@ -50,16 +50,14 @@ def test_a_restricted_document_is_invisible_to_an_outsider(page: Page, live_serv
     page.locator("#id_audience").select_option("country")
     expect(page.get_by_label("Country of the audience")).to_be_visible()
     page.get_by_label("Country of the audience").select_option("PE")
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(page)
     page.get_by_label("File").set_input_files(
         {"name": "protocol.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("Inspection protocol")}
     )
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Peru inspection protocol 2026")
     expect(page.get_by_text("Users of one country: Peru")).to_be_visible()
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(page)
     document = Document.objects.get(title="Peru inspection protocol 2026")
     detail_url = f"{base}/network/documents/{document.pk}/"
     download_url = f"{base}/network/documents/{document.pk}/download/"

@@ -5,7 +5,6 @@ import io
 from datetime import date
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
 from playwright.sync_api import Page
 from playwright.sync_api import expect
@@ -13,6 +12,7 @@ from playwright.sync_api import expect
 from engagements.models import Country
 from engagements.reference_data import load_countries
 from outcomes.models import OutcomeTarget
+from tests.e2e.axe import assert_accessible
 from tests.factories import PASSWORD
 from tests.factories import make_user
 from tests.outcomes.factories import generate
@@ -74,8 +74,7 @@ def test_a_manager_finds_where_the_programme_is_behind_and_downloads_a_country_e
     behind = page.locator("section", has=page.get_by_role("heading", name="Where the programme is behind in 2025"))
     expect(behind.get_by_role("link", name="Peru")).to_be_visible()
     expect(behind.get_by_role("link", name="Colombia")).to_be_visible()
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(page)
 
     # when: they open Peru from the grid of countries
     page.get_by_role("list", name="Countries at a glance").get_by_role("link", name="Peru").click()
@@ -91,8 +90,7 @@ def test_a_manager_finds_where_the_programme_is_behind_and_downloads_a_country_e
     expect(page.get_by_role("img", name="Pre- and post-test mean by sex (%)")).to_be_visible()
     expect(page.get_by_role("table", name="Training gains by sex")).to_contain_text("All participants")
     expect(page.get_by_role("table", name="Measures by status")).to_contain_text("Implemented")
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(page)
 
     # when: they download every table of the page
     with page.expect_download() as download_info:

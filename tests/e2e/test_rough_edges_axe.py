@@ -1,4 +1,4 @@
-"""axe-core on the pages this work added or changed, in Chromium, in English and Spanish: the
+"""axe-core, in Chromium, in English and Spanish, on pages the crawl does not reach in these states: the
 controlled substances, the engagement form with its focal-points filter, the "More" menu opened,
 and the opening of a round with nobody to tell."""
 
