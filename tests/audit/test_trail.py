@@ -31,8 +31,8 @@ from tests.factories import make_user
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
-# What the audit trail must cover (README, "Audit trail"): assessments, scores, findings, measures, status updates and exam results,
-# with the engagement data they hang from. Renaming one of these models must fail here, not
+# What the audit trail must cover (README, "Audit trail"): assessments, scores, findings, measures,
+# status updates and exam results, with the engagement data they hang from. Renaming one of these models must fail here, not
 # silently drop it from the trail.
 MUST_BE_AUDITED = [
     "engagements.Engagement",
