@@ -247,7 +247,7 @@ class BrowserPass:
     In English (every axe rule, and the page weight) each role opens every page it reaches: what a
     page shows depends on who looks. In the other languages only the rules that read the words run,
     and the words of a page are its templates', whoever looks; so each page is opened once per
-    language, by the first role (in ROLES' order) that reaches it, which halves the pass's time.
+    language, by the first role (in ROLES' order) that reaches it.
     """
 
     def __init__(self, site: DemoSite, url: str, browser):
