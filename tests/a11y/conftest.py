@@ -142,7 +142,16 @@ def _test_database(django_db_blocker):
         yield
     finally:
         with django_db_blocker.unblock():
+            _end_other_sessions()
             teardown_databases(created, verbosity=0)
+
+
+def _end_other_sessions() -> None:
+    """Close this context's connection to the test database before it is dropped. Django keeps a
+    connection per context, and the package's teardown (the flush) may run in another context than
+    the one that created the database, whose connection ``teardown_databases`` closes: left open,
+    this one makes the drop fail with "being accessed by other users"."""
+    connection.close()
 
 
 @pytest.fixture(scope="package")
