@@ -40,8 +40,7 @@ from accounts.roles import Role
 from engagements.models import Engagement
 from ta_portal import datacache
 from ta_portal import outbox
-from ta_portal.mail import render_subject
-from ta_portal.mail import render_text
+from ta_portal.mail import automatic_email
 from ta_portal.mail import site_url
 
 from .models import FollowupRound
@@ -259,14 +258,13 @@ def build_message(log: ReminderLog, *, connection=None) -> EmailMessage:
                 link = site_url(reverse("followups:round_detail", args=[round_.pk]) + "#report")
                 template = "reminder"
         context["link"] = link
-        subject = render_subject(f"followups/email/{template}_subject.txt", context)
-        body = render_text(f"followups/email/{template}_body.txt", context)
-    return EmailMessage(
-        subject=subject,
-        body=body,
-        to=[log.email],
+    return automatic_email(
+        f"followups/email/{template}",
+        context,
+        to=log.email,
+        language=language,
         connection=connection,
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated", "X-Followup-Kind": log.kind},
+        headers={"X-Followup-Kind": log.kind},
     )
 
 

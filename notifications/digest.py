@@ -25,8 +25,7 @@ from django.utils import translation
 
 from ta_portal import datacache
 from ta_portal import outbox
-from ta_portal.mail import render_subject
-from ta_portal.mail import render_text
+from ta_portal.mail import automatic_email
 from ta_portal.mail import site_url
 
 from . import kinds
@@ -128,14 +127,13 @@ def build_message(row: DigestEmail, *, connection=None) -> EmailMessage:
             "link": site_url(reverse("notifications:list")),
             "preferences": site_url(reverse("accounts:profile")),
         }
-        subject = render_subject("notifications/email/digest_subject.txt", context)
-        body = render_text("notifications/email/digest_body.txt", context)
-    return EmailMessage(
-        subject=subject,
-        body=body,
-        to=[row.email],
+    return automatic_email(
+        "notifications/email/digest",
+        context,
+        to=row.email,
+        language=language,
         connection=connection,
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated", "X-Portal-Digest": row.frequency},
+        headers={"X-Portal-Digest": row.frequency},
     )
 
 

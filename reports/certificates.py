@@ -32,8 +32,7 @@ from django.utils.translation import gettext as _
 
 from ta_portal import datacache
 from ta_portal import outbox
-from ta_portal.mail import render_subject
-from ta_portal.mail import render_text
+from ta_portal.mail import automatic_email
 from ta_portal.mail import site_url
 from ta_portal.qr import qr_data_uri
 
@@ -223,14 +222,8 @@ def _message(certificate, report: Report, language: str, connection) -> EmailMes
     with translation.override(language):
         content = certificate.content()
         context = {"certificate": certificate, "data": content, "verify_url": site_url(certificate.get_verify_url())}
-        subject = render_subject("reports/email/certificate_subject.txt", context)
-        body = render_text("reports/email/certificate_body.txt", context)
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        to=[certificate.person.email],
-        connection=connection,
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
+    message = automatic_email(
+        "reports/email/certificate", context, to=certificate.person.email, language=language, connection=connection
     )
     with report.file.open("rb") as pdf:
         message.attach(report.filename, pdf.read(), "application/pdf")

@@ -29,8 +29,7 @@ from django.utils import translation
 
 from ta_portal import datacache
 from ta_portal import outbox
-from ta_portal.mail import render_subject
-from ta_portal.mail import render_text
+from ta_portal.mail import automatic_email
 from ta_portal.mail import site_url
 
 from .models import EmailKind
@@ -99,14 +98,13 @@ def build_message(email: SurveyEmail, *, connection=None) -> EmailMessage:
             "purpose": survey.get_purpose_display(),
             "link": site_url(reverse("surveys:answer", args=[token_for(invitation)]) + f"?lang={language}"),
         }
-        subject = render_subject("surveys/email/survey_subject.txt", context)
-        body = render_text("surveys/email/survey_body.txt", context)
-    return EmailMessage(
-        subject=subject,
-        body=body,
-        to=[email.email],
+    return automatic_email(
+        "surveys/email/survey",
+        context,
+        to=email.email,
+        language=language,
         connection=connection,
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated", "X-Survey-Email": email.kind},
+        headers={"X-Survey-Email": email.kind},
     )
 
 

@@ -6,8 +6,10 @@ HTML engine, so these render the same templates with escaping off.
 """
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.template import Context
 from django.template.loader import get_template
+from django.utils import translation
 
 
 def render_text(template_name: str, context: dict) -> str:
@@ -24,3 +26,22 @@ def site_url(path: str) -> str:
     """An absolute link to a page of the portal, for what is read away from any request (e-mails,
     calendars, certificates)."""
     return f"{settings.SITE_URL}{path}"
+
+
+def automatic_email(
+    template: str, context: dict, *, to: str, language: str, connection=None, headers: dict | None = None
+) -> EmailMessage:
+    """An e-mail the portal sends on its own (reminders, digests, surveys, certificates): subject and
+    body from ``<template>_subject.txt`` and ``<template>_body.txt`` rendered in ``language``, and
+    marked as such for the reader's mail client (``Content-Language``; ``Auto-Submitted``, so that
+    auto-replies stay quiet, RFC 3834), with the caller's own ``headers`` besides."""
+    with translation.override(language):
+        subject = render_subject(f"{template}_subject.txt", context)
+        body = render_text(f"{template}_body.txt", context)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        to=[to],
+        connection=connection,
+        headers={"Content-Language": language, "Auto-Submitted": "auto-generated", **(headers or {})},
+    )
